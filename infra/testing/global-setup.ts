@@ -1,0 +1,85 @@
+// vitest globalSetup for integration and e2e tiers: one PostgreSQL (embedded, or a fresh database on
+// DATABASE_URL) and one dynalite per run, migrated, with their URLs handed to tests through inject().
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { migrate } from '../../regional/db/migrate.ts';
+import { databaseUrls } from '../../regional/db/urls.ts';
+import { ensureKeyTable, startDynalite } from '../local/dynamo.ts';
+import { startEmbeddedPostgres } from '../local/postgres.ts';
+import { freePort } from './free-port.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Owner role: runs migrations, owns the tables. Tests use it only for setup and assertions. */
+    databaseUrl: string;
+    /** `llmo_app`: what the regional API connects as (row-level security applies). */
+    appDatabaseUrl: string;
+    /** `llmo_system`: what the loader, the outbox propagator and operator tools connect as. */
+    systemDatabaseUrl: string;
+    dynamoEndpoint: string;
+    keyTableName: string;
+  }
+}
+
+/** Starts the shared parts once per test run and returns the teardown. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const stops: Array<() => Promise<void>> = [];
+  const password = randomBytes(18).toString('base64url');
+  let ownerUrl: string;
+  const external = process.env.DATABASE_URL;
+  if (external) {
+    // Never touch the given database itself: make a throwaway one beside it.
+    const name = `llmo_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: external });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(external);
+    url.pathname = `/${name}`;
+    ownerUrl = url.toString();
+    stops.push(async () => {
+      const c = new pg.Client({ connectionString: external });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    });
+  } else {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'llmo-pg-'));
+    const cluster = await startEmbeddedPostgres({
+      dataDir: path.join(dir, 'data'),
+      port: await freePort(),
+      password,
+      persistent: false,
+    });
+    ownerUrl = cluster.url;
+    stops.push(async () => {
+      await cluster.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+  }
+  const passwords = {
+    app: randomBytes(18).toString('base64url'),
+    system: randomBytes(18).toString('base64url'),
+  };
+  await migrate({ ownerUrl, passwords });
+  const urls = databaseUrls(ownerUrl, passwords);
+
+  const dynamo = await startDynalite({ port: 0 });
+  stops.push(dynamo.stop);
+  const keyTableName = 'llmo-api-keys-test';
+  await ensureKeyTable(dynamo.endpoint, keyTableName);
+
+  project.provide('databaseUrl', urls.owner);
+  project.provide('appDatabaseUrl', urls.app);
+  project.provide('systemDatabaseUrl', urls.system);
+  project.provide('dynamoEndpoint', dynamo.endpoint);
+  project.provide('keyTableName', keyTableName);
+
+  return async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+  };
+}
