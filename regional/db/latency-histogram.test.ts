@@ -1,0 +1,97 @@
+// Accuracy and merge properties of the log-bucketed latency histogram against exact percentiles.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  bucketIndex,
+  bucketValue,
+  histogramCount,
+  histogramOf,
+  histogramQuantile,
+  MAX_BUCKET,
+  mergeHistograms,
+  RELATIVE_ACCURACY,
+  ZERO_BUCKET,
+} from './latency-histogram.ts';
+
+/** Exact quantile at the same rank convention as the histogram: sorted[floor(q·(n−1))]. */
+function exactQuantile(sorted: number[], q: number): number {
+  const v = sorted[Math.floor(q * (sorted.length - 1))];
+  if (v === undefined) throw new Error('empty');
+  return v;
+}
+
+function relErr(estimate: number, exact: number): number {
+  return exact === 0 ? Math.abs(estimate) : Math.abs(estimate - exact) / exact;
+}
+
+/** Small seeded PRNG so failures reproduce. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const distributions: Record<string, (r: () => number) => number> = {
+  uniform: (r) => r() * 30_000,
+  lognormal: (r) => Math.exp(6 + 1.2 * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r())),
+  exponential: (r) => -Math.log(1 - r()) * 800,
+  bimodal: (r) => (r() < 0.9 ? 50 + r() * 100 : 20_000 + r() * 40_000),
+  tiny: (r) => r() * 2,
+};
+
+describe('latency histogram', () => {
+  for (const [name, draw] of Object.entries(distributions)) {
+    it(`p50/p95/p99 within 2% of exact on ${name} data`, () => {
+      const r = mulberry32(name.length * 7919);
+      const values = Array.from({ length: 20_000 }, () => draw(r));
+      const hist = histogramOf(values);
+      const sorted = [...values].sort((a, b) => a - b);
+      for (const q of [0.5, 0.95, 0.99]) {
+        const est = histogramQuantile(hist, q);
+        expect(est).not.toBeNull();
+        const exact = exactQuantile(sorted, q);
+        const err = exact < 0.001 ? 0 : relErr(est ?? Number.NaN, exact);
+        expect(err).toBeLessThanOrEqual(0.02);
+        expect(err).toBeLessThanOrEqual(RELATIVE_ACCURACY + 1e-9);
+      }
+    });
+  }
+
+  it('is within α for any data set and any quantile (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0.002, max: 1e7, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (values, q) => {
+          const est = histogramQuantile(histogramOf(values), q) ?? Number.NaN;
+          const exact = exactQuantile(
+            [...values].sort((a, b) => a - b),
+            q,
+          );
+          return relErr(est, exact) <= RELATIVE_ACCURACY + 1e-9;
+        },
+      ),
+    );
+  });
+
+  it('merging per-part histograms equals the histogram of all values', () => {
+    const r = mulberry32(42);
+    const parts = Array.from({ length: 7 }, () => Array.from({ length: 500 }, () => r() * 5000));
+    const merged = mergeHistograms(...parts.map((p) => histogramOf(p)));
+    expect(merged).toEqual(histogramOf(parts.flat()));
+    expect(histogramCount(merged)).toBe(3500);
+  });
+
+  it('puts zero, negative and NaN in the zero bucket and clamps huge values', () => {
+    expect(bucketIndex(0)).toBe(ZERO_BUCKET);
+    expect(bucketIndex(-5)).toBe(ZERO_BUCKET);
+    expect(bucketIndex(Number.NaN)).toBe(ZERO_BUCKET);
+    expect(bucketValue(ZERO_BUCKET)).toBe(0);
+    expect(bucketIndex(1e15)).toBe(MAX_BUCKET);
+    expect(histogramQuantile({}, 0.5)).toBeNull();
+  });
+});

@@ -1,0 +1,119 @@
+// Mergeable log-bucketed latency histogram (DDSketch-style) shared by the loader (writes) and analytics (reads).
+/**
+ * A histogram is a sparse map `bucket index → count`, stored as-is in the `latency_hist jsonb`
+ * column of `event_rollups_1m` (keys are decimal strings of integers, values are counts).
+ *
+ * Bucket `i` (i > ZERO_BUCKET) holds values v with γ^(i-1) < v ≤ γ^i, where γ = (1+α)/(1-α).
+ * Reporting the bucket's representative value 2γ^i/(γ+1) is then within relative error α of any
+ * value in the bucket, so a quantile read from the histogram is within α of the exact quantile
+ * taken at the same rank. α = 1% leaves a margin under the 2% product requirement.
+ *
+ * Histograms merge by adding counts per key, which is associative and commutative: per-minute
+ * rows can be summed over any time range and any dimension. The same arithmetic exists in SQL
+ * (migration `llmo_latency_bucket`, `llmo_hist_merge`, `llmo_hist_sum`, `llmo_hist_quantile`);
+ * keep the constants below in step with it.
+ */
+
+/** Relative accuracy of every reported quantile. */
+export const RELATIVE_ACCURACY = 0.01;
+/** Bucket growth factor γ. */
+export const GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY);
+const LN_GAMMA = Math.log(GAMMA);
+/** Values at or below this (ms) are counted in the zero bucket and reported as 0. */
+export const MIN_TRACKED_MS = 0.001;
+/** Values above this (ms, about 11.5 days) are clamped into the top bucket. */
+export const MAX_TRACKED_MS = 1e9;
+/** Index of the bucket that holds zero and sub-MIN_TRACKED_MS values. */
+export const ZERO_BUCKET = -32768;
+/** Highest bucket index; a clamp so absurd inputs cannot create unbounded keys. */
+export const MAX_BUCKET = Math.ceil(Math.log(MAX_TRACKED_MS) / LN_GAMMA);
+
+/** Sparse bucket map as stored in jsonb: `{ "<index>": count }`. */
+export type LatencyHistogram = Record<string, number>;
+
+/** Bucket index for a latency in milliseconds (same formula as SQL `llmo_latency_bucket`). */
+export function bucketIndex(valueMs: number): number {
+  if (!(valueMs > MIN_TRACKED_MS)) return ZERO_BUCKET; // also catches NaN and negatives
+  const i = Math.ceil(Math.log(valueMs) / LN_GAMMA);
+  return Math.min(i, MAX_BUCKET);
+}
+
+/** Representative value (ms) reported for a bucket index. */
+export function bucketValue(index: number): number {
+  if (index <= ZERO_BUCKET) return 0;
+  return (2 * GAMMA ** index) / (GAMMA + 1);
+}
+
+/** A new empty histogram. */
+export function emptyHistogram(): LatencyHistogram {
+  return {};
+}
+
+/** Adds one observation (mutates and returns `hist`). */
+export function recordLatency(hist: LatencyHistogram, valueMs: number, count = 1): LatencyHistogram {
+  const key = String(bucketIndex(valueMs));
+  hist[key] = (hist[key] ?? 0) + count;
+  return hist;
+}
+
+/** Builds a histogram from a list of values. */
+export function histogramOf(values: Iterable<number>): LatencyHistogram {
+  const hist = emptyHistogram();
+  for (const v of values) recordLatency(hist, v);
+  return hist;
+}
+
+/** Merges histograms by adding counts per bucket; inputs are not modified. */
+export function mergeHistograms(
+  ...hists: ReadonlyArray<Readonly<LatencyHistogram> | null | undefined>
+): LatencyHistogram {
+  const out = emptyHistogram();
+  for (const h of hists) {
+    if (!h) continue;
+    for (const [k, c] of Object.entries(h)) out[k] = (out[k] ?? 0) + Number(c);
+  }
+  return out;
+}
+
+/** Total number of observations. */
+export function histogramCount(hist: Readonly<LatencyHistogram>): number {
+  let n = 0;
+  for (const c of Object.values(hist)) n += Number(c);
+  return n;
+}
+
+/**
+ * Quantile q ∈ [0, 1] in ms, or null for an empty histogram. Uses the rank floor(q·(n−1))
+ * (0-based) of the sorted observations, so it matches the exact "lower" quantile within α.
+ */
+export function histogramQuantile(hist: Readonly<LatencyHistogram>, q: number): number | null {
+  const entries = Object.entries(hist)
+    .map(([k, c]) => [Number(k), Number(c)] as const)
+    .filter(([, c]) => c > 0)
+    .sort((a, b) => a[0] - b[0]);
+  let n = 0;
+  for (const [, c] of entries) n += c;
+  if (n === 0) return null;
+  const qq = Math.min(1, Math.max(0, q));
+  const rank = Math.floor(qq * (n - 1));
+  let seen = 0;
+  for (const [i, c] of entries) {
+    seen += c;
+    if (seen > rank) return bucketValue(i);
+  }
+  const last = entries[entries.length - 1];
+  return last ? bucketValue(last[0]) : null;
+}
+
+/** p50/p95/p99 in ms (null when there is no latency data). */
+export function latencyPercentiles(hist: Readonly<LatencyHistogram>): {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+} {
+  return {
+    p50: histogramQuantile(hist, 0.5),
+    p95: histogramQuantile(hist, 0.95),
+    p99: histogramQuantile(hist, 0.99),
+  };
+}
