@@ -1,7 +1,7 @@
 // vitest globalSetup for integration and e2e tiers: one PostgreSQL (embedded, or a fresh database on
 // DATABASE_URL) and one dynalite per run, migrated, with their URLs handed to tests through inject().
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -49,6 +49,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     });
   } else {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'llmo-pg-'));
+    // As root, PostgreSQL runs as a separate `postgres` user that must be able to enter the folder.
+    await chmod(dir, 0o755);
     const cluster = await startEmbeddedPostgres({
       dataDir: path.join(dir, 'data'),
       port: await freePort(),
