@@ -1,6 +1,6 @@
 // The HTML sign-in form of the local issuer (stands in for Cognito's hosted UI).
 
-const escape = (s: string): string =>
+const escapeHtml = (s: string): string =>
   s.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
@@ -14,10 +14,10 @@ export function renderLoginPage(uid: string, error?: string): string {
 form{background:#fff;padding:2rem;border-radius:.75rem;box-shadow:0 1px 3px #0002;display:grid;gap:.75rem;width:20rem}
 input{padding:.5rem;border:1px solid #cbd5e1;border-radius:.375rem}button{padding:.6rem;background:#2563eb;color:#fff;border:0;border-radius:.375rem}
 .err{color:#b91c1c}</style></head><body>
-<form method="post" action="/interaction/${escape(uid)}">
+<form method="post" action="/interaction/${escapeHtml(uid)}">
 <h1 style="font-size:1.25rem;margin:0">Sign in to LLM Observer</h1>
 <p style="margin:0;color:#64748b">Local issuer (stands in for Cognito)</p>
-${error ? `<p class="err" role="alert">${escape(error)}</p>` : ''}
+${error ? `<p class="err" role="alert">${escapeHtml(error)}</p>` : ''}
 <label>Email <input name="email" type="email" autocomplete="username" required autofocus></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
 <button type="submit">Sign in</button></form></body></html>`;
