@@ -1,0 +1,87 @@
+// API key format (design §4.1): lok_<prefix>.<secret>, with a CRC32 checksum so typos fail without a lookup.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { crc32Ascii } from './crc32.ts';
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** Literal start of every key. */
+export const API_KEY_SCHEME = 'lok_';
+/** Length of the public prefix (base62). */
+export const API_KEY_PREFIX_LENGTH = 12;
+/** Random base62 characters in the secret: 30 × log2(62) ≈ 178 bits. */
+export const API_KEY_RANDOM_LENGTH = 30;
+/** Base62 characters of the CRC32 checksum (62^6 > 2^32). */
+export const API_KEY_CHECKSUM_LENGTH = 6;
+/** Full secret length. */
+export const API_KEY_SECRET_LENGTH = API_KEY_RANDOM_LENGTH + API_KEY_CHECKSUM_LENGTH;
+
+const KEY_RE = /^lok_([0-9A-Za-z]{12})\.([0-9A-Za-z]{36})$/;
+const PREFIX_RE = /^lok_([0-9A-Za-z]{12})\./;
+
+/** Uniform random base62 string (rejection sampling: bytes ≥ 248 are dropped to avoid modulo bias). */
+function randomBase62(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248) out += BASE62[byte % 62];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+/** Fixed-width (6 chars) big-endian base62 encoding of a CRC32 value. */
+function checksumOf(random: string): string {
+  let n = crc32Ascii(random);
+  let out = '';
+  for (let i = 0; i < API_KEY_CHECKSUM_LENGTH; i++) {
+    out = BASE62[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out;
+}
+
+/** SHA-256 of the UTF-8 secret: the only form in which a secret is ever stored. */
+export function hashSecret(secret: string): Buffer {
+  return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+/** Creates a new key. `key` is shown once to its owner; store only `prefix` and `secretSha256`. */
+export function generateApiKey(): { key: string; prefix: string; secretSha256: Buffer } {
+  const prefix = randomBase62(API_KEY_PREFIX_LENGTH);
+  const random = randomBase62(API_KEY_RANDOM_LENGTH);
+  const secret = random + checksumOf(random);
+  return { key: `${API_KEY_SCHEME}${prefix}.${secret}`, prefix, secretSha256: hashSecret(secret) };
+}
+
+/** Result of parseApiKey; `reason` is safe to log, the secret never is. */
+export type ParsedApiKey =
+  | { ok: true; prefix: string; secret: string }
+  | { ok: false; reason: 'malformed' | 'bad_checksum' };
+
+/** Splits and checks a key without any lookup. Never throws, whatever the input. */
+export function parseApiKey(input: string): ParsedApiKey {
+  if (typeof input !== 'string' || input.length !== 4 + 12 + 1 + API_KEY_SECRET_LENGTH) {
+    return { ok: false, reason: 'malformed' };
+  }
+  const m = KEY_RE.exec(input);
+  const prefix = m?.[1];
+  const secret = m?.[2];
+  if (prefix === undefined || secret === undefined) return { ok: false, reason: 'malformed' };
+  const random = secret.slice(0, API_KEY_RANDOM_LENGTH);
+  if (checksumOf(random) !== secret.slice(API_KEY_RANDOM_LENGTH))
+    return { ok: false, reason: 'bad_checksum' };
+  return { ok: true, prefix, secret };
+}
+
+/** Constant-time check of a secret against a stored SHA-256 digest; false on any length mismatch. */
+export function verifySecret(secret: string, digest: Uint8Array): boolean {
+  if (typeof secret !== 'string' || !(digest instanceof Uint8Array) || digest.length !== 32) return false;
+  return timingSafeEqual(hashSecret(secret), digest);
+}
+
+/** The public prefix of something that looks like a key (safe to log), or undefined. */
+export function keyPrefixOf(key: unknown): string | undefined {
+  if (typeof key !== 'string') return undefined;
+  return PREFIX_RE.exec(key)?.[1];
+}
