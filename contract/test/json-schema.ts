@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
-// ajv-formats is CommonJS: under NodeNext its default import is the module object.
-const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule }).default;
+// ajv-formats is CommonJS: under NodeNext its default import is module.exports, whose .default is the plugin.
+const addFormats = addFormatsModule.default;
 
 /** Reads a JSON file relative to contract/. */
 export function readContractJson(relative: string): unknown {
