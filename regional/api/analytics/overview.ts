@@ -1,0 +1,41 @@
+// Overview: totals, error rate and latency percentiles over a range, from the per-minute rollups.
+import { withOrg } from '../../db/tenant.ts';
+import type { Caller } from '../auth/caller.ts';
+import type { ApiDeps } from '../deps.ts';
+import { DEFAULT_MAX_RANGE_DAYS, parseProjectId, parseRange } from './params.ts';
+import { type Counters, counters, mergedHistograms, percentiles, sumCounters } from './rollups.ts';
+import { projectScope } from './scope.ts';
+
+/** Overview answer (design §4.5). */
+export type Overview = Counters & {
+  error_rate: number;
+  latency_ms: { p50: number | null; p95: number | null; p99: number | null };
+  from: string;
+  to: string;
+  /** When the newest rollup row in this answer was written; null when there is no data. */
+  data_as_of: string | null;
+};
+
+/** Totals over the range for one project or all of the caller's org. */
+export async function overview(
+  deps: Pick<ApiDeps, 'db' | 'clock' | 'maxRangeDays'>,
+  caller: Caller,
+  query: Record<string, unknown>,
+): Promise<Overview> {
+  const range = parseRange(query, deps.clock(), deps.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS);
+  const projectId = parseProjectId(query.project_id);
+  return withOrg(deps.db, caller.org_id, async (client) => {
+    const projects = await projectScope(client, caller.org_id, projectId);
+    const [totals] = await sumCounters(client, caller.org_id, projects, range, null);
+    const hists = await mergedHistograms(client, caller.org_id, projects, range, null);
+    const c = counters(totals ?? { events: 0, errors: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 });
+    return {
+      ...c,
+      error_rate: c.events > 0 ? c.errors / c.events : 0,
+      latency_ms: percentiles(hists.get('')),
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      data_as_of: totals?.updated_at ? totals.updated_at.toISOString() : null,
+    };
+  });
+}

@@ -1,0 +1,20 @@
+// The dependencies every regional API route receives (design §7.1: core functions take them as one object).
+import type pg from 'pg';
+import type { TokenVerifier } from './auth/verifier.ts';
+
+/** Dependencies of the regional API. */
+export type ApiDeps = {
+  verifier: TokenVerifier;
+  /** Pool of the `llmo_app` role: row-level security applies to every query. */
+  db: pg.Pool;
+  clock: () => Date;
+  /**
+   * Called after a key change committed; resolves when the propagator had its go (locally the
+   * in-process propagator, in Lambda an inline drain). Failures are left to the sweep.
+   */
+  onKeyChange?: () => Promise<void>;
+  /** Structured error log for 5xx answers; never receives tokens or keys. */
+  logError?: (message: string, details: Record<string, unknown>) => void;
+  /** Longest analytics range in days (default 31). */
+  maxRangeDays?: number;
+};
