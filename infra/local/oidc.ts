@@ -2,12 +2,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
+import { LOCAL_CLIENT_ID } from './client-id.ts';
 import { publicJwk, type SigningJwk } from './issuer-keys.ts';
 import { renderLoginPage } from './login-page.ts';
 import { checkPassword, type LocalUser } from './users.ts';
-
-/** The dashboard's app client id, as a Cognito user pool client would have. */
-export const LOCAL_CLIENT_ID = 'llmo-dashboard';
 
 /** How to run the issuer. */
 export interface IssuerOptions {
@@ -166,4 +164,4 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export { publicJwk };
+export { LOCAL_CLIENT_ID, publicJwk };

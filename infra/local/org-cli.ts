@@ -1,0 +1,51 @@
+// `npm run org -- create --name NAME`: the operators' path to a new organization, printed as JSON.
+import { parseArgs } from 'node:util';
+import { createPool } from '../../regional/db/pool.ts';
+import { withTransaction } from '../../regional/db/tenant.ts';
+import { databaseUrls } from '../../regional/db/urls.ts';
+import { createOrganization, InvalidOrganizationError } from '../../regional/ops/organizations.ts';
+import { loadLocalConfig } from './config.ts';
+import { readSecrets } from './secrets.ts';
+
+const USAGE = 'usage: npm run org -- create --name NAME';
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    options: { name: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals[0] !== 'create' || positionals.length !== 1 || values.name === undefined) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(2);
+  }
+  const config = loadLocalConfig();
+  const secrets = await readSecrets(config.dataDir);
+  const ownerUrl =
+    config.databaseUrl ??
+    `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${config.ports.postgres}/postgres`;
+  const { system } = databaseUrls(ownerUrl, { app: secrets.appPassword, system: secrets.systemPassword });
+  const pool = createPool(system, { max: 1, applicationName: 'llmo-org-cli' });
+  try {
+    const org = await withTransaction(pool, (client) =>
+      createOrganization(client, values.name ?? '', { sub: 'system:operator-cli', email: process.env.USER }),
+    );
+    process.stdout.write(`${JSON.stringify(org)}\n`);
+  } catch (error) {
+    if (error instanceof InvalidOrganizationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
+      process.stderr.write('Cannot reach PostgreSQL: start the local stack first (npm start).\n');
+      process.exit(1);
+    }
+    throw error;
+  } finally {
+    await pool.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

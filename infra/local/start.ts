@@ -1,0 +1,150 @@
+// `npm start`: runs the whole system on one machine with local stand-ins for AWS; Ctrl-C stops it all.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { migrate } from '../../regional/db/migrate.ts';
+import { createPool } from '../../regional/db/pool.ts';
+import { databaseUrls, redactUrl } from '../../regional/db/urls.ts';
+import { loadLocalConfig } from './config.ts';
+import type { LocalContext, RunningService, StackInfo, StartService } from './context.ts';
+import { ensureKeyTable, startDynalite } from './dynamo.ts';
+import { loadOrCreateSigningJwk } from './issuer-keys.ts';
+import { LOCAL_CLIENT_ID, startLocalIssuer } from './oidc.ts';
+import { startEmbeddedPostgres } from './postgres.ts';
+import { loadOrCreateSecrets } from './secrets.ts';
+import { seedDemo } from './seed.ts';
+import { readUsers } from './users.ts';
+
+/**
+ * The product's services, started in this order after the shared infrastructure; each module owns
+ * its part (landing store, Firehose, loader, edge, regional API, dashboard).
+ */
+const SERVICES: StartService[] = [];
+
+const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
+
+function log(service: string, message: string, fields: Record<string, unknown> = {}): void {
+  process.stdout.write(
+    `${JSON.stringify({ t: new Date().toISOString(), service, msg: message, ...fields })}\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  const config = loadLocalConfig();
+  await mkdir(config.dataDir, { recursive: true });
+  const secrets = await loadOrCreateSecrets(config.dataDir);
+
+  let ownerUrl = config.databaseUrl;
+  if (!ownerUrl) {
+    const cluster = await startEmbeddedPostgres({
+      dataDir: path.join(config.dataDir, 'postgres'),
+      port: config.ports.postgres,
+      password: secrets.postgresPassword,
+      persistent: true,
+    });
+    stops.push({ name: 'postgres', stop: cluster.stop });
+    ownerUrl = cluster.url;
+    log('postgres', 'embedded PostgreSQL started', { url: redactUrl(ownerUrl) });
+  }
+  const applied = await migrate({
+    ownerUrl,
+    passwords: { app: secrets.appPassword, system: secrets.systemPassword },
+  });
+  log('postgres', applied.length ? `applied ${applied.length} migration(s)` : 'schema up to date', {
+    applied,
+  });
+  const db = databaseUrls(ownerUrl, { app: secrets.appPassword, system: secrets.systemPassword });
+
+  const dynamo = await startDynalite({
+    port: config.ports.dynamodb,
+    dataDir: path.join(config.dataDir, 'dynamodb'),
+  });
+  stops.push({ name: 'dynamodb', stop: dynamo.stop });
+  await ensureKeyTable(dynamo.endpoint, config.keyTableName);
+  log('dynamodb', 'dynalite started', { endpoint: dynamo.endpoint, table: config.keyTableName });
+
+  const key = await loadOrCreateSigningJwk(path.join(config.dataDir, 'oidc', 'signing-key.json'));
+  const webUrl = `http://localhost:${config.ports.web}`;
+  const issuer = await startLocalIssuer({
+    port: config.ports.issuer,
+    key,
+    users: () => readUsers(path.join(config.dataDir, 'users.json')),
+    redirectUris: [`${webUrl}/api/auth/callback`],
+    postLogoutRedirectUris: [`${webUrl}/`],
+    cookieSecret: secrets.cookieSecret,
+  });
+  stops.push({ name: 'issuer', stop: issuer.stop });
+  log('issuer', 'local OIDC issuer started', { issuer: issuer.issuer });
+
+  const system = createPool(db.system, { max: 2, applicationName: 'llmo-seed' });
+  const demo = await seedDemo(system, config.dataDir, secrets.demoPassword).finally(() => system.end());
+
+  const ctx: LocalContext = {
+    config,
+    secrets,
+    db,
+    dynamoEndpoint: dynamo.endpoint,
+    keyTableName: config.keyTableName,
+    issuer: { url: issuer.issuer, jwksUri: issuer.jwksUri, clientId: LOCAL_CLIENT_ID, key },
+    demo,
+    log,
+    services: new Map<string, RunningService>(),
+  };
+  const stack: StackInfo = {
+    issuer: issuer.issuer,
+    database_url: db.owner,
+    demo: {
+      org_id: demo.orgId,
+      project_id: demo.projectId,
+      admin_email: demo.adminEmail,
+      member_email: demo.memberEmail,
+      password: demo.password,
+    },
+  };
+  for (const start of SERVICES) {
+    const service = await start(ctx);
+    stops.push({ name: service.name, stop: service.stop });
+    ctx.services.set(service.name, service);
+    const { demo_api_key: apiKey, ...urls } = service.stack ?? {};
+    Object.assign(stack, urls);
+    if (apiKey) stack.demo.api_key = apiKey;
+    log(service.name, 'started', service.url ? { url: service.url } : {});
+  }
+
+  const stackFile = path.join(config.dataDir, 'stack.json');
+  await writeFile(stackFile, `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
+  process.stdout.write(
+    [
+      '',
+      'LLM Observer Cloud is running locally.',
+      stack.ingest_url ? `  ingest    ${stack.ingest_url}` : undefined,
+      stack.api_url ? `  api       ${stack.api_url}` : undefined,
+      stack.web_url ? `  dashboard ${stack.web_url}` : undefined,
+      `  issuer    ${stack.issuer}`,
+      `  database  ${redactUrl(stack.database_url)}`,
+      `  sign in   ${demo.adminEmail} (admin) or ${demo.memberEmail} (member), password ${demo.password}`,
+      `  details   ${stackFile}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ]
+      .filter((line) => line !== undefined)
+      .join('\n'),
+  );
+}
+
+let stopping = false;
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const { name, stop } of stops.reverse()) {
+      await stop().catch((error: unknown) => log(name, 'stop failed', { error: String(error) }));
+    }
+  }
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+main().catch((error: unknown) => {
+  log('stack', 'failed to start', { error: error instanceof Error ? error.message : String(error) });
+  void shutdown(1);
+});
