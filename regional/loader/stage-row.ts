@@ -1,0 +1,218 @@
+// Turns one NDJSON line into one staging row (a good event, or a rejected line with its reason).
+import { validateEnvelope } from '../../contract/index.ts';
+import { copyRow } from './copy-text.ts';
+import type { NdjsonLine } from './ndjson-lines.ts';
+
+/** Why a line was not loaded (stored in dead_letters.reason). */
+export type RejectReason =
+  | 'line_too_long'
+  | 'invalid_json'
+  | 'invalid_envelope'
+  | 'unstorable_text'
+  | 'out_of_range';
+
+/**
+ * Staging table columns, in COPY order. Rejected lines carry reason/detail/line; good ones the
+ * extracted columns and the event text. Kept as text where the final table's type is checked on insert
+ * (event → json) so a row can never fail COPY itself.
+ */
+export const STAGE_COLUMNS = [
+  'line_no integer NOT NULL',
+  'reason text',
+  'detail text',
+  'line text',
+  'org_id uuid',
+  'project_id uuid',
+  'key_id uuid',
+  'event_id text',
+  'ts timestamptz',
+  'received_at timestamptz',
+  'operation text',
+  'provider text',
+  'model text',
+  'status text',
+  'environment text',
+  'duration_ms double precision',
+  'input_tokens bigint',
+  'output_tokens bigint',
+  'cache_read_input_tokens bigint',
+  'cache_creation_input_tokens bigint',
+  'cost_usd numeric',
+  'request_id text',
+  'event text',
+] as const;
+
+/** How much of a rejected line is kept for triage (the whole object stays in S3 for replay). */
+export const MAX_DEAD_LINE_CHARS = 8192;
+const MAX_DETAIL_CHARS = 2000;
+const MS_PER_DAY = 86_400_000;
+
+/** Days (UTC, as epoch-day numbers) that have a telemetry partition. */
+export type PartitionDays = ReadonlySet<number>;
+
+/** Counters kept while staging, reported per object. */
+export interface StageCounts {
+  lines: number;
+  good: number;
+  rejected: number;
+}
+
+const NUL = String.fromCharCode(0);
+
+function clip(s: string, max: number): string {
+  const cut = s.length > max ? s.slice(0, max) : s;
+  // PostgreSQL text cannot hold NUL; a corrupted line may contain raw ones.
+  return cut.includes(NUL) ? cut.replaceAll(NUL, '\ufffd') : cut;
+}
+
+function rejectRow(
+  lineNumber: number,
+  reason: RejectReason,
+  detail: string | null,
+  line: string,
+  ids?: { org: unknown; project: unknown },
+): string {
+  const org = typeof ids?.org === 'string' ? ids.org : null;
+  const project = typeof ids?.project === 'string' ? ids.project : null;
+  return copyRow([
+    lineNumber,
+    reason,
+    detail === null ? null : clip(detail, MAX_DETAIL_CHARS),
+    clip(line, MAX_DEAD_LINE_CHARS),
+    org,
+    project,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+    null,
+  ]);
+}
+
+/** ISO form of an RFC 3339 timestamp (millisecond precision, UTC), or null when unusable. */
+function isoMillis(ms: number): string | null {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+type Usage = {
+  input_tokens?: number;
+  output_tokens?: number;
+  cache_read_input_tokens?: number;
+  cache_creation_input_tokens?: number;
+};
+
+function hasNul(...values: unknown[]): boolean {
+  for (const v of values) if (typeof v === 'string' && v.includes(NUL)) return true;
+  return false;
+}
+
+/**
+ * Encodes one line as a staging row. Never throws: anything wrong with the line becomes a rejected
+ * row, so one bad line can never fail the COPY of the good ones. `ts` is normalised to milliseconds
+ * (UTC): the dedupe key uses it, and the event JSON keeps the original text.
+ */
+export function stageRow(item: NdjsonLine, days: PartitionDays, counts: StageCounts): string {
+  counts.lines += 1;
+  if (item.tooLong) {
+    counts.rejected += 1;
+    return rejectRow(item.lineNumber, 'line_too_long', null, item.head);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(item.text);
+  } catch (error) {
+    counts.rejected += 1;
+    return rejectRow(item.lineNumber, 'invalid_json', (error as Error).message, item.text);
+  }
+  const result = validateEnvelope(parsed);
+  if (!result.ok) {
+    counts.rejected += 1;
+    const p = parsed as { org_id?: unknown; project_id?: unknown } | null;
+    const ids = p && typeof p === 'object' ? { org: p.org_id, project: p.project_id } : undefined;
+    // Only ids that passed as UUIDs may go into uuid columns.
+    const uuidIssue = result.issues.some((i) => i.path === 'org_id' || i.path === 'project_id');
+    return rejectRow(
+      item.lineNumber,
+      'invalid_envelope',
+      JSON.stringify(result.issues),
+      item.text,
+      uuidIssue ? undefined : ids,
+    );
+  }
+  const env = result.envelope;
+  const ev = result.event as Record<string, unknown> & {
+    event_id: string;
+    timestamp: string;
+    operation: string;
+    provider: string;
+    model: string;
+    status: string;
+    environment?: string;
+    duration_ms?: number;
+    usage?: Usage;
+    cost_usd?: number;
+  };
+  const ids = { org: env.org_id, project: env.project_id };
+  const tsMs = Date.parse(ev.timestamp);
+  const ts = isoMillis(tsMs);
+  const receivedAt = isoMillis(Date.parse(env.received_at));
+  if (ts === null || receivedAt === null || !days.has(Math.floor(tsMs / MS_PER_DAY))) {
+    counts.rejected += 1;
+    return rejectRow(
+      item.lineNumber,
+      'out_of_range',
+      `timestamp ${ev.timestamp} has no partition`,
+      item.text,
+      ids,
+    );
+  }
+  if (hasNul(ev.event_id, ev.model, ev.environment, env.request_id)) {
+    counts.rejected += 1;
+    return rejectRow(
+      item.lineNumber,
+      'unstorable_text',
+      'text fields may not contain U+0000',
+      item.text,
+      ids,
+    );
+  }
+  const usage = ev.usage;
+  counts.good += 1;
+  return copyRow([
+    item.lineNumber,
+    null,
+    null,
+    null,
+    env.org_id,
+    env.project_id,
+    env.key_id,
+    ev.event_id,
+    ts,
+    receivedAt,
+    ev.operation,
+    ev.provider,
+    ev.model,
+    ev.status,
+    ev.environment ?? '',
+    ev.duration_ms,
+    usage?.input_tokens,
+    usage?.output_tokens,
+    usage?.cache_read_input_tokens,
+    usage?.cache_creation_input_tokens,
+    ev.cost_usd,
+    env.request_id,
+    JSON.stringify(ev),
+  ]);
+}
