@@ -1,0 +1,211 @@
+// Analytics routes against seeded telemetry: rollup answers equal the same numbers computed from raw events.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../testing/harness.ts';
+import { rollupEvents, seedEvents } from '../testing/seed-telemetry.ts';
+
+let h: Harness;
+let orgId: string;
+let projectId: string;
+let otherProjectId: string;
+let token: string;
+const HOUR = 3_600_000;
+// Three whole hours ending at the start of the current hour; queries use this fixed window.
+const end = new Date(Math.floor(Date.now() / HOUR) * HOUR);
+const start = new Date(end.getTime() - 3 * HOUR);
+const range = `from=${start.toISOString()}&to=${end.toISOString()}`;
+
+beforeAll(async () => {
+  h = await startHarness();
+  ({ orgId, projectId } = await h.org());
+  const other = await h.system.query<{ id: string }>(
+    "INSERT INTO projects (org_id, name) VALUES ($1, 'second') RETURNING id",
+    [orgId],
+  );
+  otherProjectId = other.rows[0]?.id ?? '';
+  const client = await h.system.connect();
+  try {
+    await seedEvents(client, {
+      orgId,
+      projectId,
+      keyId: randomUUID(),
+      from: start,
+      spanMs: 3 * HOUR,
+      count: 3000,
+    });
+    await seedEvents(client, {
+      orgId,
+      projectId: otherProjectId,
+      keyId: randomUUID(),
+      from: start,
+      spanMs: 3 * HOUR,
+      count: 500,
+      idPrefix: 'o-',
+    });
+    await rollupEvents(client, orgId, projectId, start, end);
+    await rollupEvents(client, orgId, otherProjectId, start, end);
+  } finally {
+    client.release();
+  }
+  token = await h.token(orgId, 'member');
+});
+afterAll(() => h.close());
+
+async function raw(sql: string, params: unknown[] = []): Promise<Record<string, number | string>[]> {
+  return (await h.owner.query(sql, params)).rows;
+}
+
+function exactQuantile(sorted: number[], q: number): number {
+  return sorted[Math.floor(q * (sorted.length - 1))] ?? Number.NaN;
+}
+
+describe('analytics', () => {
+  it('overview equals the raw totals; percentiles within 1% of the exact ones', async () => {
+    const res = await h.call('GET', `/v1/analytics/overview?project_id=${projectId}&${range}`, { token });
+    expect(res.status).toBe(200);
+    const [t] = await raw(
+      `SELECT count(*)::int AS events, count(*) FILTER (WHERE status = 'error')::int AS errors,
+              sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens, sum(cost_usd) AS cost_usd
+         FROM telemetry_events WHERE project_id = $1 AND ts >= $2 AND ts < $3`,
+      [projectId, start, end],
+    );
+    expect(res.body).toMatchObject({
+      events: 3000,
+      errors: t?.errors,
+      input_tokens: t?.input_tokens,
+      output_tokens: t?.output_tokens,
+    });
+    expect(res.body.cost_usd).toBeCloseTo(Number(t?.cost_usd), 6);
+    expect(res.body.error_rate).toBeCloseTo(Number(t?.errors) / 3000, 10);
+    const durations = (
+      await raw('SELECT duration_ms AS d FROM telemetry_events WHERE project_id = $1', [projectId])
+    )
+      .map((r) => Number(r.d))
+      .sort((a, b) => a - b);
+    const lat = res.body.latency_ms as Record<string, number>;
+    for (const [name, q] of [
+      ['p50', 0.5],
+      ['p95', 0.95],
+      ['p99', 0.99],
+    ] as const) {
+      const exact = exactQuantile(durations, q);
+      expect(Math.abs((lat[name] ?? 0) - exact) / exact).toBeLessThanOrEqual(0.0101);
+    }
+    expect(typeof res.body.data_as_of).toBe('string');
+  });
+
+  it('without project_id, overview covers every project of the org', async () => {
+    const res = await h.call('GET', `/v1/analytics/overview?${range}`, { token });
+    expect(res.body.events).toBe(3500);
+  });
+
+  it('timeseries has one point per interval, gaps as zeros, summing to the overview', async () => {
+    const res = await h.call(
+      'GET',
+      `/v1/analytics/timeseries?project_id=${projectId}&${range}&interval=15m`,
+      {
+        token,
+      },
+    );
+    expect(res.status).toBe(200);
+    const points = res.body.points as Array<{ t: string; events: number; p95: number | null }>;
+    expect(res.body.interval).toBe('15m');
+    expect(points).toHaveLength(12);
+    expect(points[0]?.t).toBe(start.toISOString());
+    expect(points.reduce((n, p) => n + p.events, 0)).toBe(3000);
+    for (const p of points) expect(p.events).toBe(250);
+    const hourly = await h.call(
+      'GET',
+      `/v1/analytics/timeseries?project_id=${projectId}&from=${new Date(start.getTime() - 2 * HOUR).toISOString()}&to=${end.toISOString()}&interval=1h`,
+      { token },
+    );
+    const hp = hourly.body.points as Array<{ events: number; p95: number | null }>;
+    expect(hp.map((p) => p.events)).toEqual([0, 0, 1000, 1000, 1000]);
+    expect(hp[0]?.p95).toBeNull();
+  });
+
+  it('breakdown by model equals the raw group-by', async () => {
+    const res = await h.call('GET', `/v1/analytics/breakdown?project_id=${projectId}&${range}&by=model`, {
+      token,
+    });
+    expect(res.status).toBe(200);
+    const rows = await raw(
+      `SELECT model AS key, count(*)::int AS events, count(*) FILTER (WHERE status = 'error')::int AS errors
+         FROM telemetry_events WHERE project_id = $1 GROUP BY model`,
+      [projectId],
+    );
+    const got = (res.body.rows as Array<{ key: string; events: number; errors: number; p95: number }>).map(
+      (r) => ({
+        key: r.key,
+        events: r.events,
+        errors: r.errors,
+      }),
+    );
+    expect(got).toEqual(
+      expect.arrayContaining(rows.map((r) => ({ key: r.key, events: r.events, errors: r.errors }))),
+    );
+    expect(got).toHaveLength(rows.length);
+    for (const by of ['provider', 'operation', 'status', 'environment']) {
+      const r = await h.call('GET', `/v1/analytics/breakdown?${range}&by=${by}`, { token });
+      expect(r.status).toBe(200);
+      expect((r.body.rows as Array<{ events: number }>).reduce((n, x) => n + x.events, 0)).toBe(3500);
+    }
+  });
+
+  it('the explorer pages newest first with a keyset cursor and filters, without gaps or repeats', async () => {
+    const seen = new Set<string>();
+    let previous = Number.POSITIVE_INFINITY;
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const q: string = cursor ? `&cursor=${cursor}` : '';
+      const res = await h.call(
+        'GET',
+        `/v1/analytics/events?project_id=${projectId}&${range}&model=gpt-4o&status=ok&limit=200${q}`,
+        { token },
+      );
+      expect(res.status).toBe(200);
+      for (const item of res.body.items as Array<Record<string, unknown>>) {
+        expect(item).toMatchObject({
+          model: 'gpt-4o',
+          status: 'ok',
+          project_id: projectId,
+          schema_version: '1.0',
+        });
+        expect(typeof item.received_at).toBe('string');
+        const ts = Date.parse(String(item.timestamp));
+        expect(ts).toBeLessThanOrEqual(previous);
+        previous = ts;
+        expect(seen.has(String(item.event_id))).toBe(false);
+        seen.add(String(item.event_id));
+      }
+      cursor = res.body.next_cursor as string | null;
+      pages += 1;
+    } while (cursor && pages < 50);
+    const [n] = await raw(
+      "SELECT count(*)::int AS n FROM telemetry_events WHERE project_id = $1 AND model = 'gpt-4o' AND status = 'ok'",
+      [projectId],
+    );
+    expect(seen.size).toBe(n?.n);
+    expect(pages).toBeGreaterThan(1);
+  });
+
+  it('rejects bad parameters with named 400s', async () => {
+    const bad = async (query: string, route = 'overview'): Promise<string | undefined> =>
+      (await h.call('GET', `/v1/analytics/${route}?${query}`, { token })).body.error?.code;
+    expect(await bad(`from=${end.toISOString()}&to=${start.toISOString()}`)).toBe('invalid_range');
+    expect(await bad('from=yesterday')).toBe('invalid_range');
+    expect(await bad(`from=2020-01-01T00:00:00Z&to=2020-06-01T00:00:00Z`)).toBe('range_too_large');
+    expect(await bad(`${range}&interval=7m`, 'timeseries')).toBe('invalid_interval');
+    expect(await bad(`from=2026-01-01T00:00:00Z&to=2026-01-30T00:00:00Z&interval=1m`, 'timeseries')).toBe(
+      'invalid_interval',
+    );
+    expect(await bad(`${range}&by=user_id`, 'breakdown')).toBe('invalid_by');
+    expect(await bad(`${range}`, 'breakdown')).toBe('invalid_by');
+    expect(await bad(`${range}&cursor=abc`, 'events')).toBe('invalid_cursor');
+    expect(await bad(`${range}&status=maybe`, 'events')).toBe('invalid_filter');
+    expect(await bad('project_id=123')).toBe('invalid_project_id');
+    const missing = await h.call('GET', `/v1/analytics/overview?project_id=${randomUUID()}`, { token });
+    expect(missing.status).toBe(404);
+  });
+});
