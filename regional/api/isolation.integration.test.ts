@@ -1,0 +1,163 @@
+// Tenant isolation: a second org's admin tries every route against the first org's real and guessed ids.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withOrg } from '../db/tenant.ts';
+import { type Answer, type Harness, startHarness } from './testing/harness.ts';
+import { rollupEvents, seedEvents } from './testing/seed-telemetry.ts';
+
+let h: Harness;
+const a = {
+  orgId: '',
+  projectId: '',
+  keyId: '',
+  prefix: '',
+  projectName: `secret-project-${randomUUID().slice(0, 6)}`,
+};
+let intruder: string; // org B admin
+let intruderMember: string;
+const HOUR = 3_600_000;
+const end = new Date(Math.ceil(Date.now() / HOUR) * HOUR);
+const start = new Date(end.getTime() - 2 * HOUR);
+const range = `from=${start.toISOString()}&to=${end.toISOString()}`;
+
+beforeAll(async () => {
+  h = await startHarness();
+  const orgA = await h.org();
+  a.orgId = orgA.orgId;
+  const adminA = await h.token(a.orgId, 'admin', 'owner-a@example.test');
+  const project = await h.call('POST', '/v1/projects', { token: adminA, body: { name: a.projectName } });
+  a.projectId = String(project.body.id);
+  const key = await h.call('POST', `/v1/projects/${a.projectId}/api-keys`, {
+    token: adminA,
+    body: { name: 'a-key' },
+  });
+  a.keyId = String(key.body.id);
+  a.prefix = String(key.body.prefix);
+  const client = await h.system.connect();
+  try {
+    await seedEvents(client, {
+      orgId: a.orgId,
+      projectId: a.projectId,
+      keyId: a.keyId,
+      from: start,
+      spanMs: HOUR,
+      count: 200,
+    });
+    await rollupEvents(client, a.orgId, a.projectId, start, end);
+  } finally {
+    client.release();
+  }
+  const orgB = await h.org();
+  intruder = await h.token(orgB.orgId, 'admin', 'intruder@example.test');
+  intruderMember = await h.token(orgB.orgId, 'member');
+});
+afterAll(() => h.close());
+
+/** Nothing of org A may appear in any answer to org B. */
+function expectNoLeak(res: Answer): void {
+  const text = JSON.stringify(res.body);
+  for (const secret of [a.orgId, a.projectId, a.keyId, a.prefix, a.projectName, 'owner-a@example.test']) {
+    expect(text).not.toContain(secret);
+  }
+}
+
+function expectDenied(res: Answer): void {
+  expect([403, 404]).toContain(res.status);
+  expectNoLeak(res);
+}
+
+describe('tenant isolation (org B against org A)', () => {
+  it('project and key routes answer 404 for A’s real ids and for guessed ids', async () => {
+    for (const token of [intruder, intruderMember]) {
+      for (const projectId of [a.projectId, randomUUID(), 'not-a-uuid']) {
+        expectDenied(await h.call('GET', `/v1/projects/${projectId}/api-keys`, { token }));
+        expectDenied(
+          await h.call('POST', `/v1/projects/${projectId}/api-keys`, { token, body: { name: 'evil' } }),
+        );
+      }
+      for (const keyId of [a.keyId, randomUUID(), a.prefix]) {
+        expectDenied(await h.call('POST', `/v1/api-keys/${keyId}/revoke`, { token }));
+      }
+    }
+    // Nothing changed in org A.
+    const keys = await h.owner.query('SELECT status FROM api_keys WHERE project_id = $1', [a.projectId]);
+    expect(keys.rows).toEqual([{ status: 'active' }]);
+    const audits = await h.owner.query('SELECT count(*)::int AS n FROM audit_logs WHERE org_id = $1', [
+      a.orgId,
+    ]);
+    expect(audits.rows[0].n).toBe(2);
+  });
+
+  it('listings show only B’s own objects', async () => {
+    const projects = await h.call('GET', '/v1/projects', { token: intruder });
+    expect(projects.status).toBe(200);
+    expectNoLeak(projects);
+    const audit = await h.call('GET', '/v1/audit-logs', { token: intruder });
+    expect(audit.status).toBe(200);
+    expect(audit.body.items).toEqual([]);
+    // A cursor cannot widen the scope either.
+    const cursor = Buffer.from(JSON.stringify({ id: 1_000_000 })).toString('base64url');
+    const paged = await h.call('GET', `/v1/audit-logs?cursor=${cursor}`, { token: intruder });
+    expect(paged.body.items).toEqual([]);
+  });
+
+  it('analytics routes answer 404 for A’s project and nothing of A without a project filter', async () => {
+    for (const route of ['overview', 'timeseries', 'breakdown', 'events']) {
+      const by = route === 'breakdown' ? '&by=model' : '';
+      for (const projectId of [a.projectId, randomUUID()]) {
+        expectDenied(
+          await h.call('GET', `/v1/analytics/${route}?project_id=${projectId}&${range}${by}`, {
+            token: intruderMember,
+          }),
+        );
+      }
+      const all = await h.call('GET', `/v1/analytics/${route}?${range}${by}`, { token: intruderMember });
+      expect(all.status).toBe(200);
+      expectNoLeak(all);
+    }
+    const ov = await h.call('GET', `/v1/analytics/overview?${range}`, { token: intruder });
+    expect(ov.body.events).toBe(0);
+    const ev = await h.call('GET', `/v1/analytics/events?${range}`, { token: intruder });
+    expect(ev.body.items).toEqual([]);
+    // A forged explorer cursor naming A's project reads nothing of A.
+    const forged = Buffer.from(JSON.stringify({ t: end.toISOString(), p: a.projectId, e: 'zzz' })).toString(
+      'base64url',
+    );
+    const page = await h.call('GET', `/v1/analytics/events?${range}&cursor=${forged}`, { token: intruder });
+    expect(page.status).toBe(200);
+    expect(page.body.items).toEqual([]);
+  });
+
+  it('row-level security is a second wall: the app role sees nothing of A even without the WHERE', async () => {
+    const orgB = (await h.call('GET', '/v1/me', { token: intruder })).body.org_id as string;
+    const seen = await withOrg(h.deps.db, orgB, async (client) => {
+      const out: Record<string, number> = {};
+      for (const table of [
+        'organizations',
+        'projects',
+        'api_keys',
+        'audit_logs',
+        'key_outbox',
+        'telemetry_events',
+        'event_rollups_1m',
+      ]) {
+        const col = table === 'organizations' ? 'id' : 'org_id';
+        const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${col} = $1`, [
+          a.orgId,
+        ]);
+        out[table] = rows[0].n;
+      }
+      return out;
+    });
+    expect(Object.values(seen).every((n) => n === 0)).toBe(true);
+    // Without an org set, the app role sees no tenant rows at all.
+    const bare = await h.deps.db.query('SELECT count(*)::int AS n FROM api_keys');
+    expect(bare.rows[0].n).toBe(0);
+    // And it cannot write into another org.
+    await expect(
+      withOrg(h.deps.db, orgB, (client) =>
+        client.query("INSERT INTO projects (org_id, name) VALUES ($1, 'planted')", [a.orgId]),
+      ),
+    ).rejects.toThrow(/row-level security/);
+  });
+});
