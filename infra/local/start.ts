@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       port: config.ports.postgres,
       password: secrets.postgresPassword,
       persistent: true,
+      onNotice: (line) => log('postgres', line),
     });
     stops.push({ name: 'postgres', stop: cluster.stop });
     ownerUrl = cluster.url;
