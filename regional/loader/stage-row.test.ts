@@ -1,0 +1,59 @@
+// Staging rows: good envelopes become escaped COPY rows; every kind of bad line becomes a reject row.
+import { describe, expect, it } from 'vitest';
+import { makeEnvelope } from './envelope-fixtures.ts';
+import { STAGE_COLUMNS, type StageCounts, stageRow } from './stage-row.ts';
+
+const tenant = {
+  orgId: '11111111-1111-4111-8111-111111111111',
+  projectId: '22222222-2222-4222-8222-222222222222',
+  keyId: '33333333-3333-4333-8333-333333333333',
+};
+const today = Math.floor(Date.now() / 86_400_000);
+const days = new Set([today - 1, today, today + 1]);
+
+function fields(row: string): string[] {
+  expect(row.endsWith('\n')).toBe(true);
+  const f = row.slice(0, -1).split('\t');
+  expect(f).toHaveLength(STAGE_COLUMNS.length);
+  return f;
+}
+
+describe('stageRow', () => {
+  it('encodes a valid envelope with its extracted columns and escaped event JSON', () => {
+    const env = makeEnvelope(tenant, 3);
+    (env.event as Record<string, unknown>).model = 'tab\there \\ back';
+    const counts: StageCounts = { lines: 0, good: 0, rejected: 0 };
+    const f = fields(stageRow({ lineNumber: 7, text: JSON.stringify(env) }, days, counts));
+    expect(counts).toEqual({ lines: 1, good: 1, rejected: 0 });
+    expect(f[0]).toBe('7');
+    expect(f[1]).toBe('\\N');
+    expect(f[4]).toBe(tenant.orgId);
+    expect(f[12]).toBe('tab\\there \\\\ back');
+    expect(f[8]).toBe(new Date(env.event.timestamp).toISOString());
+    // The event column un-escapes back to the event JSON, unknown fields included.
+    const eventText = (f[22] ?? '').replace(/\\(.)/g, (_, c: string) =>
+      c === 't' ? '\t' : c === 'n' ? '\n' : c,
+    );
+    expect(JSON.parse(eventText)).toEqual(env.event);
+  });
+
+  it.each([
+    ['invalid_json', '{"v":1,'],
+    ['invalid_envelope', JSON.stringify({ ...makeEnvelope(tenant, 1), key_id: 'nope' })],
+    ['invalid_envelope', JSON.stringify([1, 2])],
+    ['out_of_range', JSON.stringify(makeEnvelope(tenant, 1, { ts: new Date(Date.now() - 10 * 86_400_000) }))],
+  ])('rejects %s lines', (reason, text) => {
+    const counts: StageCounts = { lines: 0, good: 0, rejected: 0 };
+    const f = fields(stageRow({ lineNumber: 2, text }, days, counts));
+    expect(f[1]).toBe(reason);
+    expect(counts.rejected).toBe(1);
+    expect(f.slice(6).every((x) => x === '\\N')).toBe(true);
+  });
+
+  it('keeps at most 8 KiB of a rejected line and strips NUL bytes', () => {
+    const counts: StageCounts = { lines: 0, good: 0, rejected: 0 };
+    const f = fields(stageRow({ lineNumber: 1, text: `\u0000${'y'.repeat(20_000)}` }, days, counts));
+    expect(f[3]?.length).toBe(8192);
+    expect(f[3]?.includes('\u0000')).toBe(false);
+  });
+});
