@@ -1,0 +1,86 @@
+// JSON text → accepted events (raw JSON text, ready for the envelope) and per-event rejections.
+import { validateEvent } from '../../../contract/src/event-v1.ts';
+import { eventIdOf, parseBatch } from '../../../contract/src/ingest.ts';
+import type { ContractIssue } from '../../../contract/src/issues.ts';
+import { InvalidBatchError, InvalidJsonError, PayloadTooLargeError } from '../http/errors.ts';
+import type { RejectedEvent } from '../http/reply-types.ts';
+import { MAX_EVENT_BYTES, MAX_ISSUES_PER_EVENT } from '../limits.ts';
+import { scanEventSpans } from './scan-events.ts';
+
+/** Accepted window for event timestamps, relative to the receive time. */
+export interface TimestampWindow {
+  maxFutureMs: number;
+  maxAgeMs: number;
+}
+
+/** Result of parsing a batch: accepted events as raw JSON text (one line each) and rejections. */
+export interface ParsedBatch {
+  accepted: string[];
+  rejected: RejectedEvent[];
+}
+
+const LINE_BREAKS = /[\r\n]/g;
+
+/**
+ * Parses and validates a batch. Throws 400 (not JSON / not a batch) or 413 (an event too large);
+ * otherwise every event is either accepted (its exact client text, CR/LF between tokens turned into
+ * spaces, which is safe because JSON strings cannot contain raw CR/LF) or rejected with all its issues.
+ */
+export function parseEventBatch(
+  text: string,
+  receivedAtMs: number,
+  window: TimestampWindow,
+  maxEventBytes = MAX_EVENT_BYTES,
+): ParsedBatch {
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidJsonError('body is not valid JSON', { cause: error });
+  }
+  const batch = parseBatch(root);
+  if (!batch.ok) throw new InvalidBatchError(batch.message);
+  const events = batch.events;
+  const spans = scanEventSpans(text);
+  if (!spans || spans.starts.length !== events.length) {
+    // Cannot happen for text JSON.parse accepted; refuse rather than embed the wrong text.
+    throw new InvalidBatchError('could not delimit the events of the batch');
+  }
+  const accepted: string[] = [];
+  const rejected: RejectedEvent[] = [];
+  const oldest = receivedAtMs - window.maxAgeMs;
+  const newest = receivedAtMs + window.maxFutureMs;
+  for (let i = 0; i < events.length; i++) {
+    const start = spans.starts[i] as number;
+    const end = spans.ends[i] as number;
+    // UTF-8 needs at most 3 bytes per UTF-16 unit: measure exactly only when that bound is over the cap.
+    if ((end - start) * 3 > maxEventBytes && Buffer.byteLength(text.slice(start, end)) > maxEventBytes) {
+      throw new PayloadTooLargeError(`event ${i} is larger than ${maxEventBytes} bytes`);
+    }
+    const event = events[i];
+    const result = validateEvent(event);
+    let issues: ContractIssue[] | undefined;
+    if (!result.ok) {
+      issues = result.issues.slice(0, MAX_ISSUES_PER_EVENT);
+    } else if (spans.hasReservedKey[i]) {
+      issues = [{ path: '', message: 'object keys __proto__, constructor and prototype are not allowed' }];
+    } else {
+      const at = Date.parse(result.event.timestamp);
+      if (Number.isNaN(at)) issues = [{ path: 'timestamp', message: 'is not a valid time' }];
+      else if (at > newest) issues = [{ path: 'timestamp', message: 'is too far in the future' }];
+      else if (at < oldest) issues = [{ path: 'timestamp', message: 'is older than the retention window' }];
+    }
+    if (issues) {
+      const eventId = eventIdOf(event);
+      rejected.push(
+        eventId === undefined
+          ? { index: i, errors: issues }
+          : { index: i, event_id: eventId, errors: issues },
+      );
+      continue;
+    }
+    const raw = text.slice(start, end);
+    accepted.push(spans.hasLineBreak[i] ? raw.replace(LINE_BREAKS, ' ') : raw);
+  }
+  return { accepted, rejected };
+}

@@ -1,0 +1,84 @@
+// Edge configuration: one validated object, baked into the Lambda@Edge bundle or built by the local stack.
+import * as v from 'valibot';
+
+const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
+const nonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
+const region = v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/));
+
+/** Schema of the edge configuration; every field is required so nothing silently defaults in AWS. */
+export const EdgeConfigSchema = v.strictObject({
+  /** Region of the Firehose stream (the core region). */
+  coreRegion: region,
+  streamName: v.pipe(v.string(), v.regex(/^[a-zA-Z0-9_.-]{1,64}$/)),
+  keyTableName: v.pipe(v.string(), v.regex(/^[a-zA-Z0-9_.-]{3,255}$/)),
+  /** Regions holding a replica of the key table (global table). */
+  replicaRegions: v.pipe(v.array(region), v.minLength(1)),
+  /** Edge region → replica region to read; regions not listed read the closest by this map or the core. */
+  nearestReplica: v.record(region, region),
+  /** Local stack only: endpoints of the stand-ins. Absent in AWS. */
+  firehoseEndpoint: v.optional(v.pipe(v.string(), v.url())),
+  dynamoEndpoint: v.optional(v.pipe(v.string(), v.url())),
+  keyCache: v.strictObject({
+    maxEntries: positiveInt,
+    /** How long a found key (active or revoked) is trusted without re-reading DynamoDB. */
+    positiveTtlMs: positiveInt,
+    /** How long "no such key" is trusted (shorter: a new key should work quickly). */
+    negativeTtlMs: positiveInt,
+    /** While DynamoDB fails, an active key confirmed within this window is still served. */
+    staleIfErrorMs: nonNegativeInt,
+    /** DynamoDB read timeout; past it the read counts as failed. */
+    lookupTimeoutMs: positiveInt,
+  }),
+  sink: v.strictObject({
+    /** Time allowed for Firehose to take every record of a request, retries included. */
+    deadlineMs: positiveInt,
+    baseBackoffMs: positiveInt,
+    maxBackoffMs: positiveInt,
+    /** PutRecordBatch calls in flight at once per process; more requests queue and share calls. */
+    maxConcurrentCalls: positiveInt,
+  }),
+  timestamps: v.strictObject({
+    /** Events stamped more than this far in the future are rejected (clock skew allowance). */
+    maxFutureMs: positiveInt,
+    /** Events older than this (the retention window) are rejected. */
+    maxAgeMs: positiveInt,
+  }),
+  logLevel: v.picklist(['debug', 'info', 'warn', 'error', 'silent']),
+});
+
+/** Validated edge configuration. */
+export type EdgeConfig = v.InferOutput<typeof EdgeConfigSchema>;
+
+/** Thrown when the configuration is invalid; names the offending field. */
+export class EdgeConfigError extends Error {
+  override name = 'EdgeConfigError';
+}
+
+/** Validates `input` (from `source`, for the message) and returns it typed, or throws naming the field. */
+export function parseEdgeConfig(input: unknown, source: string): EdgeConfig {
+  const result = v.safeParse(EdgeConfigSchema, input);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const field = issue.path?.map((p) => String(p.key)).join('.') ?? '(root)';
+  throw new EdgeConfigError(`invalid edge configuration from ${source}: ${field}: ${issue.message}`);
+}
+
+/** Defaults shared by the bundle build and the local stack (overridable per field). */
+export const DEFAULT_TUNING = {
+  keyCache: {
+    maxEntries: 10_000,
+    positiveTtlMs: 2_000,
+    negativeTtlMs: 1_000,
+    staleIfErrorMs: 120_000,
+    lookupTimeoutMs: 1_000,
+  },
+  sink: { deadlineMs: 5_000, baseBackoffMs: 25, maxBackoffMs: 500, maxConcurrentCalls: 4 },
+  timestamps: { maxFutureMs: 10 * 60_000, maxAgeMs: 30 * 24 * 3_600_000 },
+} as const;
+
+/** The replica of the key table to read from when running in `runningRegion`. */
+export function replicaRegionFor(config: EdgeConfig, runningRegion: string | undefined): string {
+  if (runningRegion === undefined) return config.coreRegion;
+  if (config.replicaRegions.includes(runningRegion)) return runningRegion;
+  return config.nearestReplica[runningRegion] ?? config.coreRegion;
+}

@@ -1,0 +1,57 @@
+// Packs NDJSON lines into Firehose records (≤ 1000 KiB each) and records into calls (≤ 500 / 4 MiB).
+
+/** Firehose hard limits (design §6). */
+export const FIREHOSE_LIMITS = {
+  maxRecordBytes: 1000 * 1024,
+  maxRecordsPerCall: 500,
+  maxBytesPerCall: 4 * 1024 * 1024,
+} as const;
+
+/**
+ * Concatenates whole lines into records of at most `maxRecordBytes`; a line is never split (the loader
+ * reads records as NDJSON). Lines longer than the limit are impossible given the per-event cap; should
+ * one occur it gets a record of its own and Firehose rejects it, which fails the request (503), never
+ * loses it silently.
+ */
+export function packRecords(
+  lines: readonly string[],
+  maxRecordBytes: number = FIREHOSE_LIMITS.maxRecordBytes,
+): Buffer[] {
+  const records: Buffer[] = [];
+  let parts: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    const bytes = Buffer.byteLength(line);
+    if (size > 0 && size + bytes > maxRecordBytes) {
+      records.push(Buffer.from(parts.join('')));
+      parts = [];
+      size = 0;
+    }
+    parts.push(line);
+    size += bytes;
+  }
+  if (size > 0) records.push(Buffer.from(parts.join('')));
+  return records;
+}
+
+/** Splits records into PutRecordBatch-sized groups, keeping order. */
+export function groupIntoCalls<T extends { byteLength: number }>(
+  records: readonly T[],
+  maxRecords: number = FIREHOSE_LIMITS.maxRecordsPerCall,
+  maxBytes: number = FIREHOSE_LIMITS.maxBytesPerCall,
+): T[][] {
+  const calls: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    if (current.length > 0 && (current.length >= maxRecords || bytes + record.byteLength > maxBytes)) {
+      calls.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(record);
+    bytes += record.byteLength;
+  }
+  if (current.length > 0) calls.push(current);
+  return calls;
+}

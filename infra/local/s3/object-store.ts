@@ -1,0 +1,125 @@
+// File-backed object store behind the local S3 stand-in: buckets are directories, objects are files.
+import { createHash } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** What is known about one stored object. */
+export interface ObjectMeta {
+  key: string;
+  size: number;
+  etag: string;
+  contentType: string;
+  contentEncoding?: string;
+  lastModified: string;
+  metadata: Record<string, string>;
+}
+
+/** Thrown for a missing bucket or object (mapped to NoSuchBucket / NoSuchKey). */
+export class NoSuchEntityError extends Error {
+  override name = 'NoSuchEntityError';
+  constructor(readonly code: 'NoSuchBucket' | 'NoSuchKey') {
+    super(code);
+  }
+}
+
+const fileName = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/**
+ * Objects live at `<root>/<bucket>/objects/<sha256(key)>` with a JSON sidecar in `meta/`; the sidecar is
+ * written last (after an atomic rename of the data), so a listed object always has its data. An index
+ * per bucket is loaded from the sidecars on first use and kept in memory (one writer: this process).
+ */
+export class ObjectStore {
+  private readonly indexes = new Map<string, Promise<Map<string, ObjectMeta>>>();
+
+  constructor(private readonly root: string) {}
+
+  async createBucket(bucket: string): Promise<void> {
+    await mkdir(path.join(this.root, bucket, 'objects'), { recursive: true });
+    await mkdir(path.join(this.root, bucket, 'meta'), { recursive: true });
+  }
+
+  async bucketExists(bucket: string): Promise<boolean> {
+    return stat(path.join(this.root, bucket, 'meta')).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async put(
+    bucket: string,
+    key: string,
+    data: Buffer,
+    options: { contentType?: string; contentEncoding?: string; metadata?: Record<string, string> },
+  ): Promise<ObjectMeta> {
+    const index = await this.index(bucket);
+    const name = fileName(key);
+    const meta: ObjectMeta = {
+      key,
+      size: data.byteLength,
+      etag: createHash('md5').update(data).digest('hex'),
+      contentType: options.contentType ?? 'binary/octet-stream',
+      lastModified: new Date().toISOString(),
+      metadata: options.metadata ?? {},
+      ...(options.contentEncoding ? { contentEncoding: options.contentEncoding } : {}),
+    };
+    const dir = path.join(this.root, bucket);
+    const tmp = path.join(dir, `objects/.${name}.${process.pid}.${Date.now()}.tmp`);
+    await writeFile(tmp, data);
+    await rename(tmp, path.join(dir, 'objects', name));
+    await writeFile(path.join(dir, 'meta', `${name}.json`), JSON.stringify(meta));
+    index.set(key, meta);
+    return meta;
+  }
+
+  async head(bucket: string, key: string): Promise<ObjectMeta> {
+    const meta = (await this.index(bucket)).get(key);
+    if (!meta) throw new NoSuchEntityError('NoSuchKey');
+    return meta;
+  }
+
+  async open(bucket: string, key: string): Promise<{ meta: ObjectMeta; stream: ReadStream }> {
+    const meta = await this.head(bucket, key);
+    return { meta, stream: createReadStream(path.join(this.root, bucket, 'objects', fileName(key))) };
+  }
+
+  async delete(bucket: string, key: string): Promise<void> {
+    const index = await this.index(bucket);
+    if (!index.delete(key)) return;
+    const name = fileName(key);
+    await rm(path.join(this.root, bucket, 'meta', `${name}.json`), { force: true });
+    await rm(path.join(this.root, bucket, 'objects', name), { force: true });
+  }
+
+  /** All objects of the bucket whose key starts with `prefix`, sorted by key (UTF-16 order, ASCII-equal). */
+  async list(bucket: string, prefix: string): Promise<ObjectMeta[]> {
+    const index = await this.index(bucket);
+    const out: ObjectMeta[] = [];
+    for (const meta of index.values()) if (meta.key.startsWith(prefix)) out.push(meta);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  private index(bucket: string): Promise<Map<string, ObjectMeta>> {
+    // The promise is cached so concurrent first uses share one load (and see each other's writes).
+    let loading = this.indexes.get(bucket);
+    if (!loading) {
+      loading = this.load(bucket);
+      this.indexes.set(bucket, loading);
+      loading.catch(() => this.indexes.delete(bucket));
+    }
+    return loading;
+  }
+
+  private async load(bucket: string): Promise<Map<string, ObjectMeta>> {
+    if (!(await this.bucketExists(bucket))) throw new NoSuchEntityError('NoSuchBucket');
+    const index = new Map<string, ObjectMeta>();
+    const dir = path.join(this.root, bucket, 'meta');
+    for (const file of await readdir(dir)) {
+      if (!file.endsWith('.json')) continue;
+      const meta = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as ObjectMeta;
+      index.set(meta.key, meta);
+    }
+    return index;
+  }
+}
