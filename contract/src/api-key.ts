@@ -46,12 +46,21 @@ export function hashSecret(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
 }
 
-/** Creates a new key. `key` is shown once to its owner; store only `prefix` and `secretSha256`. */
-export function generateApiKey(): { key: string; prefix: string; secretSha256: Buffer } {
-  const prefix = randomBase62(API_KEY_PREFIX_LENGTH);
-  const random = randomBase62(API_KEY_RANDOM_LENGTH);
+/** A generated key: `key` is shown once to its owner; store only `prefix` and `secretSha256`. */
+export type GeneratedApiKey = { key: string; prefix: string; secretSha256: Buffer };
+
+/**
+ * Assembles a key from its random parts (12 and 30 base62 characters), adding the checksum. Only
+ * generateApiKey should feed it real randomness; it is exported so tests can drive the parts.
+ */
+export function assembleApiKey(prefix: string, random: string): GeneratedApiKey {
   const secret = random + checksumOf(random);
   return { key: `${API_KEY_SCHEME}${prefix}.${secret}`, prefix, secretSha256: hashSecret(secret) };
+}
+
+/** Creates a new key with a cryptographically random prefix and secret. */
+export function generateApiKey(): GeneratedApiKey {
+  return assembleApiKey(randomBase62(API_KEY_PREFIX_LENGTH), randomBase62(API_KEY_RANDOM_LENGTH));
 }
 
 /** Result of parseApiKey; `reason` is safe to log, the secret never is. */
