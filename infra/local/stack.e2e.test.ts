@@ -41,18 +41,37 @@ async function startStack(): Promise<StackInfo> {
 }
 
 /**
- * Sends SIGINT to the whole process group, as Ctrl-C in a terminal does, and waits for the exit.
- * npm re-raises the signal after its child exits, so a clean stop is exit code 0 or death by SIGINT.
+ * Sends SIGINT to the whole process group, as Ctrl-C in a terminal does, and waits until every process
+ * of the group (npm, tsx, the stack, PostgreSQL is a separate group member too) has gone. npm re-raises
+ * the signal when it exits, so a clean stop is exit code 0 or death by SIGINT.
  */
 async function stopStack(): Promise<string> {
   const child = stack;
   if (!child?.pid) return 'not started';
-  if (child.exitCode !== null || child.signalCode !== null) return String(child.exitCode ?? child.signalCode);
-  const exited = new Promise<string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(String(code ?? signal))),
-  );
-  process.kill(-child.pid, 'SIGINT');
-  return exited;
+  const pid = child.pid;
+  const exited =
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve(String(child.exitCode ?? child.signalCode))
+      : new Promise<string>((resolve) =>
+          child.once('exit', (code, signal) => resolve(String(code ?? signal))),
+        );
+  try {
+    process.kill(-pid, 'SIGINT');
+  } catch {
+    // the group is already gone
+  }
+  const status = await exited;
+  for (let i = 0; i < 300 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  return groupAlive(pid) ? 'still running' : status;
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** True when nothing accepts connections on the port any more. */
