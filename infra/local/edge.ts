@@ -1,0 +1,107 @@
+// Local-stack service: the edge ingest router on a Node HTTP server, plus the demo project's API key.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createNodeListener } from '../../edge/src/adapters/node-http.ts';
+import { DEFAULT_TUNING, type EdgeConfig, parseEdgeConfig } from '../../edge/src/config.ts';
+import type { Logger } from '../../edge/src/log.ts';
+import { wireEdge } from '../../edge/src/wire.ts';
+import { createPool } from '../../regional/db/pool.ts';
+import type { LocalContext, RunningService } from './context.ts';
+import { ensureDemoApiKey } from './demo-api-key.ts';
+import { LOCAL_AWS } from './dynamo.ts';
+import type { FirehoseExports } from './firehose.ts';
+
+/** A running edge HTTP server. */
+export interface LocalEdgeServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The edge configuration for local endpoints (same tuning as the bundle unless overridden). */
+export function localEdgeConfig(options: {
+  streamName: string;
+  keyTableName: string;
+  firehoseEndpoint: string;
+  dynamoEndpoint: string;
+  logLevel: EdgeConfig['logLevel'];
+  keyCache?: Partial<EdgeConfig['keyCache']>;
+  sink?: Partial<EdgeConfig['sink']>;
+}): EdgeConfig {
+  return parseEdgeConfig(
+    {
+      coreRegion: LOCAL_AWS.region,
+      streamName: options.streamName,
+      keyTableName: options.keyTableName,
+      replicaRegions: [LOCAL_AWS.region],
+      nearestReplica: {},
+      firehoseEndpoint: options.firehoseEndpoint,
+      dynamoEndpoint: options.dynamoEndpoint,
+      keyCache: { ...DEFAULT_TUNING.keyCache, ...options.keyCache },
+      sink: { ...DEFAULT_TUNING.sink, ...options.sink },
+      timestamps: { ...DEFAULT_TUNING.timestamps },
+      logLevel: options.logLevel,
+    },
+    'the local stack',
+  );
+}
+
+/** Starts the edge on 127.0.0.1:`port` (0 = any free port) with real SDK clients against `config`'s endpoints. */
+export async function startEdgeServer(options: {
+  port: number;
+  config: EdgeConfig;
+  log?: Logger;
+}): Promise<LocalEdgeServer> {
+  const wired = wireEdge(options.config, {
+    credentials: LOCAL_AWS.credentials,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const server: Server = createServer(createNodeListener(wired.deps));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      wired.close();
+    },
+  };
+}
+
+/** Local-stack entry: needs the `firehose` service started before it. */
+export async function startEdge(ctx: LocalContext): Promise<RunningService> {
+  const firehose = ctx.services.get('firehose')?.exports as FirehoseExports | undefined;
+  if (!firehose) throw new Error('the edge needs the firehose service to be started first');
+  const system = createPool(ctx.db.system, { max: 1, applicationName: 'llmo-edge-demo-key' });
+  const apiKey = await ensureDemoApiKey({
+    system,
+    dataDir: ctx.config.dataDir,
+    orgId: ctx.demo.orgId,
+    projectId: ctx.demo.projectId,
+    dynamoEndpoint: ctx.dynamoEndpoint,
+    keyTableName: ctx.keyTableName,
+  }).finally(() => system.end());
+  const server = await startEdgeServer({
+    port: ctx.config.ports.ingest,
+    config: localEdgeConfig({
+      streamName: ctx.config.firehoseStream,
+      keyTableName: ctx.keyTableName,
+      firehoseEndpoint: firehose.firehoseEndpoint,
+      dynamoEndpoint: ctx.dynamoEndpoint,
+      logLevel: ctx.config.logLevel,
+    }),
+  });
+  const ingestUrl = server.url.replace('127.0.0.1', 'localhost');
+  return {
+    name: 'edge',
+    url: ingestUrl,
+    stack: { ingest_url: ingestUrl, demo_api_key: apiKey },
+    stop: server.stop,
+  };
+}

@@ -1,0 +1,87 @@
+// Local-stack service: the S3 landing stand-in plus the Firehose stand-in that lands into it.
+
+import path from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { LocalContext, RunningService } from './context.ts';
+import { LOCAL_AWS } from './dynamo.ts';
+import type { Notify } from './firehose/delivery-stream.ts';
+import type { S3EventNotification } from './firehose/s3-event.ts';
+import { startFirehoseServer } from './firehose-server.ts';
+import { startS3Server } from './s3-server.ts';
+
+/** What the Firehose service exports to later services (the loader subscribes here). */
+export interface FirehoseExports {
+  firehoseEndpoint: string;
+  s3Endpoint: string;
+  bucket: string;
+  /** Registers a notification consumer; notifications wait (and are retried) until one exists. */
+  subscribe(consumer: Notify): void;
+}
+
+/** An S3 client for the local landing store (path-style, local credentials). */
+export function localS3Client(endpoint: string): S3Client {
+  return new S3Client({ ...LOCAL_AWS, endpoint, forcePathStyle: true });
+}
+
+/** Fans a notification out to every consumer; with none yet, rejects so it is redelivered later. */
+export function notificationHub(): { notify: Notify; subscribe(consumer: Notify): void } {
+  const consumers: Notify[] = [];
+  return {
+    async notify(event: S3EventNotification) {
+      if (consumers.length === 0) throw new Error('no notification consumer yet');
+      await Promise.all(consumers.map((consumer) => consumer(event)));
+    },
+    subscribe: (consumer) => void consumers.push(consumer),
+  };
+}
+
+/** Starts the landing store and the Firehose endpoint on the configured ports. */
+export async function startFirehose(ctx: LocalContext): Promise<RunningService> {
+  const { config } = ctx;
+  const s3 = await startS3Server({
+    port: config.ports.s3,
+    dataDir: path.join(config.dataDir, 's3'),
+    buckets: [config.landingBucket],
+  });
+  const s3Client = localS3Client(s3.endpoint);
+  const hub = notificationHub();
+  const firehose = await startFirehoseServer({
+    port: config.ports.firehose,
+    streams: [config.firehoseStream],
+    bucket: config.landingBucket,
+    region: LOCAL_AWS.region,
+    land: async (key, body) => {
+      const out = await s3Client.send(
+        new PutObjectCommand({
+          Bucket: config.landingBucket,
+          Key: key,
+          Body: body,
+          ContentType: 'application/x-ndjson',
+          ContentEncoding: 'gzip',
+        }),
+      );
+      return { etag: (out.ETag ?? '').replaceAll('"', '') };
+    },
+    notify: hub.notify,
+    onError: (what, error) =>
+      ctx.log('firehose', `${what} failed; retrying`, {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  });
+  const exports: FirehoseExports = {
+    firehoseEndpoint: firehose.endpoint,
+    s3Endpoint: s3.endpoint,
+    bucket: config.landingBucket,
+    subscribe: hub.subscribe,
+  };
+  return {
+    name: 'firehose',
+    url: firehose.endpoint,
+    exports: { ...exports },
+    async stop() {
+      await firehose.stop();
+      s3Client.destroy();
+      await s3.stop();
+    },
+  };
+}
