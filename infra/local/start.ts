@@ -7,6 +7,8 @@ import { databaseUrls, redactUrl } from '../../regional/db/urls.ts';
 import { loadLocalConfig } from './config.ts';
 import type { LocalContext, RunningService, StackInfo, StartService } from './context.ts';
 import { ensureKeyTable, startDynalite } from './dynamo.ts';
+import { startEdge } from './edge.ts';
+import { startFirehose } from './firehose.ts';
 import { loadOrCreateSigningJwk } from './issuer-keys.ts';
 import { LOCAL_CLIENT_ID, startLocalIssuer } from './oidc.ts';
 import { startEmbeddedPostgres } from './postgres.ts';
@@ -18,7 +20,7 @@ import { readUsers } from './users.ts';
  * The product's services, started in this order after the shared infrastructure; each module owns
  * its part (landing store, Firehose, loader, edge, regional API, dashboard).
  */
-const SERVICES: StartService[] = [];
+const SERVICES: StartService[] = [startFirehose, startEdge];
 
 const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
 
