@@ -1,0 +1,48 @@
+// Migrations: re-running is a no-op that keeps the service roles working; no column can hold a key secret.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createOrg, createProject } from '../../infra/testing/factories.ts';
+import { migrate } from './migrate.ts';
+import { createPool } from './pool.ts';
+
+const passwordOf = (url: string) => decodeURIComponent(new URL(url).password);
+let owner: pg.Pool;
+
+beforeAll(() => {
+  owner = createPool(inject('databaseUrl'));
+});
+afterAll(() => owner.end());
+
+describe('migrate', () => {
+  it('applies nothing the second time, and the service roles still log in', async () => {
+    const passwords = {
+      app: passwordOf(inject('appDatabaseUrl')),
+      system: passwordOf(inject('systemDatabaseUrl')),
+    };
+    expect(await migrate({ ownerUrl: inject('databaseUrl'), passwords })).toEqual([]);
+    const client = new pg.Client({ connectionString: inject('appDatabaseUrl') });
+    await client.connect();
+    const { rows } = await client.query<{ user: string }>('SELECT current_user AS user');
+    await client.end();
+    expect(rows[0]?.user).toBe('llmo_app');
+  });
+
+  it('stores API keys as 32-byte digests only: no column could hold a secret', async () => {
+    const { rows } = await owner.query<{ column_name: string; data_type: string }>(
+      "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'api_keys'",
+    );
+    const columns = rows.map((r) => r.column_name);
+    expect(columns).not.toContain('secret');
+    expect(columns).not.toContain('key');
+    expect(rows.find((r) => r.column_name === 'secret_sha256')?.data_type).toBe('bytea');
+
+    const org = await createOrg(owner);
+    const project = await createProject(owner, org.id);
+    await expect(
+      owner.query(
+        "INSERT INTO api_keys (org_id, project_id, prefix, secret_sha256, name) VALUES ($1, $2, 'abcdefABCDEF', $3, 'k')",
+        [org.id, project.id, Buffer.from('lok_not_a_digest')],
+      ),
+    ).rejects.toThrow(/check constraint/);
+  });
+});
