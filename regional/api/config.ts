@@ -1,0 +1,81 @@
+// Regional API configuration from the environment: read once, validated with valibot, failing loudly by name.
+import * as v from 'valibot';
+import type { AuthConfig } from './auth/verifier.ts';
+
+const nonEmpty = v.pipe(v.string(), v.minLength(1));
+const pgUrl = v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'));
+
+const EnvSchema = v.object({
+  AUTH_MODE: v.optional(v.picklist(['cognito', 'oidc']), 'cognito'),
+  COGNITO_USER_POOL_ID: v.optional(
+    v.pipe(v.string(), v.regex(/^[a-z]{2}-[a-z]+-\d_[0-9A-Za-z]+$/, 'must be a user pool id')),
+  ),
+  COGNITO_CLIENT_ID: v.optional(nonEmpty),
+  OIDC_ISSUER: v.optional(v.pipe(v.string(), v.url())),
+  OIDC_AUDIENCE: v.optional(nonEmpty),
+  OIDC_JWKS_URI: v.optional(v.pipe(v.string(), v.url())),
+  APP_DATABASE_URL: pgUrl,
+  SYSTEM_DATABASE_URL: pgUrl,
+  KEY_TABLE_NAME: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{3,255}$/)), 'llmo-api-keys'),
+  DYNAMODB_ENDPOINT: v.optional(v.pipe(v.string(), v.url())),
+  MAX_RANGE_DAYS: v.optional(
+    v.pipe(v.string(), v.regex(/^\d{1,3}$/, 'must be a number of days'), v.transform(Number)),
+    '31',
+  ),
+  LOG_LEVEL: v.optional(v.picklist(['DEBUG', 'INFO', 'WARN', 'ERROR']), 'INFO'),
+});
+
+/** Validated settings of the regional API Lambdas. */
+export type ApiConfig = {
+  auth: AuthConfig;
+  appDatabaseUrl: string;
+  systemDatabaseUrl: string;
+  keyTableName: string;
+  dynamoEndpoint: string | undefined;
+  maxRangeDays: number;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+};
+
+/** Raised for a missing or invalid variable; the message names it (never its value). */
+export class ApiConfigError extends Error {
+  override name = 'ApiConfigError';
+}
+
+function required(value: string | undefined, name: string): string {
+  if (!value) throw new ApiConfigError(`Invalid configuration: ${name} is required`);
+  return value;
+}
+
+/** Reads the configuration; throws `ApiConfigError` naming the first bad variable. */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const result = v.safeParse(EnvSchema, env);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const name = issue?.path?.map((p) => String(p.key)).join('.') ?? 'environment';
+    throw new ApiConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}`);
+  }
+  const e = result.output;
+  const auth: AuthConfig =
+    e.AUTH_MODE === 'cognito'
+      ? {
+          kind: 'cognito',
+          userPoolId: required(e.COGNITO_USER_POOL_ID, 'COGNITO_USER_POOL_ID'),
+          clientId: required(e.COGNITO_CLIENT_ID, 'COGNITO_CLIENT_ID'),
+        }
+      : {
+          kind: 'oidc',
+          issuer: required(e.OIDC_ISSUER, 'OIDC_ISSUER'),
+          audience: required(e.OIDC_AUDIENCE, 'OIDC_AUDIENCE'),
+          ...(e.OIDC_JWKS_URI ? { jwksUri: e.OIDC_JWKS_URI } : {}),
+          tokenUse: 'id',
+        };
+  return {
+    auth,
+    appDatabaseUrl: e.APP_DATABASE_URL,
+    systemDatabaseUrl: e.SYSTEM_DATABASE_URL,
+    keyTableName: e.KEY_TABLE_NAME,
+    dynamoEndpoint: e.DYNAMODB_ENDPOINT,
+    maxRangeDays: e.MAX_RANGE_DAYS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
