@@ -4,6 +4,7 @@ import path from 'node:path';
 import { migrate } from '../../regional/db/migrate.ts';
 import { createPool } from '../../regional/db/pool.ts';
 import { databaseUrls, redactUrl } from '../../regional/db/urls.ts';
+import { startApi } from './api.ts';
 import { loadLocalConfig } from './config.ts';
 import type { LocalContext, RunningService, StackInfo, StartService } from './context.ts';
 import { ensureKeyTable, startDynalite } from './dynamo.ts';
@@ -20,7 +21,7 @@ import { readUsers } from './users.ts';
  * The product's services, started in this order after the shared infrastructure; each module owns
  * its part (landing store, Firehose, loader, edge, regional API, dashboard).
  */
-const SERVICES: StartService[] = [startFirehose, startEdge];
+const SERVICES: StartService[] = [startFirehose, startEdge, startApi];
 
 const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
 
