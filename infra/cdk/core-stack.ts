@@ -1,0 +1,85 @@
+// Core (regional) stack: landing path, loader, Aurora, key cache, Cognito, HTTP API, outbox sweep, alarms.
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { InfraConfig } from './config.ts';
+import { Alarms } from './core/alarms.ts';
+import { Api } from './core/api.ts';
+import { Auth } from './core/auth.ts';
+import { Database } from './core/database.ts';
+import { KeyTable } from './core/key-table.ts';
+import { Landing } from './core/landing.ts';
+import { OutboxSweep } from './core/outbox.ts';
+import { Pipeline } from './core/pipeline.ts';
+import type { LambdaCode } from './lambda-code.ts';
+
+/** Properties of the core stack; its region must be `config.coreRegion`. */
+export interface CoreStackProps extends StackProps {
+  config: InfraConfig;
+  code: LambdaCode;
+}
+
+/** Everything that lives in the core region. */
+export class CoreStack extends Stack {
+  readonly landing: Landing;
+  readonly database: Database;
+  readonly keyTable: KeyTable;
+  readonly auth: Auth;
+  readonly api: Api;
+  readonly pipeline: Pipeline;
+  readonly outbox: OutboxSweep;
+  readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: CoreStackProps) {
+    super(scope, id, props);
+    const { config, code } = props;
+
+    this.landing = new Landing(this, 'Landing', config);
+    this.database = new Database(this, 'Database', config);
+    this.keyTable = new KeyTable(this, 'KeyTable', config);
+    this.auth = new Auth(this, 'Auth', config);
+    this.pipeline = new Pipeline(this, 'Pipeline', {
+      config,
+      code,
+      landing: this.landing,
+      database: this.database,
+    });
+    this.api = new Api(this, 'Api', {
+      config,
+      code,
+      auth: this.auth,
+      database: this.database,
+      keyTable: this.keyTable.table,
+    });
+    this.outbox = new OutboxSweep(this, 'Outbox', {
+      code,
+      database: this.database,
+      keyTable: this.keyTable.table,
+    });
+    this.alarms = new Alarms(this, 'Alarms', {
+      alarmEmail: config.alarmEmail,
+      deadLetterQueue: this.landing.deadLetterQueue,
+      queue: this.landing.queue,
+      stream: this.landing.stream,
+      cluster: this.database.cluster,
+      functions: {
+        loader: this.pipeline.loaderFunction,
+        maintenance: this.pipeline.maintenanceFunction,
+        analytics: this.api.analyticsFunction,
+        admin: this.api.adminFunction,
+        outbox: this.outbox.propagatorFunction,
+      },
+    });
+
+    // What the dashboard (Vercel env) and the operator need after a deploy.
+    const out = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    out('ApiUrl', this.api.httpApi.apiEndpoint, 'Regional API base URL (dashboard API_URL)');
+    out('UserPoolId', this.auth.userPool.userPoolId, 'Cognito user pool');
+    out('UserPoolClientId', this.auth.client.userPoolClientId, 'Dashboard app client id (public, PKCE)');
+    out('Issuer', this.auth.issuer, 'OIDC issuer of dashboard tokens');
+    out('HostedUiDomain', this.auth.domain.baseUrl(), 'Cognito hosted UI');
+    out('LandingBucket', this.landing.bucket.bucketName, 'Firehose landing bucket');
+    out('MigrateFunction', this.pipeline.migrateFunction.functionName, 'Invoke after each deploy to migrate');
+    out('DeadLetterQueueUrl', this.landing.deadLetterQueue.queueUrl, 'Loader DLQ (redrive after a fix)');
+  }
+}

@@ -1,0 +1,118 @@
+// Regional HTTP API: analytics and admin Lambdas behind API Gateway v2 with a Cognito JWT authorizer.
+import { Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { InfraConfig } from '../config.ts';
+import type { LambdaCode } from '../lambda-code.ts';
+import { RUNTIME_ENV } from '../runtime-env.ts';
+import type { Auth } from './auth.ts';
+import type { Database } from './database.ts';
+import { nodeFunction } from './node-function.ts';
+
+const { GET, POST } = apigw.HttpMethod;
+
+/** Routes of design §4.5, split by function. Anything else gets API Gateway's 404. */
+export const ANALYTICS_ROUTES: Array<[apigw.HttpMethod, string]> = [
+  [GET, '/v1/analytics/overview'],
+  [GET, '/v1/analytics/timeseries'],
+  [GET, '/v1/analytics/breakdown'],
+  [GET, '/v1/analytics/events'],
+];
+export const ADMIN_ROUTES: Array<[apigw.HttpMethod, string]> = [
+  [GET, '/v1/me'],
+  [GET, '/v1/projects'],
+  [POST, '/v1/projects'],
+  [GET, '/v1/projects/{project_id}/api-keys'],
+  [POST, '/v1/projects/{project_id}/api-keys'],
+  [POST, '/v1/api-keys/{key_id}/revoke'],
+  [GET, '/v1/audit-logs'],
+];
+
+/** Dependencies of the API construct. */
+export interface ApiProps {
+  config: InfraConfig;
+  code: LambdaCode;
+  auth: Auth;
+  database: Database;
+  keyTable: dynamodb.ITableV2;
+}
+
+/** The HTTP API and its two functions. */
+export class Api extends Construct {
+  readonly httpApi: apigw.HttpApi;
+  readonly analyticsFunction: lambda.Function;
+  readonly adminFunction: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { auth, database } = props;
+    const shared = {
+      ...database.connectionEnv(),
+      [RUNTIME_ENV.appSecretArn]: database.appSecret.secretArn,
+      [RUNTIME_ENV.userPoolId]: auth.userPool.userPoolId,
+      [RUNTIME_ENV.userPoolClientId]: auth.client.userPoolClientId,
+    };
+    const vpc = database.lambdaPlacement();
+
+    // Two functions from one bundle: analytics scans can be slow and must not starve key admin, and
+    // only the admin function may read the system secret and write the key cache.
+    this.analyticsFunction = nodeFunction(this, 'Analytics', {
+      code: props.code,
+      bundle: 'api',
+      description: 'Regional API: analytics routes (llmo_app role, RLS)',
+      timeout: Duration.seconds(29),
+      memoryMiB: 1024,
+      environment: { ...shared, [RUNTIME_ENV.apiRole]: 'analytics' },
+      vpc,
+    });
+    this.adminFunction = nodeFunction(this, 'Admin', {
+      code: props.code,
+      bundle: 'api',
+      description: 'Regional API: admin routes, key outbox drained inline',
+      timeout: Duration.seconds(29),
+      environment: {
+        ...shared,
+        [RUNTIME_ENV.apiRole]: 'admin',
+        [RUNTIME_ENV.systemSecretArn]: database.systemSecret.secretArn,
+        [RUNTIME_ENV.keyTableName]: props.keyTable.tableName,
+      },
+      vpc,
+    });
+    database.appSecret.grantRead(this.analyticsFunction);
+    database.appSecret.grantRead(this.adminFunction);
+    database.systemSecret.grantRead(this.adminFunction);
+    // The inline outbox drain only does conditional puts (regional/outbox/dynamo-key-store.ts).
+    props.keyTable.grant(this.adminFunction, 'dynamodb:PutItem');
+
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'LLM Observer regional API (analytics + admin)',
+      corsPreflight: {
+        allowOrigins: [props.config.dashboardUrl],
+        allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.OPTIONS],
+        allowHeaders: ['authorization', 'content-type'],
+        exposeHeaders: ['x-request-id'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    // First gate only: API Gateway hands claims on as strings, so the Lambda verifies the token again.
+    const authorizer = new HttpJwtAuthorizer('Cognito', auth.issuer, {
+      jwtAudience: [auth.client.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+
+    const analytics = new HttpLambdaIntegration('AnalyticsIntegration', this.analyticsFunction);
+    const admin = new HttpLambdaIntegration('AdminIntegration', this.adminFunction);
+    for (const [method, path] of ANALYTICS_ROUTES) {
+      this.httpApi.addRoutes({ path, methods: [method], integration: analytics, authorizer });
+    }
+    for (const [method, path] of ADMIN_ROUTES) {
+      this.httpApi.addRoutes({ path, methods: [method], integration: admin, authorizer });
+    }
+    // Health needs no token (load balancers and uptime checks).
+    this.httpApi.addRoutes({ path: '/v1/health', methods: [GET], integration: admin });
+  }
+}

@@ -1,0 +1,72 @@
+// Cognito user pool for dashboard users: org in `custom:org_id`, admins in group `admin`, hosted UI with code + PKCE.
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import type { InfraConfig } from '../config.ts';
+
+export const ADMIN_GROUP = 'admin';
+
+/** The user pool, the dashboard's app client and the hosted-UI domain. */
+export class Auth extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly client: cognito.UserPoolClient;
+  readonly domain: cognito.UserPoolDomain;
+  /** Issuer of the pool's tokens (`iss` claim), what the JWT authorizer and aws-jwt-verify check. */
+  readonly issuer: string;
+
+  constructor(scope: Construct, id: string, config: InfraConfig) {
+    super(scope, id);
+
+    this.userPool = new cognito.UserPool(this, 'Users', {
+      // Operators create users into an organization; nobody picks their own org.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      customAttributes: { org_id: new cognito.StringAttribute({ minLen: 36, maxLen: 36, mutable: true }) },
+      passwordPolicy: { minLength: 12, requireSymbols: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { sms: false, otp: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    new cognito.CfnUserPoolGroup(this, 'AdminGroup', {
+      userPoolId: this.userPool.userPoolId,
+      groupName: ADMIN_GROUP,
+      description: 'Organization admins: projects, API keys, audit log',
+    });
+
+    const callback = `${config.dashboardUrl}${config.dashboardCallbackPath}`;
+    this.client = this.userPool.addClient('Dashboard', {
+      // A public client: the dashboard proves possession with PKCE instead of a stored secret.
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [callback],
+        logoutUrls: [`${config.dashboardUrl}/`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes('org_id'),
+      // Without an explicit list every attribute is writable by its user, org_id included: a user could
+      // move themselves into another tenant. Cognito requires required attributes (email) to be writable.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
+    });
+
+    this.domain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: config.authDomainPrefix },
+    });
+
+    this.issuer = `https://cognito-idp.${config.coreRegion}.amazonaws.com/${this.userPool.userPoolId}`;
+  }
+}

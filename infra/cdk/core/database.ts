@@ -1,0 +1,111 @@
+// Aurora PostgreSQL Serverless v2 in private subnets, one Secrets Manager secret per login role, optional RDS Proxy.
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { InfraConfig } from '../config.ts';
+import { RUNTIME_ENV } from '../runtime-env.ts';
+
+/** Engine pinned to a 17.x minor; minor upgrades are applied by changing this constant. */
+export const AURORA_ENGINE_VERSION = rds.AuroraPostgresEngineVersion.VER_17_5;
+export const DATABASE_NAME = 'llmo';
+export const OWNER_USER = 'llmo_owner';
+
+/** The network, the cluster, the role secrets and the endpoint the Lambdas connect to. */
+export class Database extends Construct {
+  readonly vpc: ec2.Vpc;
+  /** Security group of every Lambda that talks to the database. */
+  readonly clientSecurityGroup: ec2.SecurityGroup;
+  readonly cluster: rds.DatabaseCluster;
+  readonly ownerSecret: secretsmanager.ISecret;
+  readonly appSecret: rds.DatabaseSecret;
+  readonly systemSecret: rds.DatabaseSecret;
+  readonly proxy: rds.DatabaseProxy | undefined;
+  /** Host the Lambdas connect to: the proxy when enabled, otherwise the cluster writer. */
+  readonly host: string;
+
+  constructor(scope: Construct, id: string, config: InfraConfig) {
+    super(scope, id);
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: config.natGateways,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+        { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+      ],
+      // S3 (landing objects) and DynamoDB (key cache) traffic stays off the NAT gateway.
+      gatewayEndpoints: {
+        S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
+        DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+      },
+    });
+    this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSg', {
+      vpc: this.vpc,
+      description: 'Lambdas that connect to Aurora',
+      allowAllOutbound: true,
+    });
+
+    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: AURORA_ENGINE_VERSION }),
+      credentials: rds.Credentials.fromGeneratedSecret(OWNER_USER),
+      defaultDatabaseName: DATABASE_NAME,
+      writer: rds.ClusterInstance.serverlessV2('Writer'),
+      serverlessV2MinCapacity: config.auroraMinAcu,
+      serverlessV2MaxCapacity: config.auroraMaxAcu,
+      vpc: this.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      storageEncrypted: true,
+      iamAuthentication: false,
+      backup: { retention: Duration.days(7) },
+      cloudwatchLogsExports: ['postgresql'],
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.SNAPSHOT,
+    });
+    const owner = this.cluster.secret;
+    if (!owner) throw new Error('Aurora cluster created without its owner secret');
+    this.ownerSecret = owner;
+
+    // The service roles are created by the migration with these passwords (regional/db/roles.ts);
+    // attaching adds host/port/dbname so each secret is a complete connection description.
+    this.appSecret = new rds.DatabaseSecret(this, 'AppSecret', { username: 'llmo_app' });
+    this.systemSecret = new rds.DatabaseSecret(this, 'SystemSecret', { username: 'llmo_system' });
+    this.appSecret.attach(this.cluster);
+    this.systemSecret.attach(this.cluster);
+
+    if (config.useRdsProxy) {
+      const proxySg = new ec2.SecurityGroup(this, 'ProxySg', { vpc: this.vpc, description: 'RDS Proxy' });
+      this.proxy = this.cluster.addProxy('Proxy', {
+        vpc: this.vpc,
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        secrets: [owner, this.appSecret, this.systemSecret],
+        securityGroups: [proxySg],
+        requireTLS: true,
+        borrowTimeout: Duration.seconds(30),
+      });
+      proxySg.addIngressRule(this.clientSecurityGroup, ec2.Port.tcp(5432), 'Lambdas to the proxy');
+      this.cluster.connections.allowDefaultPortFrom(proxySg, 'RDS Proxy to Aurora');
+      this.host = this.proxy.endpoint;
+    } else {
+      this.proxy = undefined;
+      this.cluster.connections.allowDefaultPortFrom(this.clientSecurityGroup, 'Lambdas to Aurora');
+      this.host = this.cluster.clusterEndpoint.hostname;
+    }
+  }
+
+  /** Connection variables every database Lambda gets (secrets are granted and named separately). */
+  connectionEnv(): Record<string, string> {
+    return {
+      [RUNTIME_ENV.databaseHost]: this.host,
+      [RUNTIME_ENV.databasePort]: '5432',
+      [RUNTIME_ENV.databaseName]: DATABASE_NAME,
+    };
+  }
+
+  /** VPC placement for a database Lambda. */
+  lambdaPlacement(): { vpc: ec2.IVpc; securityGroup: ec2.ISecurityGroup } {
+    return { vpc: this.vpc, securityGroup: this.clientSecurityGroup };
+  }
+}

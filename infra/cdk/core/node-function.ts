@@ -1,0 +1,82 @@
+// One place for the regional Lambda defaults: Node 22 on arm64, JSON logs with bounded retention.
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { BUNDLES, type BundleName, type LambdaCode } from '../lambda-code.ts';
+import { RUNTIME_ENV } from '../runtime-env.ts';
+
+/** What differs between the regional functions. */
+export interface NodeFunctionProps {
+  code: LambdaCode;
+  bundle: BundleName;
+  description: string;
+  timeout: Duration;
+  memoryMiB?: number;
+  environment?: Record<string, string>;
+  /** Functions that talk to Aurora run in the VPC's private subnets. */
+  vpc?: { vpc: ec2.IVpc; securityGroup: ec2.ISecurityGroup };
+}
+
+/** ENI management for VPC functions; EC2 does not support resource-level scoping for these Describe/Create calls. */
+const VPC_ENI_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
+/**
+ * Builds a regional Lambda with the shared defaults, its own log group (30 days) and its own role.
+ * The role is written here rather than left to CDK because CDK's default attaches AWS managed policies
+ * that allow writing to every log group in the account.
+ */
+export function nodeFunction(scope: Construct, id: string, props: NodeFunctionProps): lambda.Function {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+    retention: logs.RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const role = new iam.Role(scope, `${id}Role`, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: props.description.slice(0, 1000),
+  });
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'OwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }),
+  );
+  if (props.vpc) {
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'VpcEni', actions: VPC_ENI_ACTIONS, resources: ['*'] }));
+  }
+  return new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.ARM_64,
+    code: props.code.code(props.bundle),
+    handler: BUNDLES[props.bundle].handler,
+    description: props.description,
+    timeout: props.timeout,
+    memorySize: props.memoryMiB ?? 512,
+    role,
+    logGroup,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      [RUNTIME_ENV.serviceName]: `llmo-${props.bundle}`,
+      [RUNTIME_ENV.logLevel]: 'info',
+      ...props.environment,
+    },
+    ...(props.vpc
+      ? {
+          vpc: props.vpc.vpc,
+          vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+          securityGroups: [props.vpc.securityGroup],
+        }
+      : {}),
+  });
+}

@@ -1,0 +1,96 @@
+// Loader (SQS → Aurora), its daily partition maintenance, and the operator-invoked migration function.
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import type { InfraConfig } from '../config.ts';
+import type { LambdaCode } from '../lambda-code.ts';
+import { RUNTIME_ENV } from '../runtime-env.ts';
+import type { Database } from './database.ts';
+import { type Landing, LOADER_TIMEOUT } from './landing.ts';
+import { nodeFunction } from './node-function.ts';
+
+/** Dependencies of the loader pipeline. */
+export interface PipelineProps {
+  config: InfraConfig;
+  code: LambdaCode;
+  landing: Landing;
+  database: Database;
+}
+
+/** The loader and the functions that keep its tables in shape. */
+export class Pipeline extends Construct {
+  readonly loaderFunction: lambda.Function;
+  readonly maintenanceFunction: lambda.Function;
+  readonly migrateFunction: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    const { config, database, landing } = props;
+    const placement = database.lambdaPlacement();
+
+    this.loaderFunction = nodeFunction(this, 'Loader', {
+      code: props.code,
+      bundle: 'loader',
+      description: 'Loads landing objects named by S3 notifications into Aurora (idempotent)',
+      timeout: LOADER_TIMEOUT,
+      memoryMiB: 1024,
+      environment: {
+        ...database.connectionEnv(),
+        [RUNTIME_ENV.systemSecretArn]: database.systemSecret.secretArn,
+      },
+      vpc: placement,
+    });
+    database.systemSecret.grantRead(this.loaderFunction);
+    landing.bucket.grantRead(this.loaderFunction);
+    this.loaderFunction.addEventSource(
+      new SqsEventSource(landing.queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        // Only the failed messages come back (sqs-handler.ts answers a partial batch response).
+        reportBatchItemFailures: true,
+        maxConcurrency: config.loaderMaxConcurrency,
+      }),
+    );
+
+    this.maintenanceFunction = nodeFunction(this, 'Maintenance', {
+      code: props.code,
+      bundle: 'maintenance',
+      description: 'Creates upcoming daily telemetry partitions, drops those past retention',
+      timeout: Duration.minutes(5),
+      environment: {
+        ...database.connectionEnv(),
+        [RUNTIME_ENV.systemSecretArn]: database.systemSecret.secretArn,
+        [RUNTIME_ENV.retentionDays]: String(config.retentionDays),
+      },
+      vpc: placement,
+    });
+    database.systemSecret.grantRead(this.maintenanceFunction);
+    // Partitions are made two weeks ahead by the migration, so one missed run never stops loading;
+    // running hourly keeps that margin without anyone noticing a failed day.
+    new events.Rule(this, 'MaintenanceSchedule', {
+      description: 'Telemetry partition maintenance and retention',
+      schedule: events.Schedule.cron({ minute: '7' }),
+      targets: [new targets.LambdaFunction(this.maintenanceFunction, { retryAttempts: 2 })],
+    });
+
+    this.migrateFunction = nodeFunction(this, 'Migrate', {
+      code: props.code,
+      bundle: 'migrate',
+      description: 'Creates/re-keys llmo_app and llmo_system, then runs migrations (operator-invoked)',
+      timeout: Duration.minutes(10),
+      environment: {
+        ...database.connectionEnv(),
+        [RUNTIME_ENV.ownerSecretArn]: database.ownerSecret.secretArn,
+        [RUNTIME_ENV.appSecretArn]: database.appSecret.secretArn,
+        [RUNTIME_ENV.systemSecretArn]: database.systemSecret.secretArn,
+      },
+      vpc: placement,
+    });
+    database.ownerSecret.grantRead(this.migrateFunction);
+    database.appSecret.grantRead(this.migrateFunction);
+    database.systemSecret.grantRead(this.migrateFunction);
+  }
+}

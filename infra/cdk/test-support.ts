@@ -1,0 +1,28 @@
+// Test helpers: a valid configuration and one synthesis of both stacks with inline Lambda code.
+import { App } from 'aws-cdk-lib';
+import { type InfraConfig, parseInfraConfig } from './config.ts';
+import { inlineCode } from './lambda-code.ts';
+import { buildStacks, type SystemStacks } from './stacks.ts';
+
+/** Context a deployer would put in cdk.json; core outside us-east-1 to exercise cross-region grants. */
+export const TEST_CONTEXT = {
+  coreRegion: 'eu-west-1',
+  replicaRegions: ['us-east-1', 'ap-northeast-1', 'eu-west-1'],
+  streamName: 'llmo-events',
+  keyTableName: 'llmo-api-keys',
+  dashboardUrl: 'https://observer.example.com',
+  authDomainPrefix: 'llmo-test',
+  alarmEmail: 'oncall@example.com',
+  bufferingIntervalSeconds: 15,
+  retentionDays: 45,
+};
+
+/** The parsed test configuration. */
+export function testConfig(overrides: Record<string, unknown> = {}): InfraConfig {
+  return parseInfraConfig({ ...TEST_CONTEXT, ...overrides });
+}
+
+/** Builds both stacks in a fresh app (synthesis happens when a Template is taken from a stack). */
+export function testStacks(overrides: Record<string, unknown> = {}): SystemStacks {
+  return buildStacks(new App(), testConfig(overrides), inlineCode(), '123456789012');
+}
