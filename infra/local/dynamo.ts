@@ -1,8 +1,8 @@
 // Starts dynalite (a DynamoDB-compatible server) and creates the edge's API-key cache table.
 
-import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { listenLocal } from './listen.ts';
 
 /** Credentials the local stand-ins accept; they are not secrets (nothing checks them). */
 export const LOCAL_AWS = {
@@ -24,15 +24,8 @@ export async function startDynalite(options: { port: number; dataDir?: string })
     updateTableMs: 0,
     ...(options.dataDir ? { path: options.dataDir } : {}),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const listening = await listenLocal(server, options.port);
+  return { endpoint: `http://127.0.0.1:${listening.port}`, stop: listening.close };
 }
 
 /** Creates the key-cache table (partition key `prefix`) unless it exists. */

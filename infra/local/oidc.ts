@@ -1,9 +1,9 @@
 // The local OIDC issuer (oidc-provider) standing in for Cognito: code flow + PKCE, Cognito claim names.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration } from 'oidc-provider';
 import { LOCAL_CLIENT_ID } from './client-id.ts';
 import { publicJwk, type SigningJwk } from './issuer-keys.ts';
+import { listenLocal } from './listen.ts';
 import { renderLoginPage } from './login-page.ts';
 import { checkPassword, type LocalUser } from './users.ts';
 
@@ -30,12 +30,8 @@ export interface RunningIssuer {
 /** Starts the issuer on 127.0.0.1; its issuer URL is `http://localhost:<port>`. */
 export async function startLocalIssuer(options: IssuerOptions): Promise<RunningIssuer> {
   const server = http.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const issuer = `http://localhost:${port}`;
+  const listening = await listenLocal(server, options.port);
+  const issuer = `http://localhost:${listening.port}`;
   const provider = new Provider(issuer, configuration(options));
   const callback = provider.callback();
   server.on('request', (req, res) => {
@@ -52,11 +48,7 @@ export async function startLocalIssuer(options: IssuerOptions): Promise<RunningI
   return {
     issuer,
     jwksUri: `${issuer}/jwks`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: listening.close,
   };
 }
 
