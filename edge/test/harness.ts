@@ -19,6 +19,8 @@ import { type LocalFirehoseServer, startFirehoseServer } from '../../infra/local
 import { startS3Server } from '../../infra/local/s3-server.ts';
 import type { EdgeConfig } from '../src/config.ts';
 
+export { sampleEvent } from './events.ts';
+
 const gunzipAsync = promisify(gunzip);
 
 /** A key written to the DynamoDB key table (the edge's only source of truth). */
@@ -144,28 +146,6 @@ export async function startHarness(options: {
       await s3.stop();
       await rm(dir, { recursive: true, force: true });
     },
-  };
-}
-
-/** A valid event v1 (design §4.2) with a unique id. */
-export function sampleEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    schema_version: '1.0',
-    event_id: `evt-${randomUUID()}`,
-    timestamp: new Date().toISOString(),
-    operation: 'chat',
-    provider: 'openai',
-    model: 'gpt-4o-mini',
-    status: 'ok',
-    duration_ms: 812.5,
-    usage: { input_tokens: 1200, output_tokens: 350 },
-    cost_usd: 0.00039,
-    trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
-    span_id: '00f067aa0ba902b7',
-    environment: 'production',
-    attributes: { route: '/chat', retry: false },
-    sdk: { name: 'llm_observer', version: '0.4.0', language: 'python' },
-    ...overrides,
   };
 }
 

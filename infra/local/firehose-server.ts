@@ -22,7 +22,7 @@ export interface FirehoseServerOptions {
    * buffering or landing anything, so the stand-in's own work stays out of the measurement.
    */
   acknowledgeOnly?: boolean;
-  onError?: (what: 'land' | 'notify', error: unknown) => void;
+  onError?: (what: 'land' | 'notify', error: unknown, attempt: number) => void;
   /** Randomness for fault injection (tests may seed it). */
   random?: () => number;
 }

@@ -63,10 +63,14 @@ export async function startFirehose(ctx: LocalContext): Promise<RunningService> 
       return { etag: (out.ETag ?? '').replaceAll('"', '') };
     },
     notify: hub.notify,
-    onError: (what, error) =>
+    // Retries go on until they succeed; log the first failure and then every 20th, not every attempt.
+    onError: (what, error, attempt) => {
+      if (attempt % 20 !== 0) return;
       ctx.log('firehose', `${what} failed; retrying`, {
+        attempt,
         error: error instanceof Error ? error.message : String(error),
-      }),
+      });
+    },
   });
   const exports: FirehoseExports = {
     firehoseEndpoint: firehose.endpoint,

@@ -1,4 +1,4 @@
-// Packs NDJSON lines into Firehose records (≤ 1000 KiB each) and records into calls (≤ 500 / 4 MiB).
+// Packs NDJSON lines into Firehose records (≤ 1000 KiB each); the sink groups records into calls.
 
 /** Firehose hard limits (design §6). */
 export const FIREHOSE_LIMITS = {
@@ -32,26 +32,4 @@ export function packRecords(
   }
   if (size > 0) records.push(Buffer.from(parts.join('')));
   return records;
-}
-
-/** Splits records into PutRecordBatch-sized groups, keeping order. */
-export function groupIntoCalls<T extends { byteLength: number }>(
-  records: readonly T[],
-  maxRecords: number = FIREHOSE_LIMITS.maxRecordsPerCall,
-  maxBytes: number = FIREHOSE_LIMITS.maxBytesPerCall,
-): T[][] {
-  const calls: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const record of records) {
-    if (current.length > 0 && (current.length >= maxRecords || bytes + record.byteLength > maxBytes)) {
-      calls.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(record);
-    bytes += record.byteLength;
-  }
-  if (current.length > 0) calls.push(current);
-  return calls;
 }

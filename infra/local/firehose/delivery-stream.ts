@@ -23,7 +23,7 @@ export interface DeliveryStreamOptions {
   land: LandObject;
   notify?: Notify;
   /** Called when landing or notifying fails (before the retry). */
-  onError?: (what: 'land' | 'notify', error: unknown) => void;
+  onError?: (what: 'land' | 'notify', error: unknown, attempt: number) => void;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -112,7 +112,7 @@ export class DeliveryStream {
       try {
         return await fn();
       } catch (error) {
-        this.options.onError?.(what, error);
+        this.options.onError?.(what, error, attempt);
         if (this.stopped) throw error;
         const delay = Math.min(5_000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
         await new Promise((resolve) => setTimeout(resolve, delay));

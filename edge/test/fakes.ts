@@ -1,0 +1,80 @@
+// Unit-test doubles for the edge core: an in-memory key store and a recording sink (no network).
+import { randomUUID } from 'node:crypto';
+import { generateApiKey } from '../../contract/src/api-key.ts';
+import { KeyCache } from '../src/auth/key-cache.ts';
+import type { KeyRecord, KeyStore } from '../src/auth/key-record.ts';
+import { DEFAULT_TUNING } from '../src/config.ts';
+import type { EdgeDeps } from '../src/deps.ts';
+import { createLogger } from '../src/log.ts';
+import type { EventSink } from '../src/sink/batching-sink.ts';
+
+/** A KeyStore over a Map; `down` makes every read fail like an unreachable DynamoDB. */
+export class MemoryKeyStore implements KeyStore {
+  readonly records = new Map<string, KeyRecord>();
+  reads = 0;
+  down = false;
+
+  async get(prefix: string): Promise<KeyRecord | undefined> {
+    this.reads++;
+    if (this.down) throw new Error('store down');
+    return this.records.get(prefix);
+  }
+
+  /** Adds a fresh key and returns its full text. */
+  add(status: KeyRecord['status'] = 'active'): { key: string; record: KeyRecord } {
+    const generated = generateApiKey();
+    const record: KeyRecord = {
+      keyId: randomUUID(),
+      orgId: randomUUID(),
+      projectId: randomUUID(),
+      secretSha256: generated.secretSha256,
+      status,
+      version: Date.now(),
+    };
+    this.records.set(generated.prefix, record);
+    return { key: generated.key, record };
+  }
+}
+
+/** A sink that records what it was given (or fails when `fail` is set). */
+export class RecordingSink implements EventSink {
+  readonly records: Buffer[] = [];
+  fail = false;
+
+  async put(records: readonly Buffer[]): Promise<void> {
+    if (this.fail) {
+      const { UnavailableError } = await import('../src/http/errors.ts');
+      throw new UnavailableError('sink down', 1);
+    }
+    this.records.push(...records);
+  }
+
+  /** Every NDJSON line handed over so far, parsed. */
+  lines(): Array<Record<string, unknown>> {
+    return this.records
+      .flatMap((r) => r.toString('utf8').split('\n'))
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+}
+
+/** Core deps over the fakes, with the production tuning. */
+export function fakeDeps(
+  store = new MemoryKeyStore(),
+  sink = new RecordingSink(),
+): EdgeDeps & {
+  store: MemoryKeyStore;
+  recording: RecordingSink;
+} {
+  return {
+    keys: new KeyCache(store, DEFAULT_TUNING.keyCache),
+    sink,
+    clock: { now: Date.now },
+    edgeRegion: 'test-region',
+    timestamps: DEFAULT_TUNING.timestamps,
+    sinkDeadlineMs: 1000,
+    log: createLogger('silent'),
+    store,
+    recording: sink,
+  };
+}
