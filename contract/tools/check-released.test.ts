@@ -1,0 +1,63 @@
+// checkReleasedSchemas on real files: the repository passes, a copy with a break fails naming the field.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkReleasedSchemas } from './check-released.ts';
+
+const contractDir = fileURLToPath(new URL('..', import.meta.url));
+const made: string[] = [];
+
+/** A throwaway copy of contract/'s schema files, with the working event schema edited. */
+function copyWith(edit: (schema: { properties: Record<string, Record<string, unknown>> }) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'contract-check-'));
+  made.push(dir);
+  cpSync(join(contractDir, 'released'), join(dir, 'released'), { recursive: true });
+  for (const f of ['telemetry_event_v1.json', 'envelope_v1.json', 'ingest_batch_v1.json']) {
+    cpSync(join(contractDir, f), join(dir, f));
+  }
+  const file = join(dir, 'telemetry_event_v1.json');
+  const schema = JSON.parse(readFileSync(file, 'utf8'));
+  edit(schema);
+  writeFileSync(file, JSON.stringify(schema));
+  return dir;
+}
+
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('checkReleasedSchemas', () => {
+  it('passes on the repository as committed', () => {
+    const result = checkReleasedSchemas(contractDir);
+    expect(result.errors).toEqual([]);
+    expect(result.ok).toBe(true);
+  });
+
+  it('fails naming the field when a bound is tightened', () => {
+    const result = checkReleasedSchemas(
+      copyWith((s) => Object.assign(s.properties.environment ?? {}, { maxLength: 10 })),
+    );
+    expect(result.ok).toBe(false);
+    expect(result.errors).toEqual([
+      'BREAKING telemetry_event_v1.json: bound_tightened at environment: maxLength 64 became 10',
+    ]);
+  });
+
+  it('passes with a summary when a field is added', () => {
+    const result = checkReleasedSchemas(
+      copyWith((s) => Object.assign(s.properties, { region: { type: 'string' } })),
+    );
+    expect(result.ok).toBe(true);
+    expect(result.lines).toContain('   + region: property added');
+  });
+
+  it('fails when a released schema disappears', () => {
+    const dir = copyWith(() => {});
+    rmSync(join(dir, 'envelope_v1.json'));
+    expect(checkReleasedSchemas(dir).errors).toEqual([
+      'BREAKING envelope_v1.json: schema_removed: the released schema has no working copy',
+    ]);
+  });
+});
