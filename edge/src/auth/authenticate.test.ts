@@ -1,6 +1,7 @@
 // Key checks cheapest first: header syntax, checksum (no lookup), cache, store; uniform 401s.
 import { describe, expect, it } from 'vitest';
 import { MemoryKeyStore } from '../../test/fakes.ts';
+import type { EdgeError } from '../http/errors.ts';
 import { authenticate, bearerToken } from './authenticate.ts';
 import { KeyCache } from './key-cache.ts';
 
@@ -51,11 +52,16 @@ describe('authenticate', () => {
     const wrongSecret = other.add();
     store.records.set(wrongSecret.key.slice(4, 16), active.record);
     const cache = new KeyCache(store, OPTIONS);
-    const errors = [];
+    const errors: Array<{ status?: number; message?: string }> = [];
     for (const key of [revoked, unknown, wrongSecret.key]) {
-      errors.push(await authenticate(`Bearer ${key}`, cache).catch((e: Error) => e));
+      errors.push(
+        await authenticate(`Bearer ${key}`, cache).then(
+          () => ({}),
+          (e: EdgeError) => e,
+        ),
+      );
     }
-    expect(errors.map((e) => [(e as { status: number }).status, (e as Error).message])).toEqual([
+    expect(errors.map((e) => [e.status, e.message])).toEqual([
       [401, 'the API key is not valid'],
       [401, 'the API key is not valid'],
       [401, 'the API key is not valid'],

@@ -8,7 +8,11 @@ const OPTIONS = { maxEntries: 3, positiveTtlMs: 2000, negativeTtlMs: 500, staleI
 function setup() {
   const store = new MemoryKeyStore();
   let now = 1_000_000;
-  const clock = { advance: (ms: number) => void (now += ms) };
+  const clock = {
+    advance(ms: number) {
+      now += ms;
+    },
+  };
   const cache = new KeyCache(store, OPTIONS, () => now);
   return { store, cache, clock };
 }

@@ -21,14 +21,15 @@ describe('checkContentHeaders', () => {
   });
 
   it('answers 415 for other media types, charsets and encodings', () => {
-    for (const h of [
+    const cases: Array<Record<string, string>> = [
       {},
       { 'content-type': 'text/plain' },
       { 'content-type': 'application/jsonx' },
       { 'content-type': 'application/json; charset=latin1' },
       { 'content-type': 'application/json', 'content-encoding': 'br' },
       { 'content-type': 'application/json', 'content-encoding': 'gzip, gzip' },
-    ]) {
+    ];
+    for (const h of cases) {
       expect(() => checkContentHeaders(headers(h))).toThrowError(expect.objectContaining({ status: 415 }));
     }
   });
