@@ -44,10 +44,12 @@ describe('loadObject', () => {
       key,
       ndjson(Array.from({ length: 500 }, (_, i) => makeEnvelope(tenant, i, { runId: run }))),
     );
-    const first = await loadObject({ bucket: BUCKET, key }, deps);
+    // Small chunks: the object spans several COPY/insert rounds inside its one transaction.
+    const chunked: LoadDeps = { ...deps, chunkLines: 128 };
+    const first = await loadObject({ bucket: BUCKET, key }, chunked);
     expect(first).toMatchObject({ lines: 500, good: 500, inserted: 500, duplicates: 0, rejected: 0 });
     for (let n = 0; n < 2; n++) {
-      const again = await loadObject({ bucket: BUCKET, key }, deps);
+      const again = await loadObject({ bucket: BUCKET, key }, n === 0 ? deps : chunked);
       expect(again).toMatchObject({ good: 500, inserted: 0, duplicates: 500, rollupRows: 0 });
     }
     const totals = await projectTotals(system, tenant.projectId);
@@ -81,9 +83,11 @@ describe('loadObject', () => {
       key,
       ndjson(Array.from({ length: 5000 }, (_, i) => makeEnvelope(tenant, i, { runId: run }))),
     );
+    // Several chunks each, so the two transactions interleave chunk by chunk.
+    const chunked: LoadDeps = { ...deps, chunkLines: 1000 };
     const results = await Promise.all([
-      loadObject({ bucket: BUCKET, key }, deps),
-      loadObject({ bucket: BUCKET, key }, deps),
+      loadObject({ bucket: BUCKET, key }, chunked),
+      loadObject({ bucket: BUCKET, key }, chunked),
     ]);
     expect(results.map((r) => r.inserted).reduce((a, b) => a + b, 0)).toBe(5000);
     const totals = await projectTotals(system, tenant.projectId);
@@ -142,7 +146,7 @@ describe('loadObject', () => {
       good(3),
     ];
     await writeGzipObject(root, BUCKET, key, ndjson(lines));
-    const small: LoadDeps = { ...deps, maxLineBytes: 1024 };
+    const small: LoadDeps = { ...deps, maxLineBytes: 1024, chunkLines: 3 };
     const result = await loadObject({ bucket: BUCKET, key }, small);
     expect(result).toMatchObject({ good: 3, inserted: 3, rejected: 5 });
     await loadObject({ bucket: BUCKET, key }, small);

@@ -1,5 +1,4 @@
 // Core load of one landing object: stream → lines → validated staging rows (COPY) → dedupe insert + rollups.
-
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -8,10 +7,13 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { LoaderError, LoadFailedError, ObjectReadError } from './errors.ts';
 import {
   COPY_STAGE_SQL,
+  CREATE_DELTA_SQL,
   CREATE_STAGE_SQL,
   INSERT_DEAD_LETTERS_SQL,
-  INSERT_EVENTS_AND_ROLLUPS_SQL,
+  INSERT_EVENTS_SQL,
   PARTITION_DAYS_SQL,
+  TRUNCATE_STAGE_SQL,
+  UPSERT_ROLLUPS_SQL,
 } from './load-sql.ts';
 import { DEFAULT_MAX_LINE_BYTES, ndjsonLines } from './ndjson-lines.ts';
 import type { ObjectRef, ObjectSource } from './object-source.ts';
@@ -23,6 +25,8 @@ export interface LoadResult extends StageCounts {
   duplicates: number;
   rollupRows: number;
   attempts: number;
+  /** Wall time of the successful attempt, ms. */
+  ms: number;
 }
 
 /** Dependencies of {@link loadObject}. */
@@ -32,6 +36,8 @@ export interface LoadDeps {
   source: ObjectSource;
   /** Lines longer than this become dead letters without being buffered. */
   maxLineBytes?: number;
+  /** Lines per chunk: memory holds at most two chunks of COPY text (the one loading, the next one). */
+  chunkLines?: number;
   /** Attempts on deadlock / serialization failure before giving up to SQS's redelivery. */
   maxAttempts?: number;
   /**
@@ -42,54 +48,74 @@ export interface LoadDeps {
 }
 
 const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
-/** Rows are written to COPY in slices of about this many characters (fewer, larger socket writes). */
-const COPY_SLICE_CHARS = 256 * 1024;
+/** COPY text is built in slices of about this many characters (fewer, larger socket writes). */
+const SLICE_CHARS = 64 * 1024;
+/** Default lines per chunk: big enough to amortise per-statement cost, small enough to bound memory. */
+export const DEFAULT_CHUNK_LINES = 4096;
 
-function isGzip(ref: ObjectRef): boolean {
-  return ref.key.endsWith('.gz');
+/** One chunk of staged lines, as COPY text. */
+interface StageChunk {
+  slices: string[];
+  good: number;
+  rejected: number;
 }
 
-async function writeAll(stream: Writable, data: string): Promise<void> {
-  if (!stream.write(data)) await once(stream, 'drain');
+function decoded(body: Readable, ref: ObjectRef): Readable {
+  if (!ref.key.endsWith('.gz')) return body;
+  const gunzip = createGunzip();
+  body.on('error', (e) => gunzip.destroy(e));
+  return body.pipe(gunzip);
 }
 
-/** Streams the object's lines into the COPY; resolves when the COPY has completed. */
-async function stageObject(
-  client: pg.PoolClient,
-  body: Readable,
-  ref: ObjectRef,
+/** Reads the object and yields it as chunks of COPY text; the next chunk is built while the last loads. */
+async function* stageChunks(
+  bytes: Readable,
   days: ReadonlySet<number>,
   counts: StageCounts,
   maxLineBytes: number,
-): Promise<void> {
-  const copy = client.query(copyFrom(COPY_STAGE_SQL));
-  const copyDone = new Promise<void>((resolve, reject) => {
+  chunkLines: number,
+): AsyncGenerator<StageChunk> {
+  let chunk: StageChunk = { slices: [], good: 0, rejected: 0 };
+  let slice = '';
+  let lines = 0;
+  for await (const group of ndjsonLines(bytes, maxLineBytes)) {
+    for (const line of group) {
+      const good = counts.good;
+      slice += stageRow(line, days, counts);
+      if (counts.good > good) chunk.good++;
+      else chunk.rejected++;
+      if (slice.length >= SLICE_CHARS) {
+        chunk.slices.push(slice);
+        slice = '';
+      }
+      if (++lines >= chunkLines) {
+        if (slice) chunk.slices.push(slice);
+        slice = '';
+        lines = 0;
+        yield chunk;
+        chunk = { slices: [], good: 0, rejected: 0 };
+      }
+    }
+  }
+  if (slice) chunk.slices.push(slice);
+  if (chunk.slices.length > 0) yield chunk;
+}
+
+async function copySlices(client: pg.PoolClient, slices: string[]): Promise<void> {
+  const copy: Writable = client.query(copyFrom(COPY_STAGE_SQL));
+  const done = new Promise<void>((resolve, reject) => {
     copy.on('finish', resolve);
     copy.on('error', reject);
   });
-  // An early COPY failure must not leave us writing into a dead stream forever.
-  copyDone.catch(() => body.destroy());
-  const bytes: Readable = isGzip(ref) ? body.pipe(createGunzip()) : body;
-  if (bytes !== body) body.on('error', (e) => bytes.destroy(e));
-  let slice = '';
-  try {
-    for await (const lines of ndjsonLines(bytes, maxLineBytes)) {
-      for (const line of lines) slice += stageRow(line, days, counts);
-      if (slice.length >= COPY_SLICE_CHARS) {
-        await writeAll(copy, slice);
-        slice = '';
-      }
-    }
-  } catch (cause) {
-    copy.destroy(cause as Error);
-    throw new ObjectReadError(`cannot read s3://${ref.bucket}/${ref.key}`, { cause });
+  for (const s of slices) {
+    if (!copy.write(s)) await Promise.race([once(copy, 'drain'), done]);
   }
-  if (slice) await writeAll(copy, slice);
   copy.end();
-  await copyDone;
+  await done;
 }
 
 async function loadOnce(deps: LoadDeps, ref: ObjectRef): Promise<Omit<LoadResult, 'attempts'>> {
+  const started = performance.now();
   const client = await deps.pool.connect();
   let broken: Error | undefined;
   // A backend killed while we hold the client surfaces as an 'error' event on it; without a listener
@@ -98,22 +124,46 @@ async function loadOnce(deps: LoadDeps, ref: ObjectRef): Promise<Omit<LoadResult
     broken ??= error;
   };
   client.on('error', onClientError);
+  let body: Readable | undefined;
   try {
     await client.query('BEGIN');
     const { rows: dayRows } = await client.query<{ d: number }>(PARTITION_DAYS_SQL);
     const days = new Set(dayRows.map((r) => r.d));
     await client.query(CREATE_STAGE_SQL);
+    await client.query(CREATE_DELTA_SQL);
+    body = await deps.source.open(ref);
     const counts: StageCounts = { lines: 0, good: 0, rejected: 0 };
-    const body = await deps.source.open(ref);
-    await stageObject(client, body, ref, days, counts, deps.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-    if (counts.rejected > 0) await client.query(INSERT_DEAD_LETTERS_SQL, [ref.bucket, ref.key]);
+    const chunks = stageChunks(
+      decoded(body, ref),
+      days,
+      counts,
+      deps.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      deps.chunkLines ?? DEFAULT_CHUNK_LINES,
+    );
     let inserted = 0;
+    let pending = chunks.next();
+    for (let first = true; ; first = false) {
+      let next: IteratorResult<StageChunk>;
+      try {
+        next = await pending;
+      } catch (cause) {
+        throw new ObjectReadError(`cannot read s3://${ref.bucket}/${ref.key}`, { cause });
+      }
+      if (next.done) break;
+      // Start building the following chunk now: it proceeds whenever we wait on the database.
+      pending = chunks.next();
+      pending.catch(() => {}); // observed on the next turn; avoid an unhandled-rejection report meanwhile
+      if (!first) await client.query(TRUNCATE_STAGE_SQL);
+      await copySlices(client, next.value.slices);
+      if (next.value.rejected > 0) await client.query(INSERT_DEAD_LETTERS_SQL, [ref.bucket, ref.key]);
+      if (next.value.good > 0) {
+        const { rows } = await client.query<{ inserted: number }>(INSERT_EVENTS_SQL);
+        inserted += rows[0]?.inserted ?? 0;
+      }
+    }
     let rollupRows = 0;
-    if (counts.good > 0) {
-      const { rows } = await client.query<{ inserted: number; rollup_rows: number }>(
-        INSERT_EVENTS_AND_ROLLUPS_SQL,
-      );
-      inserted = rows[0]?.inserted ?? 0;
+    if (inserted > 0) {
+      const { rows } = await client.query<{ rollup_rows: number }>(UPSERT_ROLLUPS_SQL);
       rollupRows = rows[0]?.rollup_rows ?? 0;
     }
     if (deps.beforeCommit) {
@@ -121,12 +171,19 @@ async function loadOnce(deps: LoadDeps, ref: ObjectRef): Promise<Omit<LoadResult
       await deps.beforeCommit({ pid, ref });
     }
     await client.query('COMMIT');
-    return { ...counts, inserted, duplicates: counts.good - inserted, rollupRows };
+    return {
+      ...counts,
+      inserted,
+      duplicates: counts.good - inserted,
+      rollupRows,
+      ms: Math.round(performance.now() - started),
+    };
   } catch (error) {
     broken = error as Error;
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
+    body?.destroy();
     client.off('error', onClientError);
     // After any failure (mid-COPY, killed backend) the connection is discarded, never reused.
     client.release(broken);
@@ -137,8 +194,9 @@ async function loadOnce(deps: LoadDeps, ref: ObjectRef): Promise<Omit<LoadResult
  * Loads one landing object exactly-once in effect: whatever happens (redelivery, a concurrent loader on
  * the same object, a crash before commit, SDK resends), each (project, ts, event_id) is stored once and
  * counted once in the rollups, because both happen in one transaction driven by the insert's RETURNING.
- * Bad lines go to dead_letters and never block the good ones. Throws a {@link LoaderError} when the
- * object must be retried (by SQS redelivery).
+ * Bad lines go to dead_letters and never block the good ones. Memory stays bounded (two chunks of COPY
+ * text) whatever the object's size. Throws a {@link LoaderError} when the object must be retried
+ * (by SQS redelivery).
  */
 export async function loadObject(ref: ObjectRef, deps: LoadDeps): Promise<LoadResult> {
   const maxAttempts = deps.maxAttempts ?? 3;

@@ -1,10 +1,24 @@
-// SQL of one object load: staging table, dead letters, deduplicating insert and the rollup upsert.
+// SQL of one object load: staging tables, dead letters, deduplicating insert and the rollup upsert.
 import { STAGE_COLUMNS } from './stage-row.ts';
 
 /** Session-private staging table, dropped at commit (temp tables are not WAL-logged). */
 export const CREATE_STAGE_SQL = `CREATE TEMP TABLE llmo_stage (${STAGE_COLUMNS.join(', ')}) ON COMMIT DROP`;
 
+/**
+ * Rollup deltas of the rows inserted so far in this transaction, per minute × dimensions × latency
+ * bucket. The real rollup rows are upserted once, at the end, in primary-key order: two loaders
+ * then always lock rollup rows in the same order and cannot deadlock on them.
+ */
+export const CREATE_DELTA_SQL = `CREATE TEMP TABLE llmo_rollup_delta (
+  org_id uuid, project_id uuid, minute timestamptz, model text, provider text, operation text, status text,
+  environment text, bucket integer, events bigint, errors bigint, input_tokens bigint, output_tokens bigint,
+  cache_read_input_tokens bigint, cache_creation_input_tokens bigint, cost_usd numeric, latency_count bigint
+) ON COMMIT DROP`;
+
 export const COPY_STAGE_SQL = 'COPY llmo_stage FROM STDIN';
+
+/** Empties the staging table between chunks of one object. */
+export const TRUNCATE_STAGE_SQL = 'TRUNCATE llmo_stage';
 
 /** $1 bucket, $2 object key. Redelivery inserts nothing twice thanks to (object_key, line_number). */
 export const INSERT_DEAD_LETTERS_SQL = `
@@ -16,11 +30,9 @@ ON CONFLICT (object_key, line_number) DO NOTHING`;
 /**
  * Inserts the good staged rows, skipping any (project_id, ts, event_id) already stored (redelivery,
  * replay, SDK resend, or a concurrent loader that committed first: ON CONFLICT waits for it), and
- * folds exactly the rows this statement inserted (RETURNING) into the per-minute rollups. Rollup rows
- * are upserted in primary-key order so concurrent loaders lock them in the same order.
- * Returns one row: inserted.
+ * records exactly the rows this statement inserted (RETURNING) as rollup deltas. Returns `inserted`.
  */
-export const INSERT_EVENTS_AND_ROLLUPS_SQL = `
+export const INSERT_EVENTS_SQL = `
 WITH ins AS (
   INSERT INTO telemetry_events (project_id, ts, event_id, org_id, key_id, received_at, operation, provider,
     model, status, environment, duration_ms, input_tokens, output_tokens, cache_read_input_tokens,
@@ -32,18 +44,32 @@ WITH ins AS (
   ON CONFLICT DO NOTHING
   RETURNING org_id, project_id, ts, model, provider, operation, status, environment, duration_ms,
     input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens, cost_usd
-), per_bucket AS (
-  SELECT org_id, project_id, date_trunc('minute', ts, 'UTC') AS minute, model, provider, operation, status,
-    environment, llmo_latency_bucket(duration_ms) AS bucket,
-    count(*) AS events,
-    count(*) FILTER (WHERE status = 'error') AS errors,
-    coalesce(sum(input_tokens), 0) AS input_tokens,
-    coalesce(sum(output_tokens), 0) AS output_tokens,
-    coalesce(sum(cache_read_input_tokens), 0) AS cache_read_input_tokens,
-    coalesce(sum(cache_creation_input_tokens), 0) AS cache_creation_input_tokens,
-    coalesce(sum(cost_usd), 0) AS cost_usd,
-    count(duration_ms) AS latency_count
+), delta AS (
+  INSERT INTO llmo_rollup_delta
+  SELECT org_id, project_id, date_trunc('minute', ts, 'UTC'), model, provider, operation, status, environment,
+    llmo_latency_bucket(duration_ms),
+    count(*), count(*) FILTER (WHERE status = 'error'),
+    coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
+    coalesce(sum(cache_read_input_tokens), 0), coalesce(sum(cache_creation_input_tokens), 0),
+    coalesce(sum(cost_usd), 0), count(duration_ms)
   FROM ins
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+  RETURNING events
+)
+SELECT coalesce(sum(events), 0)::integer AS inserted FROM delta`;
+
+/**
+ * Folds the transaction's deltas into event_rollups_1m: one row per minute × dimensions with the
+ * merged histogram, upserted in primary-key order. Returns `rollup_rows`.
+ */
+export const UPSERT_ROLLUPS_SQL = `
+WITH per_bucket AS (
+  SELECT org_id, project_id, minute, model, provider, operation, status, environment, bucket,
+    sum(events) AS events, sum(errors) AS errors, sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens, sum(cache_read_input_tokens) AS cache_read_input_tokens,
+    sum(cache_creation_input_tokens) AS cache_creation_input_tokens, sum(cost_usd) AS cost_usd,
+    sum(latency_count) AS latency_count
+  FROM llmo_rollup_delta
   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
 ), per_minute AS (
   SELECT org_id, project_id, minute, model, provider, operation, status, environment,
@@ -52,7 +78,8 @@ WITH ins AS (
     sum(cache_read_input_tokens)::bigint AS cache_read_input_tokens,
     sum(cache_creation_input_tokens)::bigint AS cache_creation_input_tokens,
     sum(cost_usd) AS cost_usd, sum(latency_count)::bigint AS latency_count,
-    coalesce(jsonb_object_agg(bucket, latency_count) FILTER (WHERE bucket IS NOT NULL), '{}'::jsonb) AS latency_hist
+    coalesce(jsonb_object_agg(bucket, latency_count) FILTER (WHERE bucket IS NOT NULL AND latency_count > 0), '{}'::jsonb)
+      AS latency_hist
   FROM per_bucket
   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 ), up AS (
@@ -74,7 +101,7 @@ WITH ins AS (
     updated_at = clock_timestamp()
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM ins)::integer AS inserted, (SELECT count(*) FROM up)::integer AS rollup_rows`;
+SELECT count(*)::integer AS rollup_rows FROM up`;
 
 /** Partition days as epoch-day numbers (avoids pg's local-time Date parsing of \`date\`). */
 export const PARTITION_DAYS_SQL =

@@ -1,6 +1,7 @@
 // Turns one NDJSON line into one staging row (a good event, or a rejected line with its reason).
 import { validateEnvelope } from '../../contract/index.ts';
 import { copyRow } from './copy-text.ts';
+import { topLevelObjectMember } from './json-member.ts';
 import type { NdjsonLine } from './ndjson-lines.ts';
 
 /** Why a line was not loaded (stored in dead_letters.reason). */
@@ -213,6 +214,7 @@ export function stageRow(item: NdjsonLine, days: PartitionDays, counts: StageCou
     usage?.cache_creation_input_tokens,
     ev.cost_usd,
     env.request_id,
-    JSON.stringify(ev),
+    // The event's own text from the line (cheaper than re-serialising, keeps the edge's key order).
+    topLevelObjectMember(item.text, 'event') ?? JSON.stringify(ev),
   ]);
 }
