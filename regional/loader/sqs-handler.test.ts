@@ -15,6 +15,7 @@ const ok: LoadResult = {
   duplicates: 0,
   rollupRows: 1,
   attempts: 1,
+  ms: 1,
 };
 const quiet = { info: () => {}, error: () => {} };
 
