@@ -1,0 +1,377 @@
+// Unit tests of the core stack's synthesized template (one synthesis, shared by every assertion).
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_ROUTES, ANALYTICS_ROUTES } from './core/api.ts';
+import { DATA_PREFIX, MAX_RECEIVE_COUNT } from './core/landing.ts';
+import { RUNTIME_ENV } from './runtime-env.ts';
+import { testCoreStack } from './test-support.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
+type Statement = { Sid?: string; Action: string | string[]; Resource: unknown; Effect: string };
+
+let template: Template;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  template = Template.fromStack(testCoreStack());
+  resources = template.toJSON().Resources as Record<string, Resource>;
+}, 180_000);
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const logicalIdOf = (prefix: string, type: string): string => {
+  const found = ofType(type).filter(([id]) => id.startsWith(prefix));
+  if (found.length !== 1) throw new Error(`expected one ${type} named ${prefix}*, found ${found.length}`);
+  return (found[0] as [string, Resource])[0];
+};
+/** Statements of the policies attached to the role whose logical id starts with `rolePrefix`. */
+const statementsOf = (rolePrefix: string): Statement[] => {
+  const roleId = logicalIdOf(rolePrefix, 'AWS::IAM::Role');
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+};
+const actionsOf = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
+
+describe('landing path', () => {
+  it('Firehose delivers gzip to S3 under YYYY/MM/dd/HH/ with the configured buffering', () => {
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamName: 'llmo-events',
+      DeliveryStreamType: 'DirectPut',
+      ExtendedS3DestinationConfiguration: {
+        BucketARN: { 'Fn::GetAtt': [logicalIdOf('LandingBucket', 'AWS::S3::Bucket'), 'Arn'] },
+        CompressionFormat: 'GZIP',
+        BufferingHints: { IntervalInSeconds: 15, SizeInMBs: 5 },
+        Prefix: DATA_PREFIX,
+        ErrorOutputPrefix: Match.stringLikeRegexp('^errors/'),
+      },
+    });
+    expect(DATA_PREFIX).toBe('!{timestamp:yyyy/MM/dd/HH}/');
+  });
+
+  it('announces created .gz objects to the queue', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: '.gz' }] } },
+            QueueArn: { 'Fn::GetAtt': [logicalIdOf('LandingObjects', 'AWS::SQS::Queue'), 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+
+  it('redrives failed notifications to the DLQ after maxReceiveCount', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf('LandingDeadLetters', 'AWS::SQS::Queue'), 'Arn'] },
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+      },
+      // 6 × the loader's 120 s timeout, so a slow load is not handed to a second instance.
+      VisibilityTimeout: 720,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Loads landing objects'),
+      Timeout: 120,
+    });
+  });
+
+  it('feeds the loader from the queue with partial batch failures and bounded concurrency', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf('LandingObjects', 'AWS::SQS::Queue'), 'Arn'] },
+      FunctionName: { Ref: logicalIdOf('PipelineLoader', 'AWS::Lambda::Function') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+});
+
+describe('database', () => {
+  it('is Aurora PostgreSQL 17 Serverless v2, encrypted, in isolated subnets', () => {
+    template.hasResourceProperties('AWS::RDS::DBCluster', {
+      Engine: 'aurora-postgresql',
+      EngineVersion: Match.stringLikeRegexp('^17\\.'),
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 4 },
+      StorageEncrypted: true,
+      DeletionProtection: true,
+      DatabaseName: 'llmo',
+    });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
+    template.hasResourceProperties('AWS::RDS::DBSubnetGroup', {
+      SubnetIds: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^DatabaseVpcdataSubnet') }]),
+    });
+  });
+
+  it('keeps one Secrets Manager secret per login role, attached to the cluster', () => {
+    expect(ofType('AWS::SecretsManager::Secret')).toHaveLength(3);
+    expect(ofType('AWS::SecretsManager::SecretTargetAttachment')).toHaveLength(3);
+    for (const user of ['llmo_app', 'llmo_system', 'llmo_owner']) {
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: Match.objectLike({ SecretStringTemplate: JSON.stringify({ username: user }) }),
+      });
+    }
+  });
+
+  it('has no RDS Proxy unless asked for', () => {
+    template.resourceCountIs('AWS::RDS::DBProxy', 0);
+  });
+});
+
+describe('key cache', () => {
+  it('is a global table keyed by prefix with a replica in every configured region', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TableName: 'llmo-api-keys',
+      KeySchema: [{ AttributeName: 'prefix', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'prefix', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    const [, table] = ofType('AWS::DynamoDB::GlobalTable')[0] as [string, Resource];
+    const regions = (table.Properties.Replicas as Array<{ Region: string }>).map((r) => r.Region).sort();
+    expect(regions).toEqual(['ap-northeast-1', 'eu-west-1', 'us-east-1']);
+  });
+});
+
+describe('auth and HTTP API', () => {
+  it('has a user pool with custom:org_id, an admin group and a hosted-UI domain', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'org_id', AttributeDataType: 'String', Mutable: true }),
+      ]),
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'llmo-test' });
+  });
+
+  it('gives the dashboard a public code-flow client that cannot rewrite its own org', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      CallbackURLs: ['https://observer.example.com/api/auth/callback'],
+      ReadAttributes: Match.arrayWith(['custom:org_id']),
+    });
+    const [, client] = ofType('AWS::Cognito::UserPoolClient')[0] as [string, Resource];
+    expect(client.Properties.WriteAttributes).toBeDefined();
+    expect(client.Properties.WriteAttributes).not.toContain('custom:org_id');
+  });
+
+  it('checks Cognito JWTs (issuer and audience) at API Gateway', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: logicalIdOf('AuthUsersDashboard', 'AWS::Cognito::UserPoolClient') }],
+        Issuer: {
+          'Fn::Join': [
+            '',
+            [
+              'https://cognito-idp.eu-west-1.amazonaws.com/',
+              { Ref: logicalIdOf('AuthUsers', 'AWS::Cognito::UserPool') },
+            ],
+          ],
+        },
+      },
+    });
+  });
+
+  it('routes every §4.5 route through the authorizer, and only health without it', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    const keys = routes.map((r) => r.RouteKey).sort();
+    const expected = [...ANALYTICS_ROUTES, ...ADMIN_ROUTES].map(([m, p]) => `${m} ${p}`);
+    expect(keys).toEqual([...expected, 'GET /v1/health'].sort());
+    for (const route of routes) {
+      expect(route.AuthorizationType, String(route.RouteKey)).toBe(
+        route.RouteKey === 'GET /v1/health' ? 'NONE' : 'JWT',
+      );
+    }
+  });
+
+  it('allows CORS from the dashboard origin only', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://observer.example.com'] }),
+    });
+  });
+});
+
+describe('lambdas', () => {
+  const ours = () =>
+    ofType('AWS::Lambda::Function').filter(([, f]) => String(f.Properties.Runtime).startsWith('nodejs'));
+
+  it('run Node 22 on arm64 with JSON logs', () => {
+    expect(ours()).toHaveLength(6);
+    for (const [id, fn] of ours()) {
+      expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures, id).toEqual(['arm64']);
+      expect(fn.Properties.LoggingConfig, id).toMatchObject({ LogFormat: 'JSON' });
+    }
+  });
+
+  it('place every database client in the private subnets with the client security group', () => {
+    const sg = logicalIdOf('DatabaseClientSg', 'AWS::EC2::SecurityGroup');
+    for (const [id, fn] of ours()) {
+      const vpc = fn.Properties.VpcConfig as {
+        SecurityGroupIds: unknown[];
+        SubnetIds: Array<{ Ref: string }>;
+      };
+      expect(vpc.SecurityGroupIds, id).toEqual([{ 'Fn::GetAtt': [sg, 'GroupId'] }]);
+      for (const subnet of vpc.SubnetIds) expect(subnet.Ref, id).toMatch(/^DatabaseVpcappSubnet/);
+    }
+    // The only way into the cluster's security group is from that client group.
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: {
+        'Fn::GetAtt': [logicalIdOf('DatabaseClusterSecurityGroup', 'AWS::EC2::SecurityGroup'), 'GroupId'],
+      },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [sg, 'GroupId'] },
+    });
+  });
+
+  it('hand the API functions the Cognito ids and their own role secret', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('analytics routes'),
+      Environment: {
+        Variables: Match.objectLike({
+          [RUNTIME_ENV.userPoolId]: { Ref: logicalIdOf('AuthUsers', 'AWS::Cognito::UserPool') },
+          [RUNTIME_ENV.appSecretArn]: {
+            Ref: logicalIdOf('DatabaseAppSecret', 'AWS::SecretsManager::Secret'),
+          },
+          [RUNTIME_ENV.systemSecretArn]: Match.absent(),
+        }),
+      },
+    });
+  });
+
+  it('run the outbox sweep every minute and partition maintenance hourly', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf('OutboxPropagator', 'AWS::Lambda::Function'), 'Arn'] },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(7 * * * ? *)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf('PipelineMaintenance', 'AWS::Lambda::Function'), 'Arn'] },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('partitions'),
+      Environment: { Variables: Match.objectLike({ [RUNTIME_ENV.retentionDays]: '45' }) },
+    });
+  });
+});
+
+describe('least privilege', () => {
+  it('grants no wildcard resource except the ENI actions EC2 cannot scope', () => {
+    for (const [id, policy] of ofType('AWS::IAM::Policy')) {
+      const doc = policy.Properties.PolicyDocument as { Statement: Statement[] };
+      for (const statement of doc.Statement) {
+        const wildcard = [statement.Resource].flat().includes('*');
+        if (wildcard) expect(statement.Sid, `${id} ${JSON.stringify(statement.Action)}`).toBe('VpcEni');
+      }
+    }
+  });
+
+  it('attaches no AWS managed policies to our roles', () => {
+    for (const [id, role] of ofType('AWS::IAM::Role')) {
+      if (id.startsWith('BucketNotificationsHandler')) continue; // CDK's own custom resource
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+
+  it('lets each function read only the secrets its role needs', () => {
+    const secretRefs = (rolePrefix: string) =>
+      statementsOf(rolePrefix)
+        .filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue'))
+        .map((s) => JSON.stringify(s.Resource));
+    const app = JSON.stringify({ Ref: logicalIdOf('DatabaseAppSecret', 'AWS::SecretsManager::Secret') });
+    const system = JSON.stringify({
+      Ref: logicalIdOf('DatabaseSystemSecret', 'AWS::SecretsManager::Secret'),
+    });
+    expect(secretRefs('ApiAnalyticsRole')).toEqual([app]);
+    expect(secretRefs('ApiAdminRole').sort()).toEqual([app, system].sort());
+    expect(secretRefs('PipelineLoaderRole')).toEqual([system]);
+    expect(secretRefs('OutboxPropagatorRole')).toEqual([system]);
+    expect(secretRefs('PipelineMigrateRole')).toHaveLength(3);
+  });
+
+  it('limits key-cache access to conditional puts by the admin function and the sweep', () => {
+    const table = { 'Fn::GetAtt': [logicalIdOf('KeyTable', 'AWS::DynamoDB::GlobalTable'), 'Arn'] };
+    for (const role of ['ApiAdminRole', 'OutboxPropagatorRole']) {
+      const dynamo = statementsOf(role).filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+      expect(dynamo, role).toEqual([
+        expect.objectContaining({ Action: 'dynamodb:PutItem', Resource: table }),
+      ]);
+    }
+    for (const role of ['ApiAnalyticsRole', 'PipelineLoaderRole', 'PipelineMaintenanceRole']) {
+      expect(
+        actionsOf(statementsOf(role)).filter((a) => a.startsWith('dynamodb:')),
+        role,
+      ).toEqual([]);
+    }
+  });
+
+  it('lets the loader read the landing bucket but not write it', () => {
+    const s3 = actionsOf(statementsOf('PipelineLoaderRole')).filter((a) => a.startsWith('s3:'));
+    expect(s3.length).toBeGreaterThan(0);
+    expect(s3.some((a) => /Put|Delete/.test(a))).toBe(false);
+  });
+});
+
+describe('alarms', () => {
+  it('notify one SNS topic that mails the on-call address', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
+    const topic = { Ref: logicalIdOf('AlarmsTopic', 'AWS::SNS::Topic') };
+    for (const [id, alarm] of ofType('AWS::CloudWatch::Alarm')) {
+      expect(alarm.Properties.AlarmActions, id).toEqual([topic]);
+    }
+  });
+
+  it('cover the DLQ, Firehose delivery, Aurora CPU and every function', () => {
+    const names = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.AlarmName);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'llmo-loader-dlq-not-empty',
+        'llmo-loader-backlog',
+        'llmo-firehose-delivery-failing',
+        'llmo-firehose-data-stale',
+        'llmo-aurora-cpu-high',
+        ...['loader', 'maintenance', 'analytics', 'admin', 'outbox'].flatMap((f) => [
+          `llmo-${f}-errors`,
+          `llmo-${f}-throttles`,
+        ]),
+      ]),
+    );
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'llmo-loader-dlq-not-empty',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalIdOf('LandingDeadLetters', 'AWS::SQS::Queue'), 'QueueName'] },
+        },
+      ],
+      Threshold: 1,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'llmo-firehose-delivery-failing',
+      Namespace: 'AWS/Firehose',
+      MetricName: 'DeliveryToS3.Success',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'llmo-aurora-cpu-high',
+      Namespace: 'AWS/RDS',
+      MetricName: 'CPUUtilization',
+    });
+  });
+});
