@@ -40,7 +40,10 @@ describe('golden fixtures', () => {
     expect(paths).toContain(fixture.expect_path);
     // One fixture, one broken constraint: nothing else may be reported.
     expect(new Set(paths)).toEqual(new Set([fixture.expect_path]));
-    for (const issue of result.ok ? [] : result.issues) expect(issue.message.length).toBeGreaterThan(0);
+    for (const issue of result.ok ? [] : result.issues) {
+      // Our own short messages, never valibot's defaults (which echo the offending value back).
+      expect(issue.message).toMatch(/^(must|is|reserved|could)/);
+    }
   });
 
   it('the released schema still accepts every valid fixture', () => {

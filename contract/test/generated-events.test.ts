@@ -28,7 +28,10 @@ function assertSameVerdict(input: unknown): void {
   expect(result.ok).toBe(schema.ok);
   if (!result.ok) {
     expect(result.issues.length).toBeGreaterThan(0);
-    for (const issue of result.issues) expect(schema.paths).toContain(issue.path);
+    for (const issue of result.issues) {
+      expect(schema.paths).toContain(issue.path);
+      expect(issue.message).toMatch(/^(must|is|reserved)/);
+    }
   }
 }
 

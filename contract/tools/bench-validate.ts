@@ -5,21 +5,33 @@ import { validateEnvelope } from '../src/envelope.ts';
 import { validateEvent } from '../src/event-v1.ts';
 
 const fixture = (name: string): unknown =>
-  (JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as { event: unknown }).event;
+  (
+    JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as {
+      event: unknown;
+    }
+  ).event;
 
 function measure(label: string, fn: (i: number) => unknown, n = 200_000): void {
   for (let i = 0; i < 20_000; i++) fn(i); // warm-up so the JIT has compiled the hot path
   const start = process.hrtime.bigint();
   for (let i = 0; i < n; i++) fn(i);
   const us = Number(process.hrtime.bigint() - start) / 1000 / n;
-  console.log(`${label.padEnd(48)} ${us.toFixed(3)} µs/event  (${Math.round(1e6 / us).toLocaleString('en')} events/s)`);
+  console.log(
+    `${label.padEnd(48)} ${us.toFixed(3)} µs/event  (${Math.round(1e6 / us).toLocaleString('en')} events/s)`,
+  );
 }
 
 const example = fixture('valid/design-example');
 const full = fixture('valid/all-fields');
 const bounds = fixture('valid/upper-bounds');
 const invalid = fixture('invalid/usage-input-negative');
-const manyIssues = { ...(example as object), timestamp: 'x', model: '', usage: { input_tokens: -1 }, attributes: [] };
+const manyIssues = {
+  ...(example as object),
+  timestamp: 'x',
+  model: '',
+  usage: { input_tokens: -1 },
+  attributes: [],
+};
 const exampleJson = JSON.stringify(example);
 const envelope = {
   v: 1,
