@@ -7,7 +7,8 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../regional/db/migrate.ts';
-import { databaseUrls } from '../../regional/db/urls.ts';
+import { createMemberRole } from '../../regional/db/roles.ts';
+import { APP_ROLE, SYSTEM_ROLE } from '../../regional/db/urls.ts';
 import { ensureKeyTable, startDynalite } from '../local/dynamo.ts';
 import { startEmbeddedPostgres } from '../local/postgres.ts';
 import { freePort } from './free-port.ts';
@@ -16,9 +17,9 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Owner role: runs migrations, owns the tables. Tests use it only for setup and assertions. */
     databaseUrl: string;
-    /** `llmo_app`: what the regional API connects as (row-level security applies). */
+    /** A member of `llmo_app` (what the regional API connects as): row-level security applies. */
     appDatabaseUrl: string;
-    /** `llmo_system`: what the loader, the outbox propagator and operator tools connect as. */
+    /** A member of `llmo_system` (the loader, the outbox propagator and operator tools). */
     systemDatabaseUrl: string;
     dynamoEndpoint: string;
     keyTableName: string;
@@ -63,12 +64,26 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await rm(dir, { recursive: true, force: true });
     });
   }
+  // Roles are cluster-wide: the run logs in as its own throwaway members of llmo_app / llmo_system, so
+  // it never changes the passwords of a stack that shares the server.
+  await migrate({ ownerUrl });
+  const run = `llmo_t${randomBytes(4).toString('hex')}`;
   const passwords = {
     app: randomBytes(18).toString('base64url'),
     system: randomBytes(18).toString('base64url'),
   };
-  await migrate({ ownerUrl, passwords });
-  const urls = databaseUrls(ownerUrl, passwords);
+  await withOwner(ownerUrl, async (owner) => {
+    await createMemberRole(owner, `${run}_app`, APP_ROLE, passwords.app);
+    await createMemberRole(owner, `${run}_system`, SYSTEM_ROLE, passwords.system);
+  });
+  stops.push(() =>
+    withOwner(ownerUrl, (owner) => owner.query(`DROP ROLE IF EXISTS ${run}_app, ${run}_system`)),
+  );
+  const urls = {
+    owner: ownerUrl,
+    app: asUser(ownerUrl, `${run}_app`, passwords.app),
+    system: asUser(ownerUrl, `${run}_system`, passwords.system),
+  };
 
   const dynamo = await startDynalite({ port: 0 });
   stops.push(dynamo.stop);
@@ -84,4 +99,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     for (const stop of stops.reverse()) await stop().catch(() => {});
   };
+}
+
+async function withOwner<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function asUser(url: string, user: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.username = user;
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
 }

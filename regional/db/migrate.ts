@@ -11,7 +11,8 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 export interface MigrateOptions {
   /** Owner connection string: the role that owns the tables. */
   ownerUrl: string;
-  passwords: RolePasswords;
+  /** Sets the service roles' login passwords; omit to leave existing roles untouched (see ensureRoles). */
+  passwords?: RolePasswords;
   /** Receives one line per applied migration; silent by default. */
   log?: (line: string) => void;
 }
