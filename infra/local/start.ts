@@ -11,6 +11,7 @@ import { ensureKeyTable, startDynalite } from './dynamo.ts';
 import { startEdge } from './edge.ts';
 import { startFirehose } from './firehose.ts';
 import { loadOrCreateSigningJwk } from './issuer-keys.ts';
+import { startLoader } from './loader.ts';
 import { LOCAL_CLIENT_ID, startLocalIssuer } from './oidc.ts';
 import { startEmbeddedPostgres } from './postgres.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
@@ -21,7 +22,7 @@ import { readUsers } from './users.ts';
  * The product's services, started in this order after the shared infrastructure; each module owns
  * its part (landing store, Firehose, loader, edge, regional API, dashboard).
  */
-const SERVICES: StartService[] = [startFirehose, startEdge, startApi];
+const SERVICES: StartService[] = [startFirehose, startLoader, startEdge, startApi];
 
 const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
 
