@@ -1,0 +1,62 @@
+// Loader and maintenance settings: read once from the environment, validated, failing loudly by name.
+import * as v from 'valibot';
+
+const intVar = (fallback: number, min: number, max: number) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,9}$/, 'must be a whole number'),
+      v.transform(Number),
+      v.number(),
+      v.minValue(min, `must be at least ${min}`),
+      v.maxValue(max, `must be at most ${max}`),
+    ),
+    String(fallback),
+  );
+
+const EnvSchema = v.object({
+  /** Days of telemetry kept; partitions older than that are dropped. */
+  RETENTION_DAYS: intVar(30, 1, 3650),
+  /** Days ahead that must already have a partition (also how far in the future an event may be). */
+  PARTITION_AHEAD_DAYS: intVar(14, 1, 365),
+  /** Lines per COPY/insert round inside an object's transaction. */
+  LOADER_CHUNK_LINES: intVar(4096, 1, 1_000_000),
+  /** Longest accepted NDJSON line in bytes. */
+  LOADER_MAX_LINE_BYTES: intVar(1024 * 1024, 1024, 64 * 1024 * 1024),
+  LOG_LEVEL: v.optional(
+    v.picklist(['DEBUG', 'INFO', 'WARN', 'ERROR', 'debug', 'info', 'warn', 'error']),
+    'INFO',
+  ),
+});
+
+/** Validated loader settings. */
+export interface LoaderConfig {
+  retentionDays: number;
+  aheadDays: number;
+  chunkLines: number;
+  maxLineBytes: number;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+/** Configuration error; the message names the variable. */
+export class LoaderConfigError extends Error {
+  override name = 'LoaderConfigError';
+}
+
+/** Reads and validates the loader's variables once; throws naming the first bad one. */
+export function loadLoaderConfig(env: NodeJS.ProcessEnv = process.env): LoaderConfig {
+  const result = v.safeParse(EnvSchema, env);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const name = issue?.path?.map((p) => String(p.key)).join('.') ?? 'environment';
+    throw new LoaderConfigError(`Invalid loader configuration: ${name} ${issue?.message ?? 'is invalid'}`);
+  }
+  const e = result.output;
+  return {
+    retentionDays: e.RETENTION_DAYS,
+    aheadDays: e.PARTITION_AHEAD_DAYS,
+    chunkLines: e.LOADER_CHUNK_LINES,
+    maxLineBytes: e.LOADER_MAX_LINE_BYTES,
+    logLevel: e.LOG_LEVEL.toUpperCase() as LoaderConfig['logLevel'],
+  };
+}
