@@ -31,6 +31,15 @@ const statementsOf = (rolePrefix: string): Statement[] => {
     .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 };
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
+/** Environment of the one function whose description matches. */
+const envOf = (description: string): Record<string, unknown> => {
+  const found = ofType('AWS::Lambda::Function').filter(([, f]) =>
+    String(f.Properties.Description).includes(description),
+  );
+  if (found.length !== 1) throw new Error(`expected one function "${description}", found ${found.length}`);
+  const fn = (found[0] as [string, Resource])[1];
+  return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+};
 
 describe('landing path', () => {
   it('Firehose delivers gzip to S3 under YYYY/MM/dd/HH/ with the configured buffering', () => {
@@ -229,19 +238,41 @@ describe('lambdas', () => {
     });
   });
 
-  it('hand the API functions the Cognito ids and their own role secret', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('analytics routes'),
-      Environment: {
-        Variables: Match.objectLike({
-          [RUNTIME_ENV.userPoolId]: { Ref: logicalIdOf('AuthUsers', 'AWS::Cognito::UserPool') },
-          [RUNTIME_ENV.appSecretArn]: {
-            Ref: logicalIdOf('DatabaseAppSecret', 'AWS::SecretsManager::Secret'),
-          },
-          [RUNTIME_ENV.systemSecretArn]: Match.absent(),
-        }),
-      },
+  it('hand the API functions the Cognito ids and their own role only', () => {
+    const env = envOf('analytics routes');
+    expect(env[RUNTIME_ENV.userPoolId]).toEqual({ Ref: logicalIdOf('AuthUsers', 'AWS::Cognito::UserPool') });
+    expect(env[RUNTIME_ENV.userPoolClientId]).toEqual({
+      Ref: logicalIdOf('AuthUsersDashboard', 'AWS::Cognito::UserPoolClient'),
     });
+    expect(env[RUNTIME_ENV.logLevel]).toBe('INFO');
+    expect(Object.keys(envOf('analytics routes'))).not.toContain(RUNTIME_ENV.systemDatabaseUrl);
+    expect(Object.keys(envOf('admin routes'))).toContain(RUNTIME_ENV.systemDatabaseUrl);
+  });
+
+  it('give each function the database URLs of exactly the roles it uses', () => {
+    const urls = (description: string) =>
+      Object.keys(envOf(description))
+        .filter((k) => k.endsWith('DATABASE_URL'))
+        .sort();
+    expect(urls('analytics routes')).toEqual([RUNTIME_ENV.appDatabaseUrl]);
+    expect(urls('admin routes')).toEqual([RUNTIME_ENV.appDatabaseUrl, RUNTIME_ENV.systemDatabaseUrl]);
+    expect(urls('Loads landing objects')).toEqual([RUNTIME_ENV.systemDatabaseUrl]);
+    expect(urls('Drains the key outbox')).toEqual([RUNTIME_ENV.systemDatabaseUrl]);
+    expect(urls('partitions')).toEqual([RUNTIME_ENV.systemDatabaseUrl]);
+    expect(urls('runs migrations')).toEqual([RUNTIME_ENV.ownerDatabaseUrl]);
+  });
+
+  it('build database URLs from the role secret, resolved by CloudFormation, with TLS verified', () => {
+    const url = JSON.stringify(envOf('analytics routes')[RUNTIME_ENV.appDatabaseUrl]);
+    const appSecret = logicalIdOf('DatabaseAppSecret', 'AWS::SecretsManager::Secret');
+    expect(url).toContain('postgres://');
+    expect(url).toContain('llmo_app');
+    expect(url).toContain(`{{resolve:secretsmanager:`);
+    expect(url).toContain(appSecret);
+    expect(url).toContain(':SecretString:password::}}');
+    expect(url).toContain(':5432/llmo?sslmode=verify-full');
+    // Aurora's certificate is signed by the RDS CA, which Node 22 Lambdas trust only through this.
+    expect(envOf('analytics routes')[RUNTIME_ENV.extraCaCerts]).toBe('/var/runtime/ca-cert.pem');
   });
 
   it('run the outbox sweep every minute and partition maintenance hourly', () => {
@@ -286,20 +317,14 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets each function read only the secrets its role needs', () => {
-    const secretRefs = (rolePrefix: string) =>
-      statementsOf(rolePrefix)
-        .filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue'))
-        .map((s) => JSON.stringify(s.Resource));
-    const app = JSON.stringify({ Ref: logicalIdOf('DatabaseAppSecret', 'AWS::SecretsManager::Secret') });
-    const system = JSON.stringify({
-      Ref: logicalIdOf('DatabaseSystemSecret', 'AWS::SecretsManager::Secret'),
-    });
-    expect(secretRefs('ApiAnalyticsRole')).toEqual([app]);
-    expect(secretRefs('ApiAdminRole').sort()).toEqual([app, system].sort());
-    expect(secretRefs('PipelineLoaderRole')).toEqual([system]);
-    expect(secretRefs('OutboxPropagatorRole')).toEqual([system]);
-    expect(secretRefs('PipelineMigrateRole')).toHaveLength(3);
+  it('grants no function Secrets Manager access (passwords are resolved at deploy time)', () => {
+    for (const [id, policy] of ofType('AWS::IAM::Policy')) {
+      const doc = policy.Properties.PolicyDocument as { Statement: Statement[] };
+      expect(
+        actionsOf(doc.Statement).filter((a) => a.startsWith('secretsmanager:')),
+        id,
+      ).toEqual([]);
+    }
   });
 
   it('limits key-cache access to conditional puts by the admin function and the sweep', () => {

@@ -1,26 +1,32 @@
-// Environment variable names the stacks give the regional Lambdas: the contract with their entry points.
+// Environment variable names the stacks give the regional Lambdas: the names their entry points read.
 
 /**
- * Every regional Lambda gets only the variables it needs. Database secrets are Secrets Manager JSON
- * (`username`, `password`, `host`, `port`, `dbname`, as RDS writes them); connect to DATABASE_HOST
- * (the RDS Proxy when enabled, else the cluster writer) with TLS required.
+ * Matches what the entry points already validate (regional/api/config.ts, regional/outbox/sweep-lambda.ts,
+ * regional/db/migrate-cli.ts). Database URLs carry the role's password as a CloudFormation dynamic
+ * reference to its Secrets Manager secret, resolved at deploy time (see README, "Secrets").
  */
 export const RUNTIME_ENV = {
-  databaseHost: 'DATABASE_HOST',
-  databasePort: 'DATABASE_PORT',
-  databaseName: 'DATABASE_NAME',
-  /** Secret of the owner role (migrations only). */
-  ownerSecretArn: 'OWNER_DB_SECRET_ARN',
-  /** Secret of `llmo_app` (API: RLS applies). */
-  appSecretArn: 'APP_DB_SECRET_ARN',
-  /** Secret of `llmo_system` (loader, outbox, maintenance, the admin Lambda's inline outbox drain). */
-  systemSecretArn: 'SYSTEM_DB_SECRET_ARN',
+  /** Owner role URL (migrations only), as `npm run migrate` reads it. */
+  ownerDatabaseUrl: 'DATABASE_URL',
+  /** `llmo_app` (API: row-level security applies). */
+  appDatabaseUrl: 'APP_DATABASE_URL',
+  /** `llmo_system` (loader, outbox sweep, maintenance, the admin API's inline outbox drain). */
+  systemDatabaseUrl: 'SYSTEM_DATABASE_URL',
+  /** Passwords the migration sets on the service roles (regional/db/roles.ts). */
+  appPassword: 'LLMO_APP_DB_PASSWORD',
+  systemPassword: 'LLMO_SYSTEM_DB_PASSWORD',
   keyTableName: 'KEY_TABLE_NAME',
   userPoolId: 'COGNITO_USER_POOL_ID',
   userPoolClientId: 'COGNITO_CLIENT_ID',
   retentionDays: 'RETENTION_DAYS',
-  /** Which half of the API router this function serves: `analytics` or `admin` (logging only). */
+  /** Which half of the API this function serves: `analytics` or `admin` (logs only; routing is API Gateway's). */
   apiRole: 'API_ROLE',
+  /** DEBUG | INFO | WARN | ERROR (regional/api/config.ts). */
   logLevel: 'LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
+  /** Node 20+ Lambda runtimes only trust the RDS CA bundle when pointed at it. */
+  extraCaCerts: 'NODE_EXTRA_CA_CERTS',
 } as const;
+
+/** Where the Lambda runtime keeps the Amazon RDS CA bundle. */
+export const LAMBDA_RDS_CA_BUNDLE = '/var/runtime/ca-cert.pem';

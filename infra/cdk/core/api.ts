@@ -51,15 +51,14 @@ export class Api extends Construct {
     super(scope, id);
     const { auth, database } = props;
     const shared = {
-      ...database.connectionEnv(),
-      [RUNTIME_ENV.appSecretArn]: database.appSecret.secretArn,
+      [RUNTIME_ENV.appDatabaseUrl]: database.databaseUrl('app'),
       [RUNTIME_ENV.userPoolId]: auth.userPool.userPoolId,
       [RUNTIME_ENV.userPoolClientId]: auth.client.userPoolClientId,
     };
     const vpc = database.lambdaPlacement();
 
     // Two functions from one bundle: analytics scans can be slow and must not starve key admin, and
-    // only the admin function may read the system secret and write the key cache.
+    // only the admin function gets the system role (inline outbox drain) and may write the key cache.
     this.analyticsFunction = nodeFunction(this, 'Analytics', {
       code: props.code,
       bundle: 'api',
@@ -77,14 +76,11 @@ export class Api extends Construct {
       environment: {
         ...shared,
         [RUNTIME_ENV.apiRole]: 'admin',
-        [RUNTIME_ENV.systemSecretArn]: database.systemSecret.secretArn,
+        [RUNTIME_ENV.systemDatabaseUrl]: database.databaseUrl('system'),
         [RUNTIME_ENV.keyTableName]: props.keyTable.tableName,
       },
       vpc,
     });
-    database.appSecret.grantRead(this.analyticsFunction);
-    database.appSecret.grantRead(this.adminFunction);
-    database.systemSecret.grantRead(this.adminFunction);
     // The inline outbox drain only does conditional puts (regional/outbox/dynamo-key-store.ts).
     props.keyTable.grant(this.adminFunction, 'dynamodb:PutItem');
 

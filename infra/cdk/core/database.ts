@@ -1,11 +1,10 @@
 // Aurora PostgreSQL Serverless v2 in private subnets, one Secrets Manager secret per login role, optional RDS Proxy.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
-import { RUNTIME_ENV } from '../runtime-env.ts';
 
 /** Engine pinned to a 17.x minor; minor upgrades are applied by changing this constant. */
 export const AURORA_ENGINE_VERSION = rds.AuroraPostgresEngineVersion.VER_17_5;
@@ -95,13 +94,33 @@ export class Database extends Construct {
     }
   }
 
-  /** Connection variables every database Lambda gets (secrets are granted and named separately). */
-  connectionEnv(): Record<string, string> {
-    return {
-      [RUNTIME_ENV.databaseHost]: this.host,
-      [RUNTIME_ENV.databasePort]: '5432',
-      [RUNTIME_ENV.databaseName]: DATABASE_NAME,
-    };
+  /**
+   * `postgres://` URL of a login role, with the password as a dynamic reference resolved by
+   * CloudFormation at deploy time, so no function needs Secrets Manager access at runtime.
+   * verify-full: the proxy presents a public ACM certificate, the cluster one signed by the RDS CA
+   * (trusted through NODE_EXTRA_CA_CERTS).
+   */
+  databaseUrl(role: 'owner' | 'app' | 'system'): string {
+    const [user, secret] =
+      role === 'owner'
+        ? [OWNER_USER, this.ownerSecret]
+        : role === 'app'
+          ? ['llmo_app', this.appSecret]
+          : ['llmo_system', this.systemSecret];
+    return Fn.join('', [
+      'postgres://',
+      user,
+      ':',
+      this.password(secret),
+      '@',
+      this.host,
+      `:5432/${DATABASE_NAME}?sslmode=verify-full`,
+    ]);
+  }
+
+  /** The dynamic reference to a role secret's password (for the migration's role passwords). */
+  password(secret: secretsmanager.ISecret): string {
+    return secret.secretValueFromJson('password').unsafeUnwrap();
   }
 
   /** VPC placement for a database Lambda. */

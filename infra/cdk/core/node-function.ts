@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { BUNDLES, type BundleName, type LambdaCode } from '../lambda-code.ts';
-import { RUNTIME_ENV } from '../runtime-env.ts';
+import { LAMBDA_RDS_CA_BUNDLE, RUNTIME_ENV } from '../runtime-env.ts';
 
 /** What differs between the regional functions. */
 export interface NodeFunctionProps {
@@ -68,7 +68,8 @@ export function nodeFunction(scope: Construct, id: string, props: NodeFunctionPr
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       [RUNTIME_ENV.serviceName]: `llmo-${props.bundle}`,
-      [RUNTIME_ENV.logLevel]: 'info',
+      [RUNTIME_ENV.logLevel]: 'INFO',
+      ...(props.vpc ? { [RUNTIME_ENV.extraCaCerts]: LAMBDA_RDS_CA_BUNDLE } : {}),
       ...props.environment,
     },
     ...(props.vpc

@@ -30,13 +30,11 @@ export class OutboxSweep extends Construct {
       description: 'Drains the key outbox into the DynamoDB key cache (retries, crash recovery)',
       timeout: Duration.seconds(50),
       environment: {
-        ...database.connectionEnv(),
-        [RUNTIME_ENV.systemSecretArn]: database.systemSecret.secretArn,
+        [RUNTIME_ENV.systemDatabaseUrl]: database.databaseUrl('system'),
         [RUNTIME_ENV.keyTableName]: props.keyTable.tableName,
       },
       vpc: database.lambdaPlacement(),
     });
-    database.systemSecret.grantRead(this.propagatorFunction);
     // Writes go to the home region only; the global table replicates them to every replica.
     props.keyTable.grant(this.propagatorFunction, 'dynamodb:PutItem');
     new events.Rule(this, 'Sweep', {

@@ -37,13 +37,9 @@ export class Pipeline extends Construct {
       description: 'Loads landing objects named by S3 notifications into Aurora (idempotent)',
       timeout: LOADER_TIMEOUT,
       memoryMiB: 1024,
-      environment: {
-        ...database.connectionEnv(),
-        [RUNTIME_ENV.systemSecretArn]: database.systemSecret.secretArn,
-      },
+      environment: { [RUNTIME_ENV.systemDatabaseUrl]: database.databaseUrl('system') },
       vpc: placement,
     });
-    database.systemSecret.grantRead(this.loaderFunction);
     landing.bucket.grantRead(this.loaderFunction);
     this.loaderFunction.addEventSource(
       new SqsEventSource(landing.queue, {
@@ -61,13 +57,11 @@ export class Pipeline extends Construct {
       description: 'Creates upcoming daily telemetry partitions, drops those past retention',
       timeout: Duration.minutes(5),
       environment: {
-        ...database.connectionEnv(),
-        [RUNTIME_ENV.systemSecretArn]: database.systemSecret.secretArn,
+        [RUNTIME_ENV.systemDatabaseUrl]: database.databaseUrl('system'),
         [RUNTIME_ENV.retentionDays]: String(config.retentionDays),
       },
       vpc: placement,
     });
-    database.systemSecret.grantRead(this.maintenanceFunction);
     // Partitions are made two weeks ahead by the migration, so one missed run never stops loading;
     // running hourly keeps that margin without anyone noticing a failed day.
     new events.Rule(this, 'MaintenanceSchedule', {
@@ -82,15 +76,11 @@ export class Pipeline extends Construct {
       description: 'Creates/re-keys llmo_app and llmo_system, then runs migrations (operator-invoked)',
       timeout: Duration.minutes(10),
       environment: {
-        ...database.connectionEnv(),
-        [RUNTIME_ENV.ownerSecretArn]: database.ownerSecret.secretArn,
-        [RUNTIME_ENV.appSecretArn]: database.appSecret.secretArn,
-        [RUNTIME_ENV.systemSecretArn]: database.systemSecret.secretArn,
+        [RUNTIME_ENV.ownerDatabaseUrl]: database.databaseUrl('owner'),
+        [RUNTIME_ENV.appPassword]: database.password(database.appSecret),
+        [RUNTIME_ENV.systemPassword]: database.password(database.systemSecret),
       },
       vpc: placement,
     });
-    database.ownerSecret.grantRead(this.migrateFunction);
-    database.appSecret.grantRead(this.migrateFunction);
-    database.systemSecret.grantRead(this.migrateFunction);
   }
 }
