@@ -87,6 +87,9 @@ export class EdgeStack extends Stack {
       role,
       memorySize: 1024,
       timeout: Duration.seconds(30),
+      // Replicated versions cannot be deleted for hours after CloudFront lets go of them; retaining old
+      // versions keeps a deploy from ending in a failed cleanup.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
     });
     this.ingestVersion = this.ingestFunction.currentVersion;
 
