@@ -1,0 +1,107 @@
+// Runs `npm start` as a user would (own data dir, free ports) for e2e tests, and stops it like Ctrl-C.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { StackInfo } from '../local/context.ts';
+import { freePort } from './free-port.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const PORTS = ['WEB', 'API', 'INGEST', 'ISSUER', 'FIREHOSE', 'S3', 'DYNAMODB', 'POSTGRES'] as const;
+
+/** A local stack in its own data dir and ports; start/stop may be called repeatedly (restart). */
+export class StackProcess {
+  env: NodeJS.ProcessEnv = {};
+  dataDir = '';
+  private child: ChildProcess | undefined;
+
+  /** Creates the data dir and picks free ports; the stack brings its own PostgreSQL. */
+  async prepare(): Promise<this> {
+    this.dataDir = await mkdtemp(path.join(os.tmpdir(), 'llmo-stack-'));
+    // Reachable by the postgres user (see infra/local/postgres.ts), so the cluster stays inside.
+    await chmod(this.dataDir, 0o755);
+    this.env = { ...process.env, LLMO_DATA_DIR: this.dataDir };
+    for (const name of PORTS) this.env[`LLMO_${name}_PORT`] = String(await freePort());
+    delete this.env.DATABASE_URL;
+    return this;
+  }
+
+  /** The port given to one part, e.g. `port('S3')`. */
+  port(name: (typeof PORTS)[number]): number {
+    return Number(this.env[`LLMO_${name}_PORT`]);
+  }
+
+  /** Runs `npm start`; resolves with stack.json once the stack says it is running. */
+  async start(): Promise<StackInfo> {
+    const child = spawn('npm', ['start'], {
+      cwd: ROOT,
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    this.child = child;
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Press Ctrl-C to stop.')) resolve();
+      });
+      child.stderr?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.once('exit', (code) => reject(new Error(`stack exited with ${code}:\n${output.slice(-4000)}`)));
+    });
+    return JSON.parse(await readFile(path.join(this.dataDir, 'stack.json'), 'utf8')) as StackInfo;
+  }
+
+  /**
+   * Sends SIGINT to the whole process group, as Ctrl-C in a terminal does, and waits until every
+   * process of the group (npm, tsx, the stack, PostgreSQL) has gone. npm re-raises the signal when it
+   * exits, so a clean stop reads '0' or 'SIGINT'; 'still running' means something was left behind.
+   */
+  async stop(): Promise<string> {
+    const child = this.child;
+    if (!child?.pid) return 'not started';
+    const pid = child.pid;
+    const exited =
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve(String(child.exitCode ?? child.signalCode))
+        : new Promise<string>((resolve) =>
+            child.once('exit', (code, signal) => resolve(String(code ?? signal))),
+          );
+    try {
+      process.kill(-pid, 'SIGINT');
+    } catch {
+      // the group is already gone
+    }
+    const status = await exited;
+    for (let i = 0; i < 300 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    return groupAlive(pid) ? 'still running' : status;
+  }
+
+  /** Runs `npm run <script> -- args` with the stack's environment; resolves with stdout and the exit code. */
+  async npmRun(script: string, args: string[]): Promise<{ code: number | null; stdout: string }> {
+    const child = spawn('npm', ['run', script, '--', ...args], { cwd: ROOT, env: this.env });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    return { code, stdout };
+  }
+
+  /** Stops the stack if running and deletes its data dir. */
+  async destroy(): Promise<void> {
+    await this.stop();
+    if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
