@@ -1,0 +1,67 @@
+// Fast path for the common batch shape: split `{"events":[{…},{…}]}` at `},{` and parse each event alone.
+//
+// Why it is safe: a split point inside a string or inside a nested value leaves the text on its left
+// with an unterminated string or an unclosed bracket, which JSON.parse refuses. So when every piece
+// parses, every split point was a real boundary between top-level events and the pieces are exactly
+// the events' text; otherwise the caller takes the general path (whole-body JSON.parse + scanner).
+// Bodies with line breaks, `\u` escapes or a reserved key name anywhere also take the general path,
+// which knows where those occur.
+
+const PREFIX_RE = /^[ \t]*\{[ \t]*"events"[ \t]*:[ \t]*\[[ \t]*/;
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+/** Events of the batch as raw text and parsed values, or undefined when the fast path does not apply. */
+export function fastSplitBatch(text: string): { raws: string[]; events: unknown[] } | undefined {
+  if (
+    text.includes('\n') ||
+    text.includes('\r') ||
+    text.includes('\\u') ||
+    text.includes('__proto__') ||
+    text.includes('constructor') ||
+    text.includes('prototype')
+  ) {
+    return undefined;
+  }
+  const prefix = PREFIX_RE.exec(text);
+  if (!prefix) return undefined;
+  let end = text.length - 1;
+  while (end > 0 && isBlank(text.charCodeAt(end))) end--;
+  if (text.charCodeAt(end) !== 0x7d) return undefined; // }
+  end--;
+  while (end > 0 && isBlank(text.charCodeAt(end))) end--;
+  if (text.charCodeAt(end) !== 0x5d) return undefined; // ]
+  end--;
+  while (end > 0 && isBlank(text.charCodeAt(end))) end--;
+  const first = prefix[0].length;
+  if (first > end || text.charCodeAt(first) !== 0x7b || text.charCodeAt(end) !== 0x7d) return undefined;
+  const raws: string[] = [];
+  const events: unknown[] = [];
+  let start = first;
+  let close = text.indexOf('}', start);
+  try {
+    while (close !== -1 && close < end) {
+      let j = close + 1;
+      while (isBlank(text.charCodeAt(j))) j++;
+      if (text.charCodeAt(j) === 0x2c) {
+        j++;
+        while (isBlank(text.charCodeAt(j))) j++;
+        if (text.charCodeAt(j) === 0x7b) {
+          const raw = text.slice(start, close + 1);
+          events.push(JSON.parse(raw));
+          raws.push(raw);
+          start = j;
+        }
+      }
+      close = text.indexOf('}', close + 1);
+    }
+    const last = text.slice(start, end + 1);
+    events.push(JSON.parse(last));
+    raws.push(last);
+  } catch {
+    return undefined;
+  }
+  return { raws, events };
+}
