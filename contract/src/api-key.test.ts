@@ -27,7 +27,7 @@ describe('API keys', () => {
     expect(secret).toHaveLength(API_KEY_SECRET_LENGTH);
     expect(secretSha256.equals(createHash('sha256').update(secret).digest())).toBe(true);
     expect(secretSha256).toHaveLength(32);
-  });
+  }, 60_000);
 
   it('every generated key parses and verifies against its digest', () => {
     for (let i = 0; i < 200; i++) {
@@ -45,7 +45,7 @@ describe('API keys', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, 60_000);
 
   it('any one-character change of the secret fails the checksum', () => {
     fc.assert(
@@ -63,7 +63,7 @@ describe('API keys', () => {
       ),
       { numRuns: 2000 },
     );
-  });
+  }, 60_000);
 
   it('a changed secret does not verify; digests of the wrong length never verify', () => {
     const { key, secretSha256 } = generateApiKey();
@@ -75,16 +75,19 @@ describe('API keys', () => {
     expect(verifySecret(secret, Buffer.concat([secretSha256, Buffer.from([0])]))).toBe(false);
     expect(verifySecret(secret, new Uint8Array(secretSha256))).toBe(true);
     expect(hashSecret(secret).equals(secretSha256)).toBe(true);
-  });
+  }, 60_000);
 
   it('parsing never throws and rejects anything not shaped like a key as malformed', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.anything()), (input) => {
-        const parsed = parseApiKey(input as string);
-        expect(parsed.ok).toBe(false);
-        expect(keyPrefixOf(input)).toBeUndefined();
-      }),
-      { numRuns: 1000 },
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.anything({ maxDepth: 2 })),
+        (input) => {
+          const parsed = parseApiKey(input as string);
+          expect(parsed.ok).toBe(false);
+          expect(keyPrefixOf(input)).toBeUndefined();
+        },
+      ),
+      { numRuns: 500 },
     );
     const { key } = generateApiKey();
     for (const bad of [
@@ -99,7 +102,7 @@ describe('API keys', () => {
       expect(parseApiKey(bad)).toEqual({ ok: false, reason: 'malformed' });
     }
     expect(parseApiKey(`${key.slice(0, -1)}é`)).toEqual({ ok: false, reason: 'malformed' });
-  });
+  }, 60_000);
 
   it('keyPrefixOf only returns the public part', () => {
     const { key, prefix } = generateApiKey();
@@ -107,10 +110,10 @@ describe('API keys', () => {
     expect(keyPrefixOf(`lok_${prefix}.short`)).toBe(prefix);
     expect(keyPrefixOf(`lok_${prefix}`)).toBeUndefined();
     expect(keyPrefixOf('Bearer whatever')).toBeUndefined();
-  });
+  }, 60_000);
 
   it('computes the standard CRC-32', () => {
     expect(crc32Ascii('123456789')).toBe(0xcbf43926);
     expect(crc32Ascii('')).toBe(0);
-  });
+  }, 60_000);
 });

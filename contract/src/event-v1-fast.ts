@@ -1,15 +1,39 @@
 // Allocation-free yes/no check of event v1 for the hot path; must agree exactly with TelemetryEventV1Schema.
-import { EVENT_LIMITS as L, EVENT_PATTERNS as P } from './event-v1-limits.ts';
+import { EVENT_LIMITS as L } from './event-v1-limits.ts';
 import { isPlainObject } from './event-v1-schema.ts';
-import { codePointLengthWithin, isRfc3339Timestamp } from './text.ts';
+import { asciiCharsetMatcher, codePointLengthWithin, isRfc3339Timestamp } from './text.ts';
 
-const SCHEMA_VERSION_RE = new RegExp(P.schemaVersion);
-const EVENT_ID_RE = new RegExp(P.eventId);
-const OPERATION_RE = new RegExp(P.operation);
-const PROVIDER_RE = new RegExp(P.provider);
-const TRACE_ID_RE = new RegExp(P.traceId);
-const SPAN_ID_RE = new RegExp(P.spanId);
-const MAP_KEY_RE = new RegExp(P.mapKey);
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const DIGITS = '0123456789';
+const HEX = '0123456789abcdef';
+
+// Table-driven equivalents of EVENT_PATTERNS (asserted against the regexes by text.test.ts).
+const isEventId = asciiCharsetMatcher(`${UPPER}${LOWER}${DIGITS}._:-`, 1, L.eventIdMaxLength);
+const isOperation = asciiCharsetMatcher(`${LOWER}${DIGITS}_.`, 1, L.operationMaxLength);
+const isProvider = asciiCharsetMatcher(`${LOWER}${DIGITS}_.-`, 1, L.providerMaxLength);
+const isTraceId = asciiCharsetMatcher(HEX, 32, 32);
+const isSpanId = asciiCharsetMatcher(HEX, 16, 16);
+const isMapKey = asciiCharsetMatcher(`${UPPER}${LOWER}${DIGITS}_.:-`, 1, L.mapKeyMaxLength);
+const isMinorDigits = asciiCharsetMatcher(DIGITS, 1, 4);
+
+/** `^1\.(?:0|[1-9][0-9]{0,3})$` without the regex engine. */
+function isSchemaVersion(s: string): boolean {
+  if (s.charCodeAt(0) !== 49 || s.charCodeAt(1) !== 46) return false; // "1."
+  const minor = s.slice(2);
+  return isMinorDigits(minor) && (minor === '0' || minor.charCodeAt(0) !== 48);
+}
+
+/** The matchers above, keyed like EVENT_PATTERNS, so tests can hold each against its regex. */
+export const FAST_MATCHERS = {
+  schemaVersion: isSchemaVersion,
+  eventId: isEventId,
+  operation: isOperation,
+  provider: isProvider,
+  traceId: isTraceId,
+  spanId: isSpanId,
+  mapKey: isMapKey,
+} as const;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -23,8 +47,8 @@ function isSafeObject(x: unknown): x is Record<string, unknown> {
   );
 }
 
-function matches(x: unknown, re: RegExp): boolean {
-  return typeof x === 'string' && re.test(x);
+function matches(x: unknown, matcher: (s: string) => boolean): boolean {
+  return typeof x === 'string' && matcher(x);
 }
 
 function text(x: unknown, min: number, max: number): boolean {
@@ -50,7 +74,7 @@ function optFlatMap(x: unknown): boolean {
   let n = 0;
   for (const key in x) {
     if (!hasOwn.call(x, key)) continue;
-    if (++n > L.maxMapEntries || !MAP_KEY_RE.test(key)) return false;
+    if (++n > L.maxMapEntries || !isMapKey(key)) return false;
     const value = x[key];
     if (typeof value === 'string') {
       if (!codePointLengthWithin(value, 0, L.mapStringValueMaxLength)) return false;
@@ -101,12 +125,12 @@ export function isValidEventFast(x: unknown): boolean {
   if (!isSafeObject(x)) return false;
   const status = x.status;
   return (
-    matches(x.schema_version, SCHEMA_VERSION_RE) &&
-    matches(x.event_id, EVENT_ID_RE) &&
+    matches(x.schema_version, isSchemaVersion) &&
+    matches(x.event_id, isEventId) &&
     typeof x.timestamp === 'string' &&
     isRfc3339Timestamp(x.timestamp) &&
-    matches(x.operation, OPERATION_RE) &&
-    matches(x.provider, PROVIDER_RE) &&
+    matches(x.operation, isOperation) &&
+    matches(x.provider, isProvider) &&
     text(x.model, 1, L.modelMaxLength) &&
     (status === 'ok' || (status === 'error' && x.error !== undefined)) &&
     optText(x.response_model, 1, L.modelMaxLength) &&
@@ -115,9 +139,9 @@ export function isValidEventFast(x: unknown): boolean {
     optUsage(x.usage) &&
     optBounded(x.cost_usd, L.maxCostUsd) &&
     optError(x.error) &&
-    (x.trace_id === undefined || matches(x.trace_id, TRACE_ID_RE)) &&
-    (x.span_id === undefined || matches(x.span_id, SPAN_ID_RE)) &&
-    (x.parent_span_id === undefined || matches(x.parent_span_id, SPAN_ID_RE)) &&
+    (x.trace_id === undefined || matches(x.trace_id, isTraceId)) &&
+    (x.span_id === undefined || matches(x.span_id, isSpanId)) &&
+    (x.parent_span_id === undefined || matches(x.parent_span_id, isSpanId)) &&
     optText(x.session_id, 1, L.opaqueIdMaxLength) &&
     optText(x.user_id, 1, L.opaqueIdMaxLength) &&
     optText(x.environment, 1, L.environmentMaxLength) &&

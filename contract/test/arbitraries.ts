@@ -108,7 +108,7 @@ const mapValueArb = fc.oneof(
 const validMapArb = fc.dictionary(
   fc
     .string({ unit: fc.constantFrom(...`${LOWER}._-`), minLength: 1, maxLength: 20 })
-    .filter((k) => k !== 'constructor' && k !== 'prototype'),
+    .filter((k) => k !== 'constructor' && k !== 'prototype' && k !== '__proto__'),
   fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.boolean()),
   { maxKeys: 5, noNullPrototype: true },
 );
