@@ -30,19 +30,20 @@ describe('core stack with RDS Proxy', () => {
     expect(proxy.Properties.Auth).toHaveLength(3);
   });
 
-  it('points the database URLs at the proxy endpoint', () => {
+  it('points every database URL and host at the proxy endpoint', () => {
     const proxyId = idOf('DatabaseClusterProxy', 'AWS::RDS::DBProxy');
     const functions = Object.values(resources).filter(
       (r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Runtime).startsWith('nodejs'),
     );
     for (const fn of functions) {
       const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      const urls = Object.entries(env).filter(
-        ([k]) => k.endsWith('DATABASE_URL') || k === RUNTIME_ENV.ownerDatabaseUrl,
+      const targets = Object.entries(env).filter(
+        ([k]) => k.endsWith('DATABASE_URL') || k === RUNTIME_ENV.databaseHost,
       );
-      expect(urls.length).toBeGreaterThan(0);
-      for (const [, url] of urls)
-        expect(JSON.stringify(url)).toContain(`"Fn::GetAtt":["${proxyId}","Endpoint"]`);
+      expect(targets.length, String(fn.Properties.Description)).toBeGreaterThan(0);
+      for (const [, value] of targets) {
+        expect(JSON.stringify(value)).toContain(`"Fn::GetAtt":["${proxyId}","Endpoint"]`);
+      }
     }
   });
 

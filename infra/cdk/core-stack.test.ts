@@ -256,10 +256,21 @@ describe('lambdas', () => {
         .sort();
     expect(urls('analytics routes')).toEqual([RUNTIME_ENV.appDatabaseUrl]);
     expect(urls('admin routes')).toEqual([RUNTIME_ENV.appDatabaseUrl, RUNTIME_ENV.systemDatabaseUrl]);
-    expect(urls('Loads landing objects')).toEqual([RUNTIME_ENV.systemDatabaseUrl]);
     expect(urls('Drains the key outbox')).toEqual([RUNTIME_ENV.systemDatabaseUrl]);
-    expect(urls('partitions')).toEqual([RUNTIME_ENV.systemDatabaseUrl]);
     expect(urls('runs migrations')).toEqual([RUNTIME_ENV.ownerDatabaseUrl]);
+    // The loader and maintenance read the system secret themselves (regional/loader/database-url.ts).
+    const systemSecret = { Ref: logicalIdOf('DatabaseSystemSecret', 'AWS::SecretsManager::Secret') };
+    for (const description of ['Loads landing objects', 'partitions']) {
+      expect(urls(description), description).toEqual([]);
+      expect(envOf(description), description).toMatchObject({
+        [RUNTIME_ENV.systemSecretArn]: systemSecret,
+        [RUNTIME_ENV.databaseName]: 'llmo',
+        [RUNTIME_ENV.databasePort]: '5432',
+        [RUNTIME_ENV.databaseHost]: {
+          'Fn::GetAtt': [logicalIdOf('DatabaseCluster', 'AWS::RDS::DBCluster'), 'Endpoint.Address'],
+        },
+      });
+    }
   });
 
   it('build database URLs from the role secret, resolved by CloudFormation, with TLS verified', () => {
@@ -317,14 +328,18 @@ describe('least privilege', () => {
     }
   });
 
-  it('grants no function Secrets Manager access (passwords are resolved at deploy time)', () => {
-    for (const [id, policy] of ofType('AWS::IAM::Policy')) {
-      const doc = policy.Properties.PolicyDocument as { Statement: Statement[] };
-      expect(
-        actionsOf(doc.Statement).filter((a) => a.startsWith('secretsmanager:')),
-        id,
-      ).toEqual([]);
-    }
+  it('lets only the loader and maintenance read a secret, and only the system one', () => {
+    const system = { Ref: logicalIdOf('DatabaseSystemSecret', 'AWS::SecretsManager::Secret') };
+    const readers = ofType('AWS::IAM::Policy').flatMap(([id, policy]) =>
+      (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.filter((s) =>
+        actionsOf([s]).some((a) => a.startsWith('secretsmanager:')),
+      ).map((s) => ({ id, resource: s.Resource })),
+    );
+    expect(readers.map((r) => r.id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'PipelineLoaderRoleDefaultPolicy',
+      'PipelineMaintenanceRoleDefaultPolicy',
+    ]);
+    for (const reader of readers) expect(reader.resource).toEqual(system);
   });
 
   it('limits key-cache access to conditional puts by the admin function and the sweep', () => {

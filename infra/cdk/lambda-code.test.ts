@@ -21,7 +21,7 @@ describe('assetCode', () => {
   it('fails naming the bundle and its source when it was not built', () => {
     expect(() => assetCode(root).code('edge')).toThrow(MissingBundleError);
     expect(() => assetCode(root).code('edge')).toThrow(
-      /bundle "edge" not built: .*dist\/edge\/index\.mjs.*edge\/src\/lambda\.ts/,
+      /bundle "edge" not built: .*dist\/edge\/index\.mjs.*edge\/src\/lambda\.ts with edge\/build\.ts/,
     );
   });
 });

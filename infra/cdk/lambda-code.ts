@@ -5,21 +5,37 @@ import { Code } from 'aws-cdk-lib/aws-lambda';
 
 /**
  * The bundles the stacks deploy, each a folder `dist/<name>/` holding `index.mjs` that exports the
- * named handler. `source` says which entry point the bundle is built from (owned by other areas).
+ * named handler. `entry` is the TypeScript entry point infra/cdk/bundle.ts builds it from; the edge
+ * bundle is built by edge/build.ts instead (its configuration is baked in there).
  */
 export const BUNDLES = {
-  /** Lambda@Edge origin-request router, built by edge/build.ts with its configuration baked in. */
-  edge: { handler: 'index.handler', source: 'edge/src/lambda.ts (export handler)' },
-  /** SQS → S3 landing objects → Aurora (regional/loader/sqs-handler.ts createSqsHandler). */
-  loader: { handler: 'index.handler', source: 'regional/loader Lambda entry (export handler)' },
-  /** API Gateway v2 adapter around regional/api/router.ts; deployed twice (analytics, admin). */
-  api: { handler: 'index.handler', source: 'regional/api Lambda entry (export handler)' },
-  /** Outbox sweep: one drainKeyOutbox pass per scheduled invocation (regional/outbox/drain.ts). */
-  outbox: { handler: 'index.handler', source: 'regional/outbox Lambda entry (export handler)' },
-  /** Daily partition maintenance: ensure future partitions, drop those past retention. */
-  maintenance: { handler: 'index.handler', source: 'regional/loader maintenance entry (export handler)' },
-  /** Runs roles + migrations as the owner (invoked by the operator after each deploy). */
-  migrate: { handler: 'index.handler', source: 'regional/db migrate entry (export handler)' },
+  /** Lambda@Edge origin-request router. */
+  edge: { handler: 'index.handler', entry: 'edge/src/lambda.ts', builtBy: 'edge/build.ts' },
+  /** SQS → S3 landing objects → Aurora (wraps regional/loader/sqs-handler.ts createSqsHandler). */
+  loader: { handler: 'index.handler', entry: 'regional/loader/lambda.ts', builtBy: 'infra/cdk/bundle.ts' },
+  /** API Gateway v2 adapter around the regional router; deployed twice (analytics, admin). */
+  api: { handler: 'index.handler', entry: 'regional/api/lambda.ts', builtBy: 'infra/cdk/bundle.ts' },
+  /** Outbox sweep: one drainKeyOutbox pass per scheduled invocation. */
+  outbox: {
+    handler: 'index.handler',
+    entry: 'regional/outbox/sweep-lambda.ts',
+    builtBy: 'infra/cdk/bundle.ts',
+  },
+  /** Hourly partition maintenance (regional/db/partitions.ts): create ahead, drop past retention. */
+  maintenance: {
+    handler: 'index.handler',
+    entry: 'regional/loader/maintenance-lambda.ts',
+    builtBy: 'infra/cdk/bundle.ts',
+  },
+  /**
+   * Roles + migrations as the owner (regional/db/migrate.ts), invoked by the operator after a deploy.
+   * The entry does not exist yet: it would read what regional/db/migrate-cli.ts reads.
+   */
+  migrate: {
+    handler: 'index.handler',
+    entry: 'regional/db/migrate-lambda.ts',
+    builtBy: 'infra/cdk/bundle.ts',
+  },
 } as const;
 
 /** Name of a deployable bundle. */
@@ -42,7 +58,7 @@ export function assetCode(rootDir: string): LambdaCode {
       const dir = path.join(rootDir, 'dist', bundle);
       if (!existsSync(path.join(dir, 'index.mjs'))) {
         throw new MissingBundleError(
-          `bundle "${bundle}" not built: ${dir}/index.mjs is missing (build ${BUNDLES[bundle].source} first)`,
+          `bundle "${bundle}" not built: ${dir}/index.mjs is missing (build ${BUNDLES[bundle].entry} with ${BUNDLES[bundle].builtBy} first)`,
         );
       }
       return Code.fromAsset(dir);

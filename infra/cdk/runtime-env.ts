@@ -1,9 +1,11 @@
 // Environment variable names the stacks give the regional Lambdas: the names their entry points read.
 
 /**
- * Matches what the entry points already validate (regional/api/config.ts, regional/outbox/sweep-lambda.ts,
- * regional/db/migrate-cli.ts). Database URLs carry the role's password as a CloudFormation dynamic
- * reference to its Secrets Manager secret, resolved at deploy time (see README, "Secrets").
+ * Matches what the entry points validate. Two ways to reach the database exist:
+ * - URL variables (regional/api/config.ts, regional/outbox/sweep-lambda.ts, regional/db/migrate-cli.ts):
+ *   the password is a CloudFormation dynamic reference to the role's secret, resolved at deploy time.
+ * - host/port/name + secret ARN (regional/loader/database-url.ts): the function reads the secret at
+ *   cold start, so the password never appears in the function's configuration (see README, "Secrets").
  */
 export const RUNTIME_ENV = {
   /** Owner role URL (migrations only), as `npm run migrate` reads it. */
@@ -15,6 +17,11 @@ export const RUNTIME_ENV = {
   /** Passwords the migration sets on the service roles (regional/db/roles.ts). */
   appPassword: 'LLMO_APP_DB_PASSWORD',
   systemPassword: 'LLMO_SYSTEM_DB_PASSWORD',
+  databaseHost: 'DATABASE_HOST',
+  databasePort: 'DATABASE_PORT',
+  databaseName: 'DATABASE_NAME',
+  /** Secret (RDS JSON: username, password, host, port, dbname) of `llmo_system`, read at runtime. */
+  systemSecretArn: 'SYSTEM_DB_SECRET_ARN',
   keyTableName: 'KEY_TABLE_NAME',
   userPoolId: 'COGNITO_USER_POOL_ID',
   userPoolClientId: 'COGNITO_CLIENT_ID',

@@ -5,6 +5,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
+import { RUNTIME_ENV } from '../runtime-env.ts';
 
 /** Engine pinned to a 17.x minor; minor upgrades are applied by changing this constant. */
 export const AURORA_ENGINE_VERSION = rds.AuroraPostgresEngineVersion.VER_17_5;
@@ -116,6 +117,16 @@ export class Database extends Construct {
       this.host,
       `:5432/${DATABASE_NAME}?sslmode=verify-full`,
     ]);
+  }
+
+  /** Host/port/name and the system secret's ARN, for functions that read the secret themselves. */
+  systemSecretEnv(): Record<string, string> {
+    return {
+      [RUNTIME_ENV.databaseHost]: this.host,
+      [RUNTIME_ENV.databasePort]: '5432',
+      [RUNTIME_ENV.databaseName]: DATABASE_NAME,
+      [RUNTIME_ENV.systemSecretArn]: this.systemSecret.secretArn,
+    };
   }
 
   /** The dynamic reference to a role secret's password (for the migration's role passwords). */

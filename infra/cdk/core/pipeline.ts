@@ -37,9 +37,10 @@ export class Pipeline extends Construct {
       description: 'Loads landing objects named by S3 notifications into Aurora (idempotent)',
       timeout: LOADER_TIMEOUT,
       memoryMiB: 1024,
-      environment: { [RUNTIME_ENV.systemDatabaseUrl]: database.databaseUrl('system') },
+      environment: database.systemSecretEnv(),
       vpc: placement,
     });
+    database.systemSecret.grantRead(this.loaderFunction);
     landing.bucket.grantRead(this.loaderFunction);
     this.loaderFunction.addEventSource(
       new SqsEventSource(landing.queue, {
@@ -57,11 +58,12 @@ export class Pipeline extends Construct {
       description: 'Creates upcoming daily telemetry partitions, drops those past retention',
       timeout: Duration.minutes(5),
       environment: {
-        [RUNTIME_ENV.systemDatabaseUrl]: database.databaseUrl('system'),
+        ...database.systemSecretEnv(),
         [RUNTIME_ENV.retentionDays]: String(config.retentionDays),
       },
       vpc: placement,
     });
+    database.systemSecret.grantRead(this.maintenanceFunction);
     // Partitions are made two weeks ahead by the migration, so one missed run never stops loading;
     // running hourly keeps that margin without anyone noticing a failed day.
     new events.Rule(this, 'MaintenanceSchedule', {
