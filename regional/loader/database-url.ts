@@ -9,7 +9,7 @@ import { LoaderConfigError } from './config.ts';
  * The URL carries a password: never log it.
  */
 export async function systemDatabaseUrl(
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
   secrets: Pick<SecretsManagerClient, 'send'> = new SecretsManagerClient({}),
 ): Promise<string> {
   if (env.DATABASE_URL) return env.DATABASE_URL;

@@ -132,6 +132,8 @@ describe('loadObject', () => {
     const badEnvelope = { ...good(100), org_id: 'not-a-uuid' };
     const badEvent = good(101);
     (badEvent.event as Record<string, unknown>).status = 'maybe';
+    const loneSurrogate = good(103);
+    (loneSurrogate.event as Record<string, unknown>).attributes = { note: 'half \ud83d of an emoji' };
     const nulModel = good(102);
     (nulModel.event as Record<string, unknown>).model = 'gpt\u0000x';
     const lines = [
@@ -144,11 +146,13 @@ describe('loadObject', () => {
       '',
       nulModel,
       good(3),
+      loneSurrogate,
     ];
     await writeGzipObject(root, BUCKET, key, ndjson(lines));
     const small: LoadDeps = { ...deps, maxLineBytes: 1024, chunkLines: 3 };
     const result = await loadObject({ bucket: BUCKET, key }, small);
-    expect(result).toMatchObject({ good: 3, inserted: 3, rejected: 5 });
+    // The lone surrogate escape is valid JSON for PostgreSQL's json type: that line loads.
+    expect(result).toMatchObject({ good: 4, inserted: 4, rejected: 5 });
     await loadObject({ bucket: BUCKET, key }, small);
     const { rows } = await system.query(
       'SELECT line_number, reason, org_id, detail FROM dead_letters WHERE object_key = $1 ORDER BY line_number',
@@ -164,7 +168,7 @@ describe('loadObject', () => {
     expect(rows[1]?.org_id).toBeNull();
     expect(rows[2]?.org_id).toBe(tenant.orgId);
     expect(rows[2]?.detail).toContain('event.status');
-    expect((await projectTotals(system, tenant.projectId)).rolledEvents).toBe(3);
+    expect((await projectTotals(system, tenant.projectId)).rolledEvents).toBe(4);
     await expectConsistent(tenant.projectId);
   });
 

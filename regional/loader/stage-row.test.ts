@@ -57,3 +57,20 @@ describe('stageRow', () => {
     expect(f[3]?.includes('\u0000')).toBe(false);
   });
 });
+
+describe('stageRow timestamps', () => {
+  it('passes the common RFC 3339 form through and normalises the others', () => {
+    const counts: StageCounts = { lines: 0, good: 0, rejected: 0 };
+    const now = new Date();
+    const micro = `${now.toISOString().slice(0, 19)}.123456+00:00`;
+    const env = makeEnvelope(tenant, 1, { ts: now });
+    (env.event as Record<string, unknown>).timestamp = micro;
+    expect(fields(stageRow({ lineNumber: 1, text: JSON.stringify(env) }, days, counts))[8]).toBe(micro);
+    // Seven fractional digits: valid RFC 3339, but PostgreSQL would round it; normalised to milliseconds.
+    const seven = `${now.toISOString().slice(0, 19)}.1234567Z`;
+    (env.event as Record<string, unknown>).timestamp = seven;
+    const f = fields(stageRow({ lineNumber: 2, text: JSON.stringify(env) }, days, counts));
+    expect(f[1]).toBe('\\N');
+    expect(f[8]).toBe(`${now.toISOString().slice(0, 19)}.123Z`);
+  });
+});

@@ -102,9 +102,18 @@ function rejectRow(
   ]);
 }
 
-/** ISO form of an RFC 3339 timestamp (millisecond precision, UTC), or null when unusable. */
-function isoMillis(ms: number): string | null {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+/** RFC 3339 forms PostgreSQL reads exactly as JavaScript does (at most microseconds: no rounding). */
+const PLAIN_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The timestamp as PostgreSQL should read it, or null when JavaScript cannot place it in time. The
+ * common form passes through as sent (no Date formatting per row, microseconds kept); other valid
+ * RFC 3339 spellings are normalised to UTC milliseconds. Either way the same input always maps to
+ * the same instant, which is what the dedupe key needs.
+ */
+function pgTimestamp(text: string, ms: number): string | null {
+  if (!Number.isFinite(ms)) return null;
+  return PLAIN_TIMESTAMP.test(text) ? text : new Date(ms).toISOString();
 }
 
 type Usage = {
@@ -121,8 +130,7 @@ function hasNul(...values: unknown[]): boolean {
 
 /**
  * Encodes one line as a staging row. Never throws: anything wrong with the line becomes a rejected
- * row, so one bad line can never fail the COPY of the good ones. `ts` is normalised to milliseconds
- * (UTC): the dedupe key uses it, and the event JSON keeps the original text.
+ * row, so one bad line can never fail the COPY of the good ones. The event JSON keeps the original text.
  */
 export function stageRow(item: NdjsonLine, days: PartitionDays, counts: StageCounts): string {
   counts.lines += 1;
@@ -167,8 +175,8 @@ export function stageRow(item: NdjsonLine, days: PartitionDays, counts: StageCou
   };
   const ids = { org: env.org_id, project: env.project_id };
   const tsMs = Date.parse(ev.timestamp);
-  const ts = isoMillis(tsMs);
-  const receivedAt = isoMillis(Date.parse(env.received_at));
+  const ts = pgTimestamp(ev.timestamp, tsMs);
+  const receivedAt = pgTimestamp(env.received_at, Date.parse(env.received_at));
   if (ts === null || receivedAt === null || !days.has(Math.floor(tsMs / MS_PER_DAY))) {
     counts.rejected += 1;
     return rejectRow(
