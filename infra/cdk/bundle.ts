@@ -1,5 +1,5 @@
 // Builds the regional Lambda bundles (dist/<name>/index.mjs) that the core stack deploys by path.
-import { existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -37,10 +37,14 @@ export async function bundleRegional(rootDir: string): Promise<BundleReport> {
       // pg probes for its optional native binding; it is not installed and not wanted.
       external: ['pg-native'],
       banner: {
-        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        // Aliased: bundled modules (node-pg-migrate) import createRequire themselves.
+        js: "import { createRequire as __llmoCreateRequire } from 'node:module'; const require = __llmoCreateRequire(import.meta.url);",
       },
       logLevel: 'warning',
     });
+    if ('copy' in spec) {
+      cpSync(path.join(rootDir, spec.copy.from), path.join(outdir, spec.copy.to), { recursive: true });
+    }
     report.built.push(name);
   }
   return report;

@@ -27,14 +27,13 @@ export const BUNDLES = {
     entry: 'regional/loader/maintenance-lambda.ts',
     builtBy: 'infra/cdk/bundle.ts',
   },
-  /**
-   * Roles + migrations as the owner (regional/db/migrate.ts), invoked by the operator after a deploy.
-   * The entry does not exist yet: it would read what regional/db/migrate-cli.ts reads.
-   */
+  /** Roles + migrations as the owner (regional/db/migrate.ts), invoked by the operator after a deploy. */
   migrate: {
     handler: 'index.handler',
-    entry: 'regional/db/migrate-lambda.ts',
+    entry: 'infra/cdk/lambda/migrate-lambda.ts',
     builtBy: 'infra/cdk/bundle.ts',
+    // migrate.ts finds its SQL files next to itself (import.meta.url), i.e. next to index.mjs.
+    copy: { from: 'regional/db/migrations', to: 'migrations' },
   },
 } as const;
 
