@@ -80,7 +80,12 @@ describe('API keys', () => {
   it('parsing never throws and rejects anything not shaped like a key as malformed', () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.anything({ maxDepth: 2 })),
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'binary' }),
+          fc.jsonValue({ maxDepth: 1 }),
+          fc.constantFrom(null, undefined, 1, {}, [], Symbol('k')),
+        ),
         (input) => {
           const parsed = parseApiKey(input as string);
           expect(parsed.ok).toBe(false);
