@@ -44,7 +44,9 @@ export class LoaderConfigError extends Error {
 }
 
 /** Reads and validates the loader's variables once; throws naming the first bad one. */
-export function loadLoaderConfig(env: Readonly<Record<string, string | undefined>> = process.env): LoaderConfig {
+export function loadLoaderConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): LoaderConfig {
   const result = v.safeParse(EnvSchema, env);
   if (!result.success) {
     const issue = result.issues[0];

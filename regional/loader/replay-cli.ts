@@ -1,0 +1,90 @@
+// Operator CLI: re-load landing objects (by key, or every notification in a local DLQ file). Idempotent.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createPool } from '../db/pool.ts';
+import { loadLoaderConfig } from './config.ts';
+import { systemDatabaseUrl } from './database-url.ts';
+import { loadObject } from './load-object.ts';
+import { type ObjectRef, s3ObjectSource } from './object-source.ts';
+import { objectRefsOf } from './s3-event.ts';
+
+const USAGE = `usage: tsx regional/loader/replay-cli.ts --bucket B --key K [--key K2 …]
+       tsx regional/loader/replay-cli.ts --dlq-file .data/loader-dlq.ndjson
+env:   DATABASE_URL (llmo_system role) or DATABASE_HOST/DATABASE_NAME/SYSTEM_DB_SECRET_ARN;
+       S3_ENDPOINT for an S3-compatible endpoint (the local stand-in: http://127.0.0.1:4005)`;
+
+async function refsFrom(values: {
+  bucket?: string;
+  key?: string[];
+  'dlq-file'?: string;
+}): Promise<ObjectRef[]> {
+  if (values['dlq-file']) {
+    const text = await readFile(values['dlq-file'], 'utf8');
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .flatMap((line) => objectRefsOf((JSON.parse(line) as { body: string }).body));
+  }
+  if (!values.bucket || !values.key?.length) throw new Error(USAGE);
+  const bucket = values.bucket;
+  return values.key.map((key) => ({ bucket, key }));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      bucket: { type: 'string' },
+      key: { type: 'string', multiple: true },
+      'dlq-file': { type: 'string' },
+    },
+  });
+  const refs = await refsFrom(values);
+  const config = loadLoaderConfig();
+  const endpoint = process.env.S3_ENDPOINT;
+  const s3 = new S3Client(
+    endpoint
+      ? {
+          endpoint,
+          forcePathStyle: true,
+          region: process.env.AWS_REGION ?? 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {},
+  );
+  const pool = createPool(await systemDatabaseUrl(), {
+    max: 1,
+    applicationName: 'llmo-replay',
+    statementTimeoutMs: 600_000,
+  });
+  let failed = 0;
+  try {
+    for (const ref of refs) {
+      try {
+        const result = await loadObject(ref, {
+          pool,
+          source: s3ObjectSource(s3),
+          chunkLines: config.chunkLines,
+          maxLineBytes: config.maxLineBytes,
+        });
+        console.log(JSON.stringify({ ...ref, ...result }));
+      } catch (error) {
+        failed++;
+        const cause =
+          error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
+        console.log(
+          JSON.stringify({ ...ref, error: error instanceof Error ? error.message : String(error), cause }),
+        );
+      }
+    }
+  } finally {
+    await pool.end();
+    s3.destroy();
+  }
+  if (failed > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 2;
+});
