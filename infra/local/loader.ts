@@ -39,6 +39,8 @@ export async function startLoader(
     applicationName: 'llmo-loader',
     statementTimeoutMs: 300_000,
   });
+  // An idle connection dropped by the server (restart, shutdown) must not crash the stack.
+  pool.on('error', (error) => ctx.log('loader', 'idle database connection failed', { error: error.message }));
   const s3 = localS3Client(firehose.s3Endpoint);
   const deps: LoadDeps = {
     pool,
