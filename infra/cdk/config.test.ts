@@ -19,7 +19,7 @@ describe('parseInfraConfig', () => {
       streamName: 'llmo-events',
       keyTableName: 'llmo-api-keys',
       dashboardCallbackPath: '/api/auth/callback',
-      retentionDays: 90,
+      retentionDays: 30,
       bufferingIntervalSeconds: 0,
       useRdsProxy: false,
     });

@@ -84,7 +84,7 @@ export const InfraConfigSchema = v.object({
     v.regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be 1-63 of [a-z0-9-]'),
   ),
   /** Days of telemetry kept in Aurora (older daily partitions are dropped). */
-  retentionDays: v.optional(intFrom(1, 3650), 90),
+  retentionDays: v.optional(intFrom(1, 3650), 30),
   /** Days a landing object stays in S3 after loading (replay window). */
   landingRetentionDays: v.optional(intFrom(1, 3650), 14),
   /** Firehose buffering interval; 0 delivers within seconds (near-real-time dashboards). */
