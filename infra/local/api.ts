@@ -1,5 +1,6 @@
-// Local-stack service: the regional API (admin + analytics) on a Node HTTP server, with the key-outbox propagator.
+// Local-stack service: the regional API (admin + analytics) on a Node HTTP server, with the key-outbox propagator and tier refresher.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startTierRefresher } from '../../regional/api/analytics/tiers/refresh.ts';
 import { createTokenVerifier } from '../../regional/api/auth/verifier.ts';
 import { serveFetch } from '../../regional/api/http/node-server.ts';
 import { createRegionalApi } from '../../regional/api/router.ts';
@@ -25,6 +26,12 @@ export async function startApi(ctx: LocalContext): Promise<RunningService> {
       ctx.log('api', 'key propagation failed', { outboxId, prefix, attempts, error: String(error) }),
     onPassError: (error) => ctx.log('api', 'outbox pass failed', { error: String(error) }),
   });
+  // Keeps the 5-minute and hourly analytics tiers current (answers are exact either way; tiers make them cheap).
+  const tiers = startTierRefresher({
+    pool: system,
+    intervalMs: 1_000,
+    onError: (error) => ctx.log('api', 'analytics tier refresh failed', { error: String(error) }),
+  });
   const api = createRegionalApi({
     verifier: createTokenVerifier({
       kind: 'oidc',
@@ -49,6 +56,7 @@ export async function startApi(ctx: LocalContext): Promise<RunningService> {
     async stop() {
       await server.stop();
       await propagator.stop();
+      await tiers.stop();
       dynamo.destroy();
       await Promise.all([app.end(), system.end()]);
     },

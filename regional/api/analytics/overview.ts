@@ -1,10 +1,11 @@
-// Overview: totals, error rate and latency percentiles over a range, from the per-minute rollups.
+// Overview: totals, error rate and latency percentiles over a range, from the analytics tiers and per-minute rollups.
 import { withOrg } from '../../db/tenant.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
 import { DEFAULT_MAX_RANGE_DAYS, parseProjectId, parseRange } from './params.ts';
-import { type Counters, counters, mergedHistograms, percentiles, sumCounters } from './rollups.ts';
+import { type Counters, counters } from './rollups.ts';
 import { projectScope } from './scope.ts';
+import { readPoints } from './tiers/read.ts';
 
 /** Overview answer (design §4.5). */
 export type Overview = Counters & {
@@ -12,7 +13,7 @@ export type Overview = Counters & {
   latency_ms: { p50: number | null; p95: number | null; p99: number | null };
   from: string;
   to: string;
-  /** When the newest rollup row in this answer was written; null when there is no data. */
+  /** When the newest rollup data in this answer was written; null when there is no data. */
   data_as_of: string | null;
 };
 
@@ -26,13 +27,12 @@ export async function overview(
   const projectId = parseProjectId(query.project_id);
   return withOrg(deps.db, caller.org_id, async (client) => {
     const projects = await projectScope(client, caller.org_id, projectId);
-    const [totals] = await sumCounters(client, caller.org_id, projects, range, null);
-    const hists = await mergedHistograms(client, caller.org_id, projects, range, null);
+    const totals = (await readPoints(client, caller.org_id, projects, range, null)).get('');
     const c = counters(totals ?? { events: 0, errors: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 });
     return {
       ...c,
       error_rate: c.events > 0 ? c.errors / c.events : 0,
-      latency_ms: percentiles(hists.get('')),
+      latency_ms: totals?.latency ?? { p50: null, p95: null, p99: null },
       from: range.from.toISOString(),
       to: range.to.toISOString(),
       data_as_of: totals?.updated_at ? totals.updated_at.toISOString() : null,

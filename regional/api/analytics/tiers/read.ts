@@ -1,0 +1,196 @@
+// Reads counters and latency percentiles per point from the cheapest exact sources (tiers, else per-minute rollups).
+import type pg from 'pg';
+import type { LatencyHistogram } from '../../../db/latency-histogram.ts';
+import type { TimeRange } from '../params.ts';
+import { type Counters, percentiles } from '../rollups.ts';
+import { blockKey, planSegments } from './plan.ts';
+
+/** Totals of one point (a timeseries bucket, or the whole range for the overview). */
+export type PointTotals = Counters & {
+  updated_at: Date | null;
+  latency: { p50: number | null; p95: number | null; p99: number | null };
+};
+
+type TierRow = Counters & {
+  grain: '1h' | '5m';
+  start: Date;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  source_updated_at: Date | null;
+};
+
+const zero = (): PointTotals & { hist: LatencyHistogram; rows: number; minuteRows: number } => ({
+  events: 0,
+  errors: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  cost_usd: 0,
+  updated_at: null,
+  latency: { p50: null, p95: null, p99: null },
+  hist: {},
+  rows: 0,
+  minuteRows: 0,
+});
+
+function addHist(into: LatencyHistogram, bucket: string, n: number): void {
+  into[bucket] = (into[bucket] ?? 0) + n;
+}
+
+/**
+ * Totals per point for `projects` (all of the caller's org) over `range`, where points are the
+ * `stepMs` buckets aligned to the Unix epoch, or one point (key '') when `stepMs` is null. Cost grows
+ * with the number of hours and 5-minute blocks in the range (plus minutes at ragged or dirty edges),
+ * never with the number of events.
+ */
+export async function readPoints(
+  client: pg.ClientBase,
+  orgId: string,
+  projects: string[],
+  range: TimeRange,
+  stepMs: number | null,
+): Promise<Map<string, PointTotals>> {
+  const dirtyRows = await client.query<{ grain: '1h' | '5m'; start: Date }>(
+    `SELECT DISTINCT grain, start FROM analytics_dirty
+      WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND start > $3::timestamptz - interval '1 hour' AND start < $4`,
+    [orgId, projects, range.from, range.to],
+  );
+  const dirty = new Set(dirtyRows.rows.map((r) => blockKey(r.grain, r.start)));
+
+  // Plan each point on its own so no segment crosses a point boundary.
+  const tierPoint = new Map<string, string>(); // blockKey → point key
+  const minute = { f: [] as Date[], t: [] as Date[], k: [] as string[] };
+  const points = new Map<string, ReturnType<typeof zero>>();
+  const from = range.from.getTime();
+  const to = range.to.getTime();
+  const first = stepMs ? Math.floor(from / stepMs) * stepMs : from;
+  for (let p = first; p < to; p = stepMs ? p + stepMs : to) {
+    const key = stepMs ? new Date(p).toISOString() : '';
+    points.set(key, zero());
+    const windowFrom = new Date(Math.max(p, from));
+    const windowTo = new Date(stepMs ? Math.min(p + stepMs, to) : to);
+    for (const s of planSegments(windowFrom, windowTo, dirty)) {
+      if (s.grain === '1m') {
+        minute.f.push(s.from);
+        minute.t.push(s.to);
+        minute.k.push(key);
+      } else {
+        tierPoint.set(blockKey(s.grain, s.from), key);
+      }
+    }
+  }
+  const starts = (g: '1h' | '5m') =>
+    [...tierPoint.keys()].filter((k) => k.startsWith(`${g}|`)).map((k) => new Date(k.slice(3)));
+  const hours = starts('1h');
+  const fives = starts('5m');
+
+  const tiers =
+    hours.length + fives.length === 0
+      ? []
+      : (
+          await client.query<TierRow>(
+            `SELECT grain, start, events, errors, input_tokens, output_tokens, cost_usd, p50, p95, p99, source_updated_at
+               FROM analytics_rollups
+              WHERE org_id = $1 AND project_id = ANY($2::uuid[])
+                AND ((grain = '1h' AND start = ANY($3::timestamptz[])) OR (grain = '5m' AND start = ANY($4::timestamptz[])))`,
+            [orgId, projects, hours, fives],
+          )
+        ).rows;
+  const minuteRows =
+    minute.f.length === 0
+      ? []
+      : (
+          await client.query<Counters & { k: string; n: number; updated_at: Date | null }>(
+            `SELECT s.k, count(*)::int AS n, sum(r.events)::bigint AS events, sum(r.errors)::bigint AS errors,
+                    sum(r.input_tokens)::bigint AS input_tokens, sum(r.output_tokens)::bigint AS output_tokens,
+                    sum(r.cost_usd)::numeric AS cost_usd, max(r.updated_at) AS updated_at
+               FROM unnest($3::timestamptz[], $4::timestamptz[], $5::text[]) AS s(f, t, k)
+               JOIN event_rollups_1m r ON r.minute >= s.f AND r.minute < s.t
+              WHERE r.org_id = $1 AND r.project_id = ANY($2::uuid[])
+              GROUP BY s.k`,
+            [orgId, projects, minute.f, minute.t, minute.k],
+          )
+        ).rows;
+
+  const add = (pt: ReturnType<typeof zero>, c: Counters, updated: Date | null) => {
+    pt.events += c.events;
+    pt.errors += c.errors;
+    pt.input_tokens += c.input_tokens;
+    pt.output_tokens += c.output_tokens;
+    pt.cost_usd += c.cost_usd;
+    if (updated && (!pt.updated_at || updated > pt.updated_at)) pt.updated_at = updated;
+  };
+  const single = new Map<string, TierRow>();
+  for (const row of tiers) {
+    const key = tierPoint.get(blockKey(row.grain, row.start)) ?? '';
+    const pt = points.get(key);
+    if (!pt) continue;
+    add(pt, row, row.source_updated_at);
+    pt.rows += 1;
+    single.set(key, row);
+  }
+  for (const row of minuteRows) {
+    const pt = points.get(row.k);
+    if (!pt) continue;
+    add(pt, row, row.updated_at);
+    pt.minuteRows += row.n;
+  }
+
+  // A point made of exactly one tier row already has its percentiles; every other point merges histograms.
+  const mergeKeys = new Set([...points].filter(([, pt]) => pt.minuteRows > 0 || pt.rows > 1).map(([k]) => k));
+  const tierHist = [...tierPoint].filter(([, k]) => mergeKeys.has(k)).map(([b]) => b);
+  if (tierHist.length > 0) {
+    const h1 = tierHist.filter((b) => b.startsWith('1h|')).map((b) => new Date(b.slice(3)));
+    const h5 = tierHist.filter((b) => b.startsWith('5m|')).map((b) => new Date(b.slice(3)));
+    const { rows } = await client.query<{ grain: '1h' | '5m'; start: Date; b: string; n: number }>(
+      `SELECT grain, start, h.key AS b, sum(h.value::bigint)::bigint AS n
+         FROM analytics_rollups CROSS JOIN LATERAL jsonb_each_text(latency_hist) AS h
+        WHERE org_id = $1 AND project_id = ANY($2::uuid[])
+          AND ((grain = '1h' AND start = ANY($3::timestamptz[])) OR (grain = '5m' AND start = ANY($4::timestamptz[])))
+        GROUP BY 1, 2, 3`,
+      [orgId, projects, h1, h5],
+    );
+    for (const r of rows) {
+      const pt = points.get(tierPoint.get(blockKey(r.grain, r.start)) ?? '');
+      if (pt) addHist(pt.hist, r.b, r.n);
+    }
+  }
+  if (minute.f.length > 0 && minuteRows.length > 0) {
+    const { rows } = await client.query<{ k: string; b: string; n: number }>(
+      `SELECT s.k, h.key AS b, sum(h.value::bigint)::bigint AS n
+         FROM unnest($3::timestamptz[], $4::timestamptz[], $5::text[]) AS s(f, t, k)
+         JOIN event_rollups_1m r ON r.minute >= s.f AND r.minute < s.t
+         CROSS JOIN LATERAL jsonb_each_text(r.latency_hist) AS h
+        WHERE r.org_id = $1 AND r.project_id = ANY($2::uuid[])
+        GROUP BY 1, 2`,
+      [orgId, projects, minute.f, minute.t, minute.k],
+    );
+    for (const r of rows) {
+      const pt = points.get(r.k);
+      if (pt) addHist(pt.hist, r.b, r.n);
+    }
+  }
+
+  const out = new Map<string, PointTotals>();
+  for (const [key, pt] of points) {
+    const one = single.get(key);
+    const latency =
+      !mergeKeys.has(key) && one
+        ? { p50: round(one.p50), p95: round(one.p95), p99: round(one.p99) }
+        : percentiles(pt.hist);
+    out.set(key, {
+      events: pt.events,
+      errors: pt.errors,
+      input_tokens: pt.input_tokens,
+      output_tokens: pt.output_tokens,
+      cost_usd: pt.cost_usd,
+      updated_at: pt.updated_at,
+      latency,
+    });
+  }
+  return out;
+}
+
+function round(x: number | null): number | null {
+  return x === null ? null : Math.round(x * 1000) / 1000;
+}
