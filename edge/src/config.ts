@@ -34,7 +34,10 @@ export const EdgeConfigSchema = v.strictObject({
     deadlineMs: positiveInt,
     baseBackoffMs: positiveInt,
     maxBackoffMs: positiveInt,
-    /** PutRecordBatch calls in flight at once per process; more requests queue and share calls. */
+    /**
+     * PutRecordBatch calls in flight at once per process. Requests arriving while a call is in flight
+     * queue and share the next call, so 1 batches best under load (a call's fixed cost dominates).
+     */
     maxConcurrentCalls: positiveInt,
   }),
   timestamps: v.strictObject({
@@ -72,7 +75,7 @@ export const DEFAULT_TUNING = {
     staleIfErrorMs: 120_000,
     lookupTimeoutMs: 1_000,
   },
-  sink: { deadlineMs: 5_000, baseBackoffMs: 25, maxBackoffMs: 500, maxConcurrentCalls: 4 },
+  sink: { deadlineMs: 5_000, baseBackoffMs: 25, maxBackoffMs: 500, maxConcurrentCalls: 1 },
   timestamps: { maxFutureMs: 10 * 60_000, maxAgeMs: 30 * 24 * 3_600_000 },
 } as const;
 

@@ -1,0 +1,72 @@
+// Benchmark child process: `bare` (read + JSON.parse only), `ingest` (the edge), `firehose` (ack-only), `dynamo`.
+// Prints one JSON line {"url": …} when listening; stops on SIGTERM.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ensureKeyTable, LOCAL_AWS, startDynalite } from '../../infra/local/dynamo.ts';
+import { localEdgeConfig, startEdgeServer } from '../../infra/local/edge.ts';
+import { startFirehoseServer } from '../../infra/local/firehose-server.ts';
+
+const role = process.argv[2];
+
+async function bare(): Promise<string> {
+  // The baseline: what any JSON endpoint must do at least (read the body, parse it, answer).
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const batch = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events: unknown[] };
+      res.writeHead(202, { 'content-type': 'application/json' });
+      res.end(`{"accepted":${batch.events.length}}`);
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function ingest(): Promise<string> {
+  const edge = await startEdgeServer({
+    port: 0,
+    config: localEdgeConfig({
+      streamName: 'llmo-events',
+      keyTableName: process.env.BENCH_KEY_TABLE ?? 'llmo-api-keys',
+      firehoseEndpoint: process.env.BENCH_FIREHOSE ?? '',
+      dynamoEndpoint: process.env.BENCH_DYNAMO ?? '',
+      logLevel: 'warn',
+      ...(process.env.BENCH_SINK_CALLS
+        ? { sink: { maxConcurrentCalls: Number(process.env.BENCH_SINK_CALLS) } }
+        : {}),
+    }),
+  });
+  return edge.url;
+}
+
+async function firehose(): Promise<string> {
+  const server = await startFirehoseServer({
+    port: 0,
+    streams: ['llmo-events'],
+    bucket: 'unused',
+    region: LOCAL_AWS.region,
+    acknowledgeOnly: true,
+    land: async () => {
+      throw new Error('acknowledge-only mode lands nothing');
+    },
+  });
+  return server.endpoint;
+}
+
+async function dynamo(): Promise<string> {
+  // In its own process so the key cache's background refreshes do not queue behind the load generator.
+  const server = await startDynalite({ port: 0 });
+  await ensureKeyTable(server.endpoint, 'llmo-api-keys');
+  return server.endpoint;
+}
+
+const starters: Record<string, () => Promise<string>> = { bare, ingest, firehose, dynamo };
+const start = role ? starters[role] : undefined;
+if (!start) {
+  process.stderr.write('usage: server.ts bare|ingest|firehose|dynamo\n');
+  process.exit(2);
+}
+start().then((url) => process.stdout.write(`${JSON.stringify({ url })}\n`));
+process.on('SIGTERM', () => process.exit(0));
