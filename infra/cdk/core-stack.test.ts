@@ -245,8 +245,12 @@ describe('lambdas', () => {
       Ref: logicalIdOf('AuthUsersDashboard', 'AWS::Cognito::UserPoolClient'),
     });
     expect(env[RUNTIME_ENV.logLevel]).toBe('INFO');
-    expect(Object.keys(envOf('analytics routes'))).not.toContain(RUNTIME_ENV.systemDatabaseUrl);
-    expect(Object.keys(envOf('admin routes'))).toContain(RUNTIME_ENV.systemDatabaseUrl);
+    // The analytics function never gets llmo_system: its required SYSTEM_DATABASE_URL is the app role.
+    const analytics = envOf('analytics routes');
+    expect(JSON.stringify(analytics[RUNTIME_ENV.systemDatabaseUrl])).toContain('llmo_app');
+    expect(JSON.stringify(analytics)).not.toContain('llmo_system');
+    expect(JSON.stringify(analytics)).not.toContain('DatabaseSystemSecret');
+    expect(JSON.stringify(envOf('admin routes')[RUNTIME_ENV.systemDatabaseUrl])).toContain('llmo_system');
   });
 
   it('give each function the database URLs of exactly the roles it uses', () => {
@@ -254,7 +258,7 @@ describe('lambdas', () => {
       Object.keys(envOf(description))
         .filter((k) => k.endsWith('DATABASE_URL'))
         .sort();
-    expect(urls('analytics routes')).toEqual([RUNTIME_ENV.appDatabaseUrl]);
+    expect(urls('analytics routes')).toEqual([RUNTIME_ENV.appDatabaseUrl, RUNTIME_ENV.systemDatabaseUrl]);
     expect(urls('admin routes')).toEqual([RUNTIME_ENV.appDatabaseUrl, RUNTIME_ENV.systemDatabaseUrl]);
     expect(urls('Drains the key outbox')).toEqual([RUNTIME_ENV.systemDatabaseUrl]);
     expect(urls('runs migrations')).toEqual([RUNTIME_ENV.ownerDatabaseUrl]);

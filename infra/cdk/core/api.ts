@@ -22,6 +22,7 @@ export const ANALYTICS_ROUTES: Array<[apigw.HttpMethod, string]> = [
   [GET, '/v1/analytics/breakdown'],
   [GET, '/v1/analytics/events'],
 ];
+/** Routes served by the admin function. */
 export const ADMIN_ROUTES: Array<[apigw.HttpMethod, string]> = [
   [GET, '/v1/me'],
   [GET, '/v1/projects'],
@@ -65,7 +66,14 @@ export class Api extends Construct {
       description: 'Regional API: analytics routes (llmo_app role, RLS)',
       timeout: Duration.seconds(29),
       memoryMiB: 1024,
-      environment: { ...shared, [RUNTIME_ENV.apiRole]: 'analytics' },
+      environment: {
+        ...shared,
+        [RUNTIME_ENV.apiRole]: 'analytics',
+        // regional/api/config.ts requires SYSTEM_DATABASE_URL, but only admin mutations use it (the
+        // inline outbox drain) and API Gateway never routes those here. The app role fills it so the
+        // function starts without holding llmo_system's cross-tenant credentials; pg pools connect lazily.
+        [RUNTIME_ENV.systemDatabaseUrl]: database.databaseUrl('app'),
+      },
       vpc,
     });
     this.adminFunction = nodeFunction(this, 'Admin', {

@@ -4,6 +4,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
 
+/** Cognito group whose members get the admin role (`cognito:groups` claim). */
 export const ADMIN_GROUP = 'admin';
 
 /** The user pool, the dashboard's app client and the hosted-UI domain. */

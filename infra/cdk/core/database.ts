@@ -9,7 +9,9 @@ import { RUNTIME_ENV } from '../runtime-env.ts';
 
 /** Engine pinned to a 17.x minor; minor upgrades are applied by changing this constant. */
 export const AURORA_ENGINE_VERSION = rds.AuroraPostgresEngineVersion.VER_17_5;
+/** Database created in the cluster. */
 export const DATABASE_NAME = 'llmo';
+/** Master user: owns the tables, runs migrations (regional/db/migrate.ts). */
 export const OWNER_USER = 'llmo_owner';
 
 /** The network, the cluster, the role secrets and the endpoint the Lambdas connect to. */
