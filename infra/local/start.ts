@@ -17,12 +17,13 @@ import { startEmbeddedPostgres } from './postgres.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
 import { seedDemo } from './seed.ts';
 import { readUsers } from './users.ts';
+import { startWeb } from './web.ts';
 
 /**
  * The product's services, started in this order after the shared infrastructure; each module owns
  * its part (landing store, Firehose, loader, edge, regional API, dashboard).
  */
-const SERVICES: StartService[] = [startFirehose, startLoader, startEdge, startApi];
+const SERVICES: StartService[] = [startFirehose, startLoader, startEdge, startApi, startWeb];
 
 const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
 

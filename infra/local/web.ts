@@ -1,0 +1,102 @@
+// Local-stack service: the Next.js dashboard (`next dev web`), configured to use the local API and issuer.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { LocalContext, RunningService } from './context.ts';
+
+const WEB_DIR = path.resolve(import.meta.dirname, '../../web');
+const READY_TIMEOUT_MS = 90_000;
+
+/**
+ * Starts the dashboard in development mode on `ctx.config.ports.web` and resolves once Next says it is
+ * ready; pages compile on first request, so `npm start` stays quick (production builds are Vercel's job).
+ */
+export async function startWeb(ctx: LocalContext): Promise<RunningService> {
+  const apiUrl = ctx.services.get('api')?.url;
+  if (!apiUrl) throw new Error('the dashboard needs the regional API: start it before the web service');
+  const port = ctx.config.ports.web;
+  const url = `http://localhost:${port}`;
+  const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
+  const child = spawn(
+    process.execPath,
+    [nextBin, 'dev', '.', '--turbopack', '--port', String(port), '--hostname', '127.0.0.1'],
+    {
+      // web/ as the working directory, as on Vercel: Tailwind looks for its config there.
+      cwd: WEB_DIR,
+      env: {
+        ...process.env,
+        LLMO_WEB_API_URL: apiUrl,
+        LLMO_WEB_ISSUER: ctx.issuer.url,
+        LLMO_WEB_CLIENT_ID: ctx.issuer.clientId,
+        LLMO_WEB_BASE_URL: url,
+        // Its own key, derived from the stack's cookie secret, so the issuer's and the dashboard's cookies differ.
+        LLMO_WEB_SESSION_SECRET: createHmac('sha256', ctx.secrets.cookieSecret)
+          .update('llmo-web-session')
+          .digest('base64url'),
+        NEXT_TELEMETRY_DISABLED: '1',
+        FORCE_COLOR: '0',
+        NO_COLOR: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Own process group: stop() ends Next and the workers it forks in one signal.
+      detached: true,
+    },
+  );
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  // Never leave the dev server behind if the stack process exits without calling stop().
+  const onExit = () => killGroup('SIGKILL');
+  process.once('exit', onExit);
+
+  await waitUntilReady(child, (line) => ctx.log('web', line));
+  return {
+    name: 'web',
+    url,
+    stack: { web_url: url },
+    async stop() {
+      process.off('exit', onExit);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      killGroup('SIGTERM');
+      const timer = setTimeout(() => killGroup('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+      // Workers may outlive the parent by a moment; make sure the group is gone.
+      killGroup('SIGKILL');
+    },
+  };
+}
+
+/** Forwards Next's output line by line and resolves at its "Ready" line; rejects if it exits or hangs. */
+function waitUntilReady(child: ChildProcess, log: (line: string) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let ready = false;
+    const timer = setTimeout(() => {
+      if (!ready) reject(new Error(`the dashboard was not ready within ${READY_TIMEOUT_MS / 1000} s`));
+    }, READY_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      for (const raw of chunk.toString().split('\n')) {
+        const line = raw.trim();
+        if (!line) continue;
+        log(line);
+        if (!ready && /\bReady in\b/.test(line)) {
+          ready = true;
+          clearTimeout(timer);
+          resolve();
+        }
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (!ready) reject(new Error(`the dashboard exited before it was ready (${code ?? signal})`));
+    });
+  });
+}

@@ -1,0 +1,32 @@
+'use client';
+// The dashboard's top navigation links, highlighting the current section.
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+/** Overview and Events for everyone; Admin only when the session says the user is an admin. */
+export function NavLinks({ admin }: { admin: boolean }) {
+  const pathname = usePathname();
+  const links = [
+    { href: '/overview', label: 'Overview' },
+    { href: '/events', label: 'Events' },
+    ...(admin ? [{ href: '/admin', label: 'Admin' }] : []),
+  ];
+  return (
+    <nav className="flex gap-1" aria-label="Main">
+      {links.map((link) => {
+        const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
+        return (
+          <Link
+            key={link.href}
+            href={link.href}
+            className={`rounded-md px-3 py-1.5 text-sm font-medium ${
+              active ? 'bg-blue-50 text-blue-700' : 'text-gray-600 hover:bg-gray-100 hover:text-gray-900'
+            }`}
+          >
+            {link.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

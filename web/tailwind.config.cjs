@@ -1,0 +1,75 @@
+// Tailwind CSS 3 for the dashboard, with the theme tokens Tremor 3's components use.
+// CommonJS: loaded with require() by PostCSS under both webpack and Turbopack.
+const colors = require('tailwindcss/colors');
+
+/** @type {import('tailwindcss').Config} */
+
+module.exports = {
+  // Relative to this file: Next runs with the repository root as its working directory.
+  content: {
+    relative: true,
+    files: [
+      './app/**/*.{ts,tsx}',
+      './components/**/*.{ts,tsx}',
+      '../node_modules/@tremor/react/dist/**/*.js',
+    ],
+  },
+  theme: {
+    transparent: 'transparent',
+    current: 'currentColor',
+    extend: {
+      colors: {
+        tremor: {
+          brand: {
+            faint: colors.blue[50],
+            muted: colors.blue[200],
+            subtle: colors.blue[400],
+            DEFAULT: colors.blue[500],
+            emphasis: colors.blue[700],
+            inverted: colors.white,
+          },
+          background: {
+            muted: colors.gray[50],
+            subtle: colors.gray[100],
+            DEFAULT: colors.white,
+            emphasis: colors.gray[700],
+          },
+          border: { DEFAULT: colors.gray[200] },
+          ring: { DEFAULT: colors.gray[200] },
+          content: {
+            subtle: colors.gray[400],
+            DEFAULT: colors.gray[500],
+            emphasis: colors.gray[700],
+            strong: colors.gray[900],
+            inverted: colors.white,
+          },
+        },
+      },
+      boxShadow: {
+        'tremor-input': '0 1px 2px 0 rgb(0 0 0 / 0.05)',
+        'tremor-card': '0 1px 3px 0 rgb(0 0 0 / 0.1), 0 1px 2px -1px rgb(0 0 0 / 0.1)',
+        'tremor-dropdown': '0 4px 6px -1px rgb(0 0 0 / 0.1), 0 2px 4px -2px rgb(0 0 0 / 0.1)',
+      },
+      borderRadius: {
+        'tremor-small': '0.375rem',
+        'tremor-default': '0.5rem',
+        'tremor-full': '9999px',
+      },
+      fontSize: {
+        'tremor-label': ['0.75rem', { lineHeight: '1rem' }],
+        'tremor-default': ['0.875rem', { lineHeight: '1.25rem' }],
+        'tremor-title': ['1.125rem', { lineHeight: '1.75rem' }],
+        'tremor-metric': ['1.875rem', { lineHeight: '2.25rem' }],
+      },
+    },
+  },
+  // Tremor builds chart colours from class names at run time; keep the palette it uses.
+  safelist: [
+    {
+      pattern:
+        /^(bg|text|border|ring|stroke|fill)-(slate|gray|zinc|neutral|stone|red|orange|amber|yellow|lime|green|emerald|teal|cyan|sky|blue|indigo|violet|purple|fuchsia|pink|rose)-(?:50|100|200|300|400|500|600|700|800|900|950)$/,
+      variants: ['hover'],
+    },
+  ],
+  plugins: [],
+};
