@@ -142,17 +142,18 @@ export async function readPoints(
   if (tierHist.length > 0) {
     const h1 = tierHist.filter((b) => b.startsWith('1h|')).map((b) => new Date(b.slice(3)));
     const h5 = tierHist.filter((b) => b.startsWith('5m|')).map((b) => new Date(b.slice(3)));
-    const { rows } = await client.query<{ grain: '1h' | '5m'; start: Date; b: string; n: number }>(
-      `SELECT grain, start, h.key AS b, sum(h.value::bigint)::bigint AS n
-         FROM analytics_rollups CROSS JOIN LATERAL jsonb_each_text(latency_hist) AS h
+    // Tier histograms are merged here rather than with jsonb_each_text in SQL: a few dozen ~1 KB objects
+    // parse and add up in well under a millisecond, the SQL expansion costs tens.
+    const { rows } = await client.query<{ grain: '1h' | '5m'; start: Date; latency_hist: LatencyHistogram }>(
+      `SELECT grain, start, latency_hist FROM analytics_rollups
         WHERE org_id = $1 AND project_id = ANY($2::uuid[])
-          AND ((grain = '1h' AND start = ANY($3::timestamptz[])) OR (grain = '5m' AND start = ANY($4::timestamptz[])))
-        GROUP BY 1, 2, 3`,
+          AND ((grain = '1h' AND start = ANY($3::timestamptz[])) OR (grain = '5m' AND start = ANY($4::timestamptz[])))`,
       [orgId, projects, h1, h5],
     );
     for (const r of rows) {
       const pt = points.get(tierPoint.get(blockKey(r.grain, r.start)) ?? '');
-      if (pt) addHist(pt.hist, r.b, r.n);
+      if (!pt) continue;
+      for (const [b, n] of Object.entries(r.latency_hist)) addHist(pt.hist, b, Number(n));
     }
   }
   if (minute.f.length > 0 && minuteRows.length > 0) {
