@@ -22,8 +22,8 @@ export type LookupSource = 'cache' | 'store' | 'stale';
 /**
  * Key lookups, cheapest first. A found key (active or revoked) is trusted for `positiveTtlMs`, a missing
  * one for `negativeTtlMs`; hot keys are re-read in the background after half their TTL so requests rarely
- * wait. When the store fails, an ACTIVE key last confirmed within `staleIfErrorMs` is still served; a
- * revoked or unknown one never is (unknown → KeyStoreUnavailableError, so the caller answers 503, not 401).
+ * wait. When the store fails, an ACTIVE key last confirmed within `staleIfErrorMs` is still served; a key
+ * seen revoked stays revoked (401); an unknown one throws KeyStoreUnavailableError (503: we cannot tell).
  */
 export class KeyCache {
   private readonly entries = new Map<string, Entry>();
@@ -59,6 +59,8 @@ export class KeyCache {
       return { record: fresh.record, source: 'store' };
     } catch (error) {
       const last = this.entries.get(prefix);
+      // Revocation is final (a key never comes back), so a key once seen revoked stays refused.
+      if (last?.record?.status === 'revoked') return { record: last.record, source: 'stale' };
       if (last?.record?.status === 'active' && this.now() - last.fetchedAt <= this.options.staleIfErrorMs) {
         return { record: last.record, source: 'stale' };
       }
