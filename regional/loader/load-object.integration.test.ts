@@ -34,7 +34,10 @@ async function expectConsistent(projectId: string): Promise<void> {
 }
 
 describe('loadObject', () => {
-  it('counts an object loaded three times once', async () => {
+  it.each([
+    ['savepoint fast path', true],
+    ['RETURNING path', false],
+  ])('counts an object loaded three times once (%s)', async (_name, fastPath) => {
     const tenant = await createTenant(system);
     const run = runId();
     const key = `2026/11/25/12/s-1-${run}.gz`;
@@ -45,7 +48,7 @@ describe('loadObject', () => {
       ndjson(Array.from({ length: 500 }, (_, i) => makeEnvelope(tenant, i, { runId: run }))),
     );
     // Small chunks: the object spans several COPY/insert rounds inside its one transaction.
-    const chunked: LoadDeps = { ...deps, chunkLines: 128 };
+    const chunked: LoadDeps = { ...deps, chunkLines: 128, fastPath };
     const first = await loadObject({ bucket: BUCKET, key }, chunked);
     expect(first).toMatchObject({ lines: 500, good: 500, inserted: 500, duplicates: 0, rejected: 0 });
     for (let n = 0; n < 2; n++) {

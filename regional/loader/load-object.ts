@@ -9,7 +9,9 @@ import {
   COPY_STAGE_SQL,
   CREATE_DELTA_SQL,
   CREATE_STAGE_SQL,
+  DELTAS_FROM_STAGE_SQL,
   INSERT_DEAD_LETTERS_SQL,
+  INSERT_EVENTS_PLAIN_SQL,
   INSERT_EVENTS_SQL,
   PARTITION_DAYS_SQL,
   TRUNCATE_STAGE_SQL,
@@ -38,6 +40,8 @@ export interface LoadDeps {
   maxLineBytes?: number;
   /** Lines per chunk: memory holds at most two chunks of COPY text (the one loading, the next one). */
   chunkLines?: number;
+  /** Set false to always use INSERT … RETURNING (tests compare both paths). Default true. */
+  fastPath?: boolean;
   /** Attempts on deadlock / serialization failure before giving up to SQS's redelivery. */
   maxAttempts?: number;
   /**
@@ -52,6 +56,34 @@ const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
 const SLICE_CHARS = 64 * 1024;
 /** Default lines per chunk: big enough to amortise per-statement cost, small enough to bound memory. */
 export const DEFAULT_CHUNK_LINES = 4096;
+/**
+ * Chunks per object that may use the savepoint fast path. Each savepoint that writes takes a
+ * subtransaction id; past 64 in one transaction PostgreSQL's per-backend cache overflows and every
+ * session's visibility checks slow down, so later chunks take the RETURNING path instead.
+ */
+const MAX_FAST_PATH_CHUNKS = 48;
+
+/**
+ * Inserts the staged chunk's good rows and records the rollup deltas of exactly the rows inserted.
+ * Returns how many rows were inserted.
+ */
+async function insertChunk(client: pg.PoolClient, good: number, fastPath: boolean): Promise<number> {
+  if (fastPath) {
+    await client.query('SAVEPOINT llmo_chunk');
+    const plain = await client.query(INSERT_EVENTS_PLAIN_SQL);
+    const n = plain.rowCount ?? 0;
+    if (n === good) await client.query(DELTAS_FROM_STAGE_SQL);
+    if (n === good || n === 0) {
+      await client.query('RELEASE SAVEPOINT llmo_chunk');
+      return n;
+    }
+    // Some rows were duplicates: undo, and let RETURNING say exactly which rows go in.
+    await client.query('ROLLBACK TO SAVEPOINT llmo_chunk');
+    await client.query('RELEASE SAVEPOINT llmo_chunk');
+  }
+  const { rows } = await client.query<{ inserted: number }>(INSERT_EVENTS_SQL);
+  return rows[0]?.inserted ?? 0;
+}
 
 /** One chunk of staged lines, as COPY text. */
 interface StageChunk {
@@ -141,6 +173,7 @@ async function loadOnce(deps: LoadDeps, ref: ObjectRef): Promise<Omit<LoadResult
       deps.chunkLines ?? DEFAULT_CHUNK_LINES,
     );
     let inserted = 0;
+    let fastChunks = 0;
     let pending = chunks.next();
     for (let first = true; ; first = false) {
       let next: IteratorResult<StageChunk>;
@@ -157,8 +190,11 @@ async function loadOnce(deps: LoadDeps, ref: ObjectRef): Promise<Omit<LoadResult
       await copySlices(client, next.value.slices);
       if (next.value.rejected > 0) await client.query(INSERT_DEAD_LETTERS_SQL, [ref.bucket, ref.key]);
       if (next.value.good > 0) {
-        const { rows } = await client.query<{ inserted: number }>(INSERT_EVENTS_SQL);
-        inserted += rows[0]?.inserted ?? 0;
+        inserted += await insertChunk(
+          client,
+          next.value.good,
+          deps.fastPath !== false && fastChunks++ < MAX_FAST_PATH_CHUNKS,
+        );
       }
     }
     let rollupRows = 0;

@@ -27,6 +27,36 @@ SELECT org_id, project_id, $1, $2, line_no, reason, detail, line
 FROM llmo_stage WHERE reason IS NOT NULL
 ON CONFLICT (object_key, line_number) DO NOTHING`;
 
+const EVENT_COLUMNS = `project_id, ts, event_id, org_id, key_id, received_at, operation, provider,
+    model, status, environment, duration_ms, input_tokens, output_tokens, cache_read_input_tokens,
+    cache_creation_input_tokens, cost_usd, request_id, event`;
+
+/** Per-row contribution to the rollups, grouped by its first nine expressions (dimensions + bucket). */
+const DELTA_SELECT = `org_id, project_id, date_bin('1 minute', ts, timestamptz '1970-01-01 00:00:00+00'), model,
+    provider, operation, status, environment, llmo_latency_bucket(duration_ms),
+    count(*), count(*) FILTER (WHERE status = 'error'),
+    coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
+    coalesce(sum(cache_read_input_tokens), 0), coalesce(sum(cache_creation_input_tokens), 0),
+    coalesce(sum(cost_usd), 0), count(duration_ms)`;
+
+/**
+ * Fast path, run under a savepoint: inserts the good staged rows without RETURNING. If the row count
+ * equals the number of good staged rows, this statement inserted every one of them, so the deltas come
+ * from the staging table itself (DELTAS_FROM_STAGE_SQL); if it is 0 there is nothing to add; otherwise
+ * the caller rolls back to the savepoint and runs INSERT_EVENTS_SQL, which knows exactly which rows
+ * went in. Saves materialising RETURNING rows in the common cases (first delivery, redelivery).
+ */
+export const INSERT_EVENTS_PLAIN_SQL = `
+INSERT INTO telemetry_events (${EVENT_COLUMNS})
+SELECT ${EVENT_COLUMNS.replace(/event$/, 'event::json')} FROM llmo_stage WHERE reason IS NULL
+ON CONFLICT DO NOTHING`;
+
+/** Rollup deltas of the whole staged chunk (valid only when all its good rows were just inserted). */
+export const DELTAS_FROM_STAGE_SQL = `
+INSERT INTO llmo_rollup_delta
+SELECT ${DELTA_SELECT} FROM llmo_stage WHERE reason IS NULL
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`;
+
 /**
  * Inserts the good staged rows, skipping any (project_id, ts, event_id) already stored (redelivery,
  * replay, SDK resend, or a concurrent loader that committed first: ON CONFLICT waits for it), and
@@ -34,25 +64,14 @@ ON CONFLICT (object_key, line_number) DO NOTHING`;
  */
 export const INSERT_EVENTS_SQL = `
 WITH ins AS (
-  INSERT INTO telemetry_events (project_id, ts, event_id, org_id, key_id, received_at, operation, provider,
-    model, status, environment, duration_ms, input_tokens, output_tokens, cache_read_input_tokens,
-    cache_creation_input_tokens, cost_usd, request_id, event)
-  SELECT project_id, ts, event_id, org_id, key_id, received_at, operation, provider,
-    model, status, environment, duration_ms, input_tokens, output_tokens, cache_read_input_tokens,
-    cache_creation_input_tokens, cost_usd, request_id, event::json
-  FROM llmo_stage WHERE reason IS NULL
+  INSERT INTO telemetry_events (${EVENT_COLUMNS})
+  SELECT ${EVENT_COLUMNS.replace(/event$/, 'event::json')} FROM llmo_stage WHERE reason IS NULL
   ON CONFLICT DO NOTHING
   RETURNING org_id, project_id, ts, model, provider, operation, status, environment, duration_ms,
     input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens, cost_usd
 ), delta AS (
   INSERT INTO llmo_rollup_delta
-  SELECT org_id, project_id, date_trunc('minute', ts, 'UTC'), model, provider, operation, status, environment,
-    llmo_latency_bucket(duration_ms),
-    count(*), count(*) FILTER (WHERE status = 'error'),
-    coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
-    coalesce(sum(cache_read_input_tokens), 0), coalesce(sum(cache_creation_input_tokens), 0),
-    coalesce(sum(cost_usd), 0), count(duration_ms)
-  FROM ins
+  SELECT ${DELTA_SELECT} FROM ins
   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
   RETURNING events
 )
