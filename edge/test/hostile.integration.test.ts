@@ -62,7 +62,8 @@ describe('hostile corpus', () => {
       code: 'invalid_json',
     });
     const corrupt = Buffer.from(gz);
-    corrupt[corrupt.length - 5] ^= 0xff;
+    const at = corrupt.length - 5;
+    corrupt[at] = (corrupt[at] ?? 0) ^ 0xff;
     expect(await answer(corrupt, { 'content-encoding': 'gzip' })).toEqual({
       status: 400,
       code: 'invalid_json',
