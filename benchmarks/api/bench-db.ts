@@ -1,0 +1,38 @@
+// A throwaway (or kept) embedded PostgreSQL for the API benchmarks, migrated, with per-role pools.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../../infra/local/postgres.ts';
+import { freePort } from '../../infra/testing/free-port.ts';
+import { migrate } from '../../regional/db/migrate.ts';
+import { type DatabaseUrls, databaseUrls } from '../../regional/db/urls.ts';
+
+/** A running benchmark database. */
+export type BenchDb = { urls: DatabaseUrls; stop(): Promise<void> };
+
+/**
+ * Starts PostgreSQL with its data in `dir` (kept between runs so a 10M-event data set is generated once)
+ * and applies the migrations.
+ */
+export async function startBenchDb(dir: string): Promise<BenchDb> {
+  await mkdir(dir, { recursive: true });
+  const secretsFile = path.join(dir, 'secrets.json');
+  const secrets = existsSync(secretsFile)
+    ? (JSON.parse(await readFile(secretsFile, 'utf8')) as { owner: string; app: string; system: string })
+    : {
+        owner: randomBytes(12).toString('hex'),
+        app: randomBytes(12).toString('hex'),
+        system: randomBytes(12).toString('hex'),
+      };
+  await writeFile(secretsFile, JSON.stringify(secrets), { mode: 0o600 });
+  const cluster = await startEmbeddedPostgres({
+    dataDir: path.join(dir, 'pg'),
+    port: await freePort(),
+    password: secrets.owner,
+    persistent: true,
+  });
+  const passwords = { app: secrets.app, system: secrets.system };
+  await migrate({ ownerUrl: cluster.url, passwords });
+  return { urls: databaseUrls(cluster.url, passwords), stop: () => cluster.stop() };
+}
