@@ -1,0 +1,144 @@
+// The S3 and Firehose stand-ins through the real AWS SDK clients: landing, naming, notification redelivery.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { FirehoseClient, PutRecordBatchCommand, PutRecordCommand } from '@aws-sdk/client-firehose';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_AWS } from '../dynamo.ts';
+import { localS3Client } from '../firehose.ts';
+import { type LocalFirehoseServer, startFirehoseServer } from '../firehose-server.ts';
+import { type LocalS3Server, startS3Server } from '../s3-server.ts';
+import type { S3EventNotification } from './s3-event.ts';
+
+let dir: string;
+let s3: LocalS3Server;
+let s3Client: S3Client;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'llmo-standins-'));
+  s3 = await startS3Server({ port: 0, dataDir: dir, buckets: ['landing'] });
+  s3Client = localS3Client(s3.endpoint);
+});
+afterAll(async () => {
+  s3Client?.destroy();
+  await s3?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('S3 stand-in', () => {
+  it('puts, heads, gets (streaming), lists with prefixes and pages, and deletes objects', async () => {
+    const keys = ['a/1.txt', 'a/2.txt', 'b/3 with space.txt'];
+    for (const Key of keys) {
+      await s3Client.send(
+        new PutObjectCommand({ Bucket: 'landing', Key, Body: `body of ${Key}`, ContentType: 'text/plain' }),
+      );
+    }
+    const head = await s3Client.send(new HeadObjectCommand({ Bucket: 'landing', Key: 'a/1.txt' }));
+    expect(head.ContentLength).toBe('body of a/1.txt'.length);
+    const got = await s3Client.send(new GetObjectCommand({ Bucket: 'landing', Key: 'b/3 with space.txt' }));
+    expect(await got.Body?.transformToString()).toBe('body of b/3 with space.txt');
+    const listed = await s3Client.send(new ListObjectsV2Command({ Bucket: 'landing', Prefix: 'a/' }));
+    expect(listed.Contents?.map((c) => c.Key)).toEqual(['a/1.txt', 'a/2.txt']);
+    const page = await s3Client.send(new ListObjectsV2Command({ Bucket: 'landing', MaxKeys: 2 }));
+    expect(page.IsTruncated).toBe(true);
+    const rest = await s3Client.send(
+      new ListObjectsV2Command({ Bucket: 'landing', ContinuationToken: page.NextContinuationToken }),
+    );
+    expect(rest.Contents?.map((c) => c.Key)).toEqual(['b/3 with space.txt']);
+    await s3Client.send(new DeleteObjectCommand({ Bucket: 'landing', Key: 'a/2.txt' }));
+    await expect(
+      s3Client.send(new GetObjectCommand({ Bucket: 'landing', Key: 'a/2.txt' })),
+    ).rejects.toMatchObject({
+      name: 'NoSuchKey',
+    });
+  });
+});
+
+describe('Firehose stand-in', () => {
+  let firehose: LocalFirehoseServer;
+  let client: FirehoseClient;
+  const notifications: S3EventNotification[] = [];
+  let failNotifications = 2;
+
+  beforeAll(async () => {
+    firehose = await startFirehoseServer({
+      port: 0,
+      streams: ['events'],
+      bucket: 'landing',
+      bufferIntervalMs: 100,
+      land: async (key, body) => {
+        const out = await s3Client.send(new PutObjectCommand({ Bucket: 'landing', Key: key, Body: body }));
+        return { etag: (out.ETag ?? '').replaceAll('"', '') };
+      },
+      notify: async (event) => {
+        if (failNotifications-- > 0) throw new Error('consumer down');
+        notifications.push(event);
+      },
+    });
+    client = new FirehoseClient({ ...LOCAL_AWS, endpoint: firehose.endpoint, maxAttempts: 1 });
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await firehose?.stop();
+  });
+
+  it('takes PutRecordBatch and PutRecord from the SDK, lands one gzip object named like Firehose, notifies at least once', async () => {
+    const batch = await client.send(
+      new PutRecordBatchCommand({
+        DeliveryStreamName: 'events',
+        Records: [{ Data: Buffer.from('{"n":1}\n') }, { Data: Buffer.from('{"n":2}\n{"n":3}\n') }],
+      }),
+    );
+    expect(batch.FailedPutCount).toBe(0);
+    expect(batch.RequestResponses).toHaveLength(2);
+    await client.send(
+      new PutRecordCommand({ DeliveryStreamName: 'events', Record: { Data: Buffer.from('{"n":4}\n') } }),
+    );
+    await firehose.flush();
+    const listed = await s3Client.send(new ListObjectsV2Command({ Bucket: 'landing', Prefix: '20' }));
+    const key = listed.Contents?.[0]?.Key ?? '';
+    expect(key).toMatch(
+      /^\d{4}\/\d{2}\/\d{2}\/\d{2}\/events-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.gz$/,
+    );
+    const object = await s3Client.send(new GetObjectCommand({ Bucket: 'landing', Key: key }));
+    const text = gunzipSync(Buffer.from((await object.Body?.transformToByteArray()) ?? [])).toString();
+    expect(text).toBe('{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n');
+    // Two failed deliveries, then the redelivery succeeded.
+    expect(notifications).toHaveLength(1);
+    const record = notifications[0]?.Records[0];
+    expect(record?.eventName).toBe('ObjectCreated:Put');
+    expect(record?.s3.bucket.name).toBe('landing');
+    expect(decodeURIComponent(record?.s3.object.key ?? '')).toBe(key);
+  });
+
+  it('injects faults: failed records, throttled calls, unknown streams', async () => {
+    firehose.faults.recordFailureRate = 1;
+    const failed = await client.send(
+      new PutRecordBatchCommand({ DeliveryStreamName: 'events', Records: [{ Data: Buffer.from('x\n') }] }),
+    );
+    expect(failed.FailedPutCount).toBe(1);
+    expect(failed.RequestResponses?.[0]?.ErrorCode).toBe('ServiceUnavailableException');
+    firehose.faults.recordFailureRate = 0;
+    firehose.faults.throttleRate = 1;
+    await expect(
+      client.send(
+        new PutRecordBatchCommand({ DeliveryStreamName: 'events', Records: [{ Data: Buffer.from('x\n') }] }),
+      ),
+    ).rejects.toMatchObject({ name: 'ServiceUnavailableException' });
+    firehose.faults.throttleRate = 0;
+    await expect(
+      client.send(
+        new PutRecordBatchCommand({ DeliveryStreamName: 'nope', Records: [{ Data: Buffer.from('x\n') }] }),
+      ),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+});
