@@ -32,6 +32,8 @@ const EVENTS = Number(process.env.LOADER_BENCH_EVENTS ?? 200_000);
 const ROUNDS = Number(process.env.LOADER_BENCH_ROUNDS ?? 3);
 const LATENCY_OBJECTS = Number(process.env.LOADER_BENCH_LATENCY_OBJECTS ?? 20);
 const CHUNK_LINES = Number(process.env.LOADER_CHUNK_LINES ?? DEFAULT_CHUNK_LINES);
+/** LOADER_BENCH_FAST_PATH=ab alternates the savepoint fast path on/off per round (diagnostic). */
+const FAST_PATH_MODE = process.env.LOADER_BENCH_FAST_PATH ?? 'on';
 
 /** The postmaster's pid: the parent of any backend. */
 async function postmasterPid(pool: pg.Pool): Promise<number> {
@@ -139,6 +141,7 @@ const pct = (xs: number[], q: number): number => {
 };
 
 async function main(): Promise<void> {
+  const loadAtStart = os.loadavg().map((x) => +x.toFixed(2));
   const dir = await mkdtemp(path.join(os.tmpdir(), 'llmo-loader-bench-'));
   const dataDir = path.join(dir, 'pg');
   const cluster = await startEmbeddedPostgres({
@@ -179,12 +182,16 @@ async function main(): Promise<void> {
       const text = await stagedText(file, days);
       const raw = await measure(postmaster, () => rawCopy(owner, text));
       text.length = 0;
-      const load = await measure(postmaster, () => loadObject({ bucket: 'b', key: objKey }, deps));
+      const fastPath = FAST_PATH_MODE === 'ab' ? r % 2 === 0 : FAST_PATH_MODE !== 'off';
+      const load = await measure(postmaster, () =>
+        loadObject({ bucket: 'b', key: objKey }, { ...deps, fastPath }),
+      );
       if (load.value.inserted !== EVENTS) throw new Error(`loaded ${load.value.inserted} of ${EVENTS}`);
       const again = await measure(postmaster, () => loadObject({ bucket: 'b', key: objKey }, deps));
       if (again.value.inserted !== 0) throw new Error('redelivery inserted rows');
       const row = {
         round: r + 1,
+        fast_path: fastPath ? 1 : 0,
         events: EVENTS,
         object_mib: +(rawBytes / 2 ** 20).toFixed(1),
         gzip_mib: +((await stat(file)).size / 2 ** 20).toFixed(1),
@@ -246,7 +253,8 @@ async function main(): Promise<void> {
         p95: +pct(latencies, 0.95).toFixed(1),
         max: +Math.max(...latencies).toFixed(1),
       },
-      load_average: os.loadavg().map((x) => +x.toFixed(2)),
+      load_average_start: loadAtStart,
+      load_average_end: os.loadavg().map((x) => +x.toFixed(2)),
       cpus: os.cpus().length,
     };
     console.log(JSON.stringify(summary, null, 2));

@@ -94,7 +94,8 @@ interface StageChunk {
 
 function decoded(body: Readable, ref: ObjectRef): Readable {
   if (!ref.key.endsWith('.gz')) return body;
-  const gunzip = createGunzip();
+  // Larger output chunks: fewer callbacks and line-splitting rounds per object.
+  const gunzip = createGunzip({ chunkSize: 128 * 1024 });
   body.on('error', (e) => gunzip.destroy(e));
   return body.pipe(gunzip);
 }
