@@ -18,6 +18,8 @@ const BuildInputSchema = v.object({
   /** Days of telemetry kept; older events are rejected at the edge (must match the deployment). */
   retentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 30),
   logLevel: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  /** Tests only: bake the local stand-ins' endpoints in (a deployed bundle must never have these). */
+  localEndpoints: v.optional(v.object({ firehose: v.string(), dynamo: v.string() })),
 });
 
 const LAZY_CREDENTIAL_PROVIDERS = [
@@ -59,6 +61,9 @@ export function edgeConfigFor(input: unknown, source: string): EdgeConfig {
       sink: { ...DEFAULT_TUNING.sink },
       timestamps: { ...DEFAULT_TUNING.timestamps, maxAgeMs: i.retentionDays * 86_400_000 },
       logLevel: i.logLevel,
+      ...(i.localEndpoints
+        ? { firehoseEndpoint: i.localEndpoints.firehose, dynamoEndpoint: i.localEndpoints.dynamo }
+        : {}),
     },
     source,
   );
