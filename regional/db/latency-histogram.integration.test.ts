@@ -1,0 +1,81 @@
+// The SQL histogram functions agree with latency-histogram.ts: same buckets, same merge, same quantiles.
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { bucketIndex, histogramOf, histogramQuantile, mergeHistograms } from './latency-histogram.ts';
+import { createPool } from './pool.ts';
+
+let app: pg.Pool;
+
+beforeAll(() => {
+  app = createPool(inject('appDatabaseUrl'), { max: 1 });
+});
+afterAll(async () => {
+  await app?.end();
+});
+
+describe('SQL latency histogram functions', () => {
+  it('bucket values like the TypeScript module', async () => {
+    const values = [0, 0.001, 0.0011, 0.5, 1, 1.0202, 3.7, 99.9, 812.5, 12_345.678, 86_400_000, 5e9];
+    for (let i = 0; i < 300; i++) values.push(Math.exp(Math.random() * 18 - 4));
+    const { rows } = await app.query<{ b: number }>(
+      'SELECT llmo_latency_bucket(v) AS b FROM unnest($1::float8[]) AS v',
+      [values],
+    );
+    expect(rows.map((r) => r.b)).toEqual(values.map(bucketIndex));
+  });
+
+  it('merge and quantiles match, and the SQL aggregate sums any rows', async () => {
+    const a = histogramOf(Array.from({ length: 500 }, (_, i) => 10 + i * 3.3));
+    const b = histogramOf(Array.from({ length: 300 }, (_, i) => 2000 + i * 17));
+    const merged = mergeHistograms(a, b);
+    const { rows } = await app.query<{
+      m: Record<string, number>;
+      s: Record<string, number>;
+      p50: number;
+      p95: number;
+      p99: number;
+    }>(
+      `SELECT llmo_hist_merge($1::jsonb, $2::jsonb) AS m, s,
+              llmo_hist_quantile(s, 0.5) AS p50, llmo_hist_quantile(s, 0.95) AS p95, llmo_hist_quantile(s, 0.99) AS p99
+         FROM (SELECT llmo_hist_sum(h) AS s FROM unnest(ARRAY[$1::jsonb, $2::jsonb, '{}'::jsonb]) AS h) t`,
+      [JSON.stringify(a), JSON.stringify(b)],
+    );
+    const r = rows[0];
+    expect(r?.m).toEqual(merged);
+    expect(r?.s).toEqual(merged);
+    for (const [q, got] of [
+      [0.5, r?.p50],
+      [0.95, r?.p95],
+      [0.99, r?.p99],
+    ] as const) {
+      expect(got).toBeCloseTo(histogramQuantile(merged, q) ?? Number.NaN, 9);
+    }
+    const { rows: empty } = await app.query("SELECT llmo_hist_quantile('{}'::jsonb, 0.5) AS q");
+    expect(empty[0]?.q).toBeNull();
+  });
+
+  it('runs the documented rollup queries (regional/loader/README.md)', async () => {
+    const org = '00000000-0000-4000-8000-000000000001';
+    const args = [org, '00000000-0000-4000-8000-000000000002', new Date(Date.now() - 3600_000), new Date()];
+    const client = await app.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query("SELECT set_config('app.org_id', $1, true)", [org]);
+      await client.query(
+        `SELECT llmo_hist_quantile(h, 0.50) AS p50, llmo_hist_quantile(h, 0.95) AS p95, llmo_hist_quantile(h, 0.99) AS p99
+         FROM (SELECT llmo_hist_sum(latency_hist) AS h FROM event_rollups_1m
+               WHERE org_id = $1 AND project_id = $2 AND minute >= $3 AND minute < $4) t`,
+        args,
+      );
+      await client.query(
+        `SELECT date_bin($5::interval, minute, timestamptz '1970-01-01Z') AS t, sum(events) AS events,
+                llmo_hist_quantile(llmo_hist_sum(latency_hist), 0.95) AS p95
+         FROM event_rollups_1m WHERE org_id = $1 AND project_id = $2 AND minute >= $3 AND minute < $4 GROUP BY 1 ORDER BY 1`,
+        [...args, '5 minutes'],
+      );
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  });
+});
