@@ -15,6 +15,11 @@ export type TimeRange = { from: Date; to: Date };
 const Rfc3339 = v.pipe(
   v.string(),
   v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i),
+  // JavaScript rolls 2026-02-30 over into March; a real calendar date must survive the round trip.
+  v.check((s) => {
+    const [y, m, d] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
+    return new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d && m >= 1 && m <= 12;
+  }),
   v.transform((s) => new Date(s)),
   v.check((d) => !Number.isNaN(d.getTime())),
 );
