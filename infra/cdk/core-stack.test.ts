@@ -1,7 +1,7 @@
 // Unit tests of the core stack's synthesized template (one synthesis, shared by every assertion).
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_ROUTES, ANALYTICS_ROUTES } from './core/api.ts';
+import { ADMIN_ROUTES, ANALYTICS_ROUTES, API_RATE_LIMIT } from './core/api.ts';
 import { DATA_PREFIX, MAX_RECEIVE_COUNT } from './core/landing.ts';
 import { RUNTIME_ENV } from './runtime-env.ts';
 import { testCoreStack } from './test-support.ts';
@@ -105,6 +105,7 @@ describe('database', () => {
       StorageEncrypted: true,
       DeletionProtection: true,
       DatabaseName: 'llmo',
+      PerformanceInsightsEnabled: true,
     });
     template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
     template.hasResourceProperties('AWS::RDS::DBSubnetGroup', {
@@ -195,6 +196,15 @@ describe('auth and HTTP API', () => {
         route.RouteKey === 'GET /v1/health' ? 'NONE' : 'JWT',
       );
     }
+  });
+
+  it('serves the default stage with a rate ceiling', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: API_RATE_LIMIT, ThrottlingBurstLimit: API_RATE_LIMIT * 2 },
+    });
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
   });
 
   it('allows CORS from the dashboard origin only', () => {

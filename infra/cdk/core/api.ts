@@ -33,6 +33,9 @@ export const ADMIN_ROUTES: Array<[apigw.HttpMethod, string]> = [
   [GET, '/v1/audit-logs'],
 ];
 
+/** Requests per second across the regional API (a dashboard needs a handful per page view). */
+export const API_RATE_LIMIT = 200;
+
 /** Dependencies of the API construct. */
 export interface ApiProps {
   config: InfraConfig;
@@ -94,6 +97,7 @@ export class Api extends Construct {
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: 'LLM Observer regional API (analytics + admin)',
+      createDefaultStage: false,
       corsPreflight: {
         allowOrigins: [props.config.dashboardUrl],
         allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.OPTIONS],
@@ -101,6 +105,12 @@ export class Api extends Construct {
         exposeHeaders: ['x-request-id'],
         maxAge: Duration.hours(1),
       },
+    });
+    // A ceiling for the whole API, so a runaway dashboard cannot exhaust Aurora's connections.
+    this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: API_RATE_LIMIT, burstLimit: API_RATE_LIMIT * 2 },
     });
     // First gate only: API Gateway hands claims on as strings, so the Lambda verifies the token again.
     const authorizer = new HttpJwtAuthorizer('Cognito', auth.issuer, {

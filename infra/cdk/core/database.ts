@@ -63,6 +63,8 @@ export class Database extends Construct {
       iamAuthentication: false,
       backup: { retention: Duration.days(7) },
       cloudwatchLogsExports: ['postgresql'],
+      // Free 7-day tier; the CPU alarm's runbook starts there.
+      enablePerformanceInsights: true,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.SNAPSHOT,
     });
