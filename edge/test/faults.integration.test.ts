@@ -35,6 +35,7 @@ async function sendMany(requests: number) {
 describe('Firehose partial failures and throttling', () => {
   it('per-record failures: failed records are resent, every acknowledged event lands', async () => {
     harness.firehose.faults.recordFailureRate = 0.4;
+    const failedBefore = harness.firehose.stats.recordsFailed;
     try {
       const answers = await sendMany(20);
       const landed = new Set((await harness.landedEnvelopes()).map((e) => e.event.event_id));
@@ -44,7 +45,7 @@ describe('Firehose partial failures and throttling', () => {
         else expect(a.retryAfter).toBe('1');
       }
       expect(answers.filter((a) => a.status === 202).length).toBeGreaterThan(0);
-      expect(harness.firehose.stats.recordsFailed).toBeGreaterThan(0);
+      expect(harness.firehose.stats.recordsFailed).toBeGreaterThan(failedBefore);
     } finally {
       harness.firehose.faults.recordFailureRate = 0;
     }
@@ -52,6 +53,7 @@ describe('Firehose partial failures and throttling', () => {
 
   it('whole-call throttling: calls are retried, every acknowledged event lands', async () => {
     harness.firehose.faults.throttleRate = 0.5;
+    harness.firehose.faults.failNextCalls = 1; // at least one call is throttled, whatever the dice say
     harness.firehose.faults.latencyMs = 20;
     try {
       const answers = await sendMany(15);

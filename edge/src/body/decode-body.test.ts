@@ -37,8 +37,14 @@ describe('checkContentHeaders', () => {
 
 describe('decodeBody', () => {
   it('decodes identity and gzip bodies', async () => {
-    expect(await decodeBody(Buffer.from('{"a":"é"}'), 'identity', false, LIMITS)).toBe('{"a":"é"}');
-    expect(await decodeBody(gzipSync('{"a":1}'), 'gzip', false, LIMITS)).toBe('{"a":1}');
+    expect(await decodeBody(Buffer.from('{"a":"é"}'), 'identity', false, LIMITS)).toEqual({
+      text: '{"a":"é"}',
+      ascii: false,
+    });
+    expect(await decodeBody(gzipSync('{"a":1}'), 'gzip', false, LIMITS)).toEqual({
+      text: '{"a":1}',
+      ascii: true,
+    });
   });
 
   it('answers 413 past the as-sent limit, when truncated, and past the decompressed limit (gzip bomb)', async () => {

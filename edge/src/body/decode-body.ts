@@ -19,13 +19,19 @@ const DEFAULT_LIMITS: DecodeLimits = {
   maxDecompressedBytes: MAX_DECOMPRESSED_BYTES,
 };
 
+/** The body as text; `ascii` = every character is ASCII (then UTF-8 bytes = string length). */
+export interface DecodedBody {
+  text: string;
+  ascii: boolean;
+}
+
 /** Decodes the body to text; 413 past a size cap, 400 invalid_json for bad gzip or invalid UTF-8. */
 export async function decodeBody(
   body: Uint8Array | undefined,
   encoding: BodyEncoding,
   truncated: boolean,
   limits: DecodeLimits = DEFAULT_LIMITS,
-): Promise<string> {
+): Promise<DecodedBody> {
   if (truncated || (body && body.byteLength > limits.maxBodyBytes)) {
     throw new PayloadTooLargeError(`body larger than ${limits.maxBodyBytes} bytes`);
   }
@@ -45,5 +51,7 @@ export async function decodeBody(
     throw new PayloadTooLargeError(`body larger than ${limits.maxDecompressedBytes} bytes`);
   }
   if (!isUtf8(bytes)) throw new InvalidJsonError('body is not valid UTF-8');
-  return bytes.toString('utf8');
+  const text = bytes.toString('utf8');
+  // Any non-ASCII character takes more UTF-8 bytes than UTF-16 units.
+  return { text, ascii: text.length === bytes.byteLength };
 }

@@ -3,27 +3,32 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { validateEnvelope } from '../../../contract/src/envelope.ts';
 import { sampleEvent } from '../../test/events.ts';
-import { envelopeLines } from './envelope.ts';
+import { envelopeHead } from './envelope.ts';
+import { packEnvelopes } from './pack-records.ts';
 
-describe('envelopeLines', () => {
-  it('builds one valid EnvelopeV1 NDJSON line per event', () => {
+describe('envelopeHead + packEnvelopes', () => {
+  it('build one valid EnvelopeV1 NDJSON line per event', () => {
     const ctx = {
       key: { keyId: randomUUID(), orgId: randomUUID(), projectId: randomUUID(), prefix: 'AAAAAAAAAAAA' },
       receivedAt: new Date().toISOString(),
       edgeRegion: 'eu-west-1',
       requestId: randomUUID(),
     };
-    const events = [sampleEvent(), sampleEvent({ model: 'quote " and \\ and \u2028' })];
-    const lines = envelopeLines(
-      ctx,
+    const events = [sampleEvent(), sampleEvent({ model: 'quote " and \\ and \u2028 and é' })];
+    const records = packEnvelopes(
+      envelopeHead(ctx),
       events.map((e) => JSON.stringify(e)),
+      false,
     );
+    const lines = records
+      .map((r) => r.toString('utf8'))
+      .join('')
+      .split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(2);
     lines.forEach((line, i) => {
-      expect(line.endsWith('}\n')).toBe(true);
-      expect(line.slice(0, -1)).not.toContain('\n');
       const parsed = JSON.parse(line);
-      const result = validateEnvelope(parsed);
-      expect(result.ok).toBe(true);
+      expect(validateEnvelope(parsed).ok).toBe(true);
       expect(parsed).toEqual({
         v: 1,
         org_id: ctx.key.orgId,

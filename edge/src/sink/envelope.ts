@@ -1,4 +1,4 @@
-// Envelope v1 lines (contract/src/envelope.ts) built around the event text exactly as the client sent it.
+// Envelope v1 lines (contract/src/envelope.ts): the constant head written before each event's raw text.
 import type { AuthenticatedKey } from '../auth/authenticate.ts';
 
 /** Who and where: everything in an envelope except the event. */
@@ -19,12 +19,4 @@ export function envelopeHead(ctx: EnvelopeContext): string {
     `"key_id":${JSON.stringify(ctx.key.keyId)},"received_at":${JSON.stringify(ctx.receivedAt)},` +
     `"edge_region":${JSON.stringify(ctx.edgeRegion)},"request_id":${JSON.stringify(ctx.requestId)},"event":`
   );
-}
-
-/** One NDJSON line per event: head + raw event JSON (validated, free of CR/LF) + `}\n`. */
-export function envelopeLines(ctx: EnvelopeContext, rawEvents: readonly string[]): string[] {
-  const head = envelopeHead(ctx);
-  const lines = new Array<string>(rawEvents.length);
-  for (let i = 0; i < rawEvents.length; i++) lines[i] = `${head}${rawEvents[i]}}\n`;
-  return lines;
 }

@@ -1,4 +1,4 @@
-// Packs NDJSON lines into Firehose records (≤ 1000 KiB each); the sink groups records into calls.
+// Packs envelope lines straight into Firehose record buffers (≤ 1000 KiB each); the sink groups calls.
 
 /** Firehose hard limits (design §6). */
 export const FIREHOSE_LIMITS = {
@@ -7,29 +7,46 @@ export const FIREHOSE_LIMITS = {
   maxBytesPerCall: 4 * 1024 * 1024,
 } as const;
 
+const CLOSE = Buffer.from('}\n');
+
 /**
- * Concatenates whole lines into records of at most `maxRecordBytes`; a line is never split (the loader
- * reads records as NDJSON). Lines longer than the limit are impossible given the per-event cap; should
- * one occur it gets a record of its own and Firehose rejects it, which fails the request (503), never
- * loses it silently.
+ * Writes one NDJSON line per raw event — `head + raw + "}\n"` — into records of at most
+ * `maxRecordBytes`; a line is never split (the loader reads records as NDJSON). No intermediate line
+ * strings are built: sizes are computed first (for an all-ASCII body, bytes = string length) and each
+ * record is filled with direct buffer writes. A line longer than the limit (impossible with the
+ * per-event cap) would get a record of its own, which Firehose rejects: the request fails (503), it is
+ * never lost silently.
  */
-export function packRecords(
-  lines: readonly string[],
+export function packEnvelopes(
+  head: string,
+  raws: readonly string[],
+  asciiRaws: boolean,
   maxRecordBytes: number = FIREHOSE_LIMITS.maxRecordBytes,
 ): Buffer[] {
+  const headBytes = Buffer.byteLength(head);
+  const headEncoding = headBytes === head.length ? 'latin1' : 'utf8';
+  const rawEncoding = asciiRaws ? 'latin1' : 'utf8';
+  const sizes = raws.map(
+    (raw) => headBytes + (asciiRaws ? raw.length : Buffer.byteLength(raw)) + CLOSE.length,
+  );
   const records: Buffer[] = [];
-  let parts: string[] = [];
-  let size = 0;
-  for (const line of lines) {
-    const bytes = Buffer.byteLength(line);
-    if (size > 0 && size + bytes > maxRecordBytes) {
-      records.push(Buffer.from(parts.join('')));
-      parts = [];
-      size = 0;
+  let first = 0;
+  while (first < raws.length) {
+    let last = first;
+    let total = sizes[first] as number;
+    while (last + 1 < raws.length && total + (sizes[last + 1] as number) <= maxRecordBytes) {
+      last++;
+      total += sizes[last] as number;
     }
-    parts.push(line);
-    size += bytes;
+    const record = Buffer.allocUnsafe(total);
+    let offset = 0;
+    for (let i = first; i <= last; i++) {
+      offset += record.write(head, offset, headEncoding);
+      offset += record.write(raws[i] as string, offset, rawEncoding);
+      offset += CLOSE.copy(record, offset);
+    }
+    records.push(record);
+    first = last + 1;
   }
-  if (size > 0) records.push(Buffer.from(parts.join('')));
   return records;
 }
