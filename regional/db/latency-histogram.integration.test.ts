@@ -18,7 +18,7 @@ describe('SQL latency histogram functions', () => {
     const values = [0, 0.001, 0.0011, 0.5, 1, 1.0202, 3.7, 99.9, 812.5, 12_345.678, 86_400_000, 5e9];
     for (let i = 0; i < 300; i++) values.push(Math.exp(Math.random() * 18 - 4));
     const { rows } = await app.query<{ b: number }>(
-      'SELECT llmo_latency_bucket(v) AS b FROM unnest($1::float8[]) AS v',
+      'SELECT llmo_latency_bucket(v) AS b FROM unnest($1::float8[]) WITH ORDINALITY AS u(v, i) ORDER BY i',
       [values],
     );
     // PostgreSQL's ln() and V8's Math.log may differ in the last bit, which can only matter for a value
