@@ -24,7 +24,7 @@ export function VolumeChart({ data }: { data: ChartRow[] }) {
   );
 }
 
-/** Latency percentiles per bucket (gaps where no event reported a duration). */
+/** Latency percentiles per bucket (buckets without a duration are bridged, so sparse traffic still draws a line). */
 export function LatencyChart({ data }: { data: ChartRow[] }) {
   return (
     <LineChart
@@ -34,7 +34,7 @@ export function LatencyChart({ data }: { data: ChartRow[] }) {
       categories={['p50', 'p95', 'p99']}
       colors={['emerald', 'amber', 'rose']}
       valueFormatter={ms}
-      connectNulls={false}
+      connectNulls
       showAnimation={false}
       yAxisWidth={64}
     />

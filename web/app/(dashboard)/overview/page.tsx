@@ -105,11 +105,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       <Flex justifyContent="between" className="flex-wrap gap-3">
         <div>
           <Title>Overview</Title>
-          <Text data-testid="freshness">
+          <p data-testid="freshness" className="text-tremor-default text-tremor-content">
             {overview.data_as_of
               ? `Data as of ${formatTime(overview.data_as_of)} (${ago(overview.data_as_of, now)})`
               : 'No data in this range yet'}
-          </Text>
+          </p>
         </div>
         <Flex justifyContent="end" className="w-auto flex-wrap gap-3">
           <ProjectPicker projects={projects} selected={project.id} />
@@ -126,7 +126,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         <Card decoration="top" decorationColor="rose">
           <Text>Errors</Text>
           <Metric data-testid="metric-errors">{formatCount(overview.errors)}</Metric>
-          <Text data-testid="metric-error-rate">{formatPercent(overview.error_rate)} error rate</Text>
+          <p data-testid="metric-error-rate" className="text-tremor-default text-tremor-content">
+            {formatPercent(overview.error_rate)} error rate
+          </p>
         </Card>
         <Card decoration="top" decorationColor="violet">
           <Text>Tokens</Text>
