@@ -26,6 +26,7 @@ function build(): () => Promise<DrainResult> {
     max: 1,
     applicationName: 'llmo-outbox-sweep',
   });
+  pool.on('error', (error) => logger.warn('idle database connection lost', { error: error.message }));
   const writer = dynamoKeyCacheWriter(new DynamoDBClient({}), parsed.output.KEY_TABLE_NAME);
   return () =>
     drainKeyOutbox({

@@ -17,6 +17,7 @@ export async function handler(): Promise<{ blocks: number }> {
     if (!parsed.success)
       throw new Error(`Invalid configuration: SYSTEM_DATABASE_URL ${parsed.issues[0]?.message ?? ''}`);
     pool = createPool(parsed.output.SYSTEM_DATABASE_URL, { max: 1, applicationName: 'llmo-analytics-tiers' });
+    pool.on('error', (error) => logger.warn('idle database connection lost', { error: error.message }));
   }
   const blocks = await refreshAnalyticsTiers({
     pool,
