@@ -42,20 +42,26 @@ async function postmasterPid(pool: pg.Pool): Promise<number> {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
-/** CPU seconds used so far by every process of the PostgreSQL cluster (postmaster and its children). */
+/**
+ * CPU seconds used so far by the PostgreSQL cluster: the postmaster's own and its reaped children's
+ * (cutime/cstime: backends and workers that have exited) plus every live child's.
+ */
 function postgresCpuSeconds(postmaster: number): number {
   const ticks = 100; // USER_HZ on Linux
-  let total = 0;
+  const fieldsOf = (pid: number | string): string[] => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  };
+  const pm = fieldsOf(postmaster);
+  let total = (Number(pm[11]) + Number(pm[12]) + Number(pm[13]) + Number(pm[14])) / ticks;
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === postmaster) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ppid = Number(fields[1]);
-      if (Number(entry) !== postmaster && ppid !== postmaster) continue;
+      const fields = fieldsOf(entry);
+      if (Number(fields[1]) !== postmaster) continue;
       total += (Number(fields[11]) + Number(fields[12])) / ticks;
     } catch {
-      // process ended while we looked
+      // process ended while we looked (its time moves to the postmaster's cutime/cstime)
     }
   }
   return total;
