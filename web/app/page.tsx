@@ -1,5 +1,5 @@
 // Start page: signed-in users go to the overview; others get a sign-in button (and why the last attempt failed).
-import { Callout, Card, Text, Title } from '@tremor/react';
+// Plain elements rather than Tremor: this is the first page anyone opens, so it should compile and load fast.
 import { redirect } from 'next/navigation';
 import { param, type SearchParams } from '../lib/params.ts';
 import { getSession } from '../lib/session.ts';
@@ -17,15 +17,18 @@ export default async function Home({ searchParams }: { searchParams: Promise<Sea
   const error = param(await searchParams, 'error');
   return (
     <main className="grid min-h-screen place-items-center p-6">
-      <Card className="max-w-md">
-        <Title>LLM Observer</Title>
-        <Text className="mt-2">
+      <div className="w-full max-w-md rounded-lg border border-gray-200 bg-white p-6 shadow-sm">
+        <h1 className="text-lg font-medium text-gray-900">LLM Observer</h1>
+        <p className="mt-2 text-sm text-gray-500">
           Volume, errors, tokens, cost and latency of your LLM calls, seconds after they happen.
-        </Text>
+        </p>
         {error ? (
-          <Callout title="Not signed in" color="rose" className="mt-4">
+          <p
+            role="alert"
+            className="mt-4 rounded-md border border-rose-200 bg-rose-50 p-3 text-sm text-rose-800"
+          >
             {REASONS[error] ?? 'Please sign in again.'}
-          </Callout>
+          </p>
         ) : null}
         <a
           href="/api/auth/login"
@@ -33,7 +36,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<Sea
         >
           Sign in
         </a>
-      </Card>
+      </div>
     </main>
   );
 }

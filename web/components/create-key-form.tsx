@@ -64,13 +64,14 @@ export function CreateKeyForm({
         </Callout>
       ) : null}
       {created ? (
-        <Callout
-          title={`Key “${created.name}” created — copy it now`}
-          color="amber"
-          className="mt-4"
+        // A plain box rather than Callout: Callout wraps its children in <p>, which cannot hold blocks.
+        <div
+          role="status"
+          className="mt-4 rounded-md border-l-4 border-amber-500 bg-amber-50 p-4 text-sm text-amber-900"
           data-testid="new-key"
         >
-          <p>
+          <p className="font-semibold">Key “{created.name}” created — copy it now</p>
+          <p className="mt-1">
             This is the only time the full key is shown. We keep only a digest of it, so it cannot be shown
             again.
           </p>
@@ -88,7 +89,7 @@ export function CreateKeyForm({
               I have stored it
             </Button>
           </div>
-        </Callout>
+        </div>
       ) : null}
     </div>
   );
