@@ -2,6 +2,8 @@
 // Prints one JSON line {"url": …} when listening; stops on SIGTERM.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createNodeListener } from '../../edge/src/adapters/node-http.ts';
+import { wireEdge } from '../../edge/src/wire.ts';
 import { ensureKeyTable, LOCAL_AWS, startDynalite } from '../../infra/local/dynamo.ts';
 import { localEdgeConfig, startEdgeServer } from '../../infra/local/edge.ts';
 import { startFirehoseServer } from '../../infra/local/firehose-server.ts';
@@ -41,6 +43,26 @@ async function ingest(): Promise<string> {
   return edge.url;
 }
 
+async function ingestWithoutSink(): Promise<string> {
+  // Diagnostic only: the same edge with a sink that takes everything at once (no Firehose call), to
+  // show how much of the ingest path's cost is the PutRecordBatch call itself.
+  const wired = wireEdge(
+    localEdgeConfig({
+      streamName: 'llmo-events',
+      keyTableName: process.env.BENCH_KEY_TABLE ?? 'llmo-api-keys',
+      firehoseEndpoint: 'http://127.0.0.1:9',
+      dynamoEndpoint: process.env.BENCH_DYNAMO ?? '',
+      logLevel: 'warn',
+    }),
+    { credentials: LOCAL_AWS.credentials },
+  );
+  wired.deps.sink = { put: async () => undefined };
+  const server = http.createServer(createNodeListener(wired.deps));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 async function firehose(): Promise<string> {
   const server = await startFirehoseServer({
     port: 0,
@@ -62,10 +84,16 @@ async function dynamo(): Promise<string> {
   return server.endpoint;
 }
 
-const starters: Record<string, () => Promise<string>> = { bare, ingest, firehose, dynamo };
+const starters: Record<string, () => Promise<string>> = {
+  bare,
+  ingest,
+  'ingest-nosink': ingestWithoutSink,
+  firehose,
+  dynamo,
+};
 const start = role ? starters[role] : undefined;
 if (!start) {
-  process.stderr.write('usage: server.ts bare|ingest|firehose|dynamo\n');
+  process.stderr.write('usage: server.ts bare|ingest|ingest-nosink|firehose|dynamo\n');
   process.exit(2);
 }
 start().then((url) => process.stdout.write(`${JSON.stringify({ url })}\n`));
