@@ -59,7 +59,9 @@ export async function readPoints(
 
   // Plan each point on its own so no segment crosses a point boundary.
   const tierPoint = new Map<string, string>(); // blockKey → point key
-  const minute = { f: [] as Date[], t: [] as Date[], k: [] as string[] };
+  // Individual minutes, not ranges: `minute = ANY(list)` keeps the (project_id, minute) index in use,
+  // where a join against a list of ranges let the planner fall back to a sequential scan.
+  const minutes: Date[] = [];
   const points = new Map<string, ReturnType<typeof zero>>();
   const from = range.from.getTime();
   const to = range.to.getTime();
@@ -71,9 +73,7 @@ export async function readPoints(
     const windowTo = new Date(stepMs ? Math.min(p + stepMs, to) : to);
     for (const s of planSegments(windowFrom, windowTo, dirty)) {
       if (s.grain === '1m') {
-        minute.f.push(s.from);
-        minute.t.push(s.to);
-        minute.k.push(key);
+        for (let m = s.from.getTime(); m < s.to.getTime(); m += 60_000) minutes.push(new Date(m));
       } else {
         tierPoint.set(blockKey(s.grain, s.from), key);
       }
@@ -96,21 +96,27 @@ export async function readPoints(
             [orgId, projects, hours, fives],
           )
         ).rows;
+  // Per-minute rows are grouped by their point in SQL: date_bin to the step (same epoch alignment as
+  // the keys above), or one group for the whole range.
+  const group = stepMs
+    ? `date_bin(make_interval(secs => $4::double precision / 1000), minute, timestamptz 'epoch')`
+    : 'NULL::timestamptz';
+  const minuteParams = stepMs ? [orgId, projects, minutes, stepMs] : [orgId, projects, minutes];
   const minuteRows =
-    minute.f.length === 0
+    minutes.length === 0
       ? []
       : (
-          await client.query<Counters & { k: string; n: number; updated_at: Date | null }>(
-            `SELECT s.k, count(*)::int AS n, sum(r.events)::bigint AS events, sum(r.errors)::bigint AS errors,
-                    sum(r.input_tokens)::bigint AS input_tokens, sum(r.output_tokens)::bigint AS output_tokens,
-                    sum(r.cost_usd)::numeric AS cost_usd, max(r.updated_at) AS updated_at
-               FROM unnest($3::timestamptz[], $4::timestamptz[], $5::text[]) AS s(f, t, k)
-               JOIN event_rollups_1m r ON r.minute >= s.f AND r.minute < s.t
-              WHERE r.org_id = $1 AND r.project_id = ANY($2::uuid[])
-              GROUP BY s.k`,
-            [orgId, projects, minute.f, minute.t, minute.k],
+          await client.query<Counters & { g: Date | null; n: number; updated_at: Date | null }>(
+            `SELECT ${group} AS g, count(*)::int AS n, sum(events)::bigint AS events, sum(errors)::bigint AS errors,
+                    sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
+                    sum(cost_usd)::numeric AS cost_usd, max(updated_at) AS updated_at
+               FROM event_rollups_1m
+              WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND minute = ANY($3::timestamptz[])
+              GROUP BY 1`,
+            minuteParams,
           )
         ).rows;
+  const keyOf = (g: Date | null): string => (g ? g.toISOString() : '');
 
   const add = (pt: ReturnType<typeof zero>, c: Counters, updated: Date | null) => {
     pt.events += c.events;
@@ -130,7 +136,7 @@ export async function readPoints(
     single.set(key, row);
   }
   for (const row of minuteRows) {
-    const pt = points.get(row.k);
+    const pt = points.get(keyOf(row.g));
     if (!pt) continue;
     add(pt, row, row.updated_at);
     pt.minuteRows += row.n;
@@ -156,18 +162,16 @@ export async function readPoints(
       for (const [b, n] of Object.entries(r.latency_hist)) addHist(pt.hist, b, Number(n));
     }
   }
-  if (minute.f.length > 0 && minuteRows.length > 0) {
-    const { rows } = await client.query<{ k: string; b: string; n: number }>(
-      `SELECT s.k, h.key AS b, sum(h.value::bigint)::bigint AS n
-         FROM unnest($3::timestamptz[], $4::timestamptz[], $5::text[]) AS s(f, t, k)
-         JOIN event_rollups_1m r ON r.minute >= s.f AND r.minute < s.t
-         CROSS JOIN LATERAL jsonb_each_text(r.latency_hist) AS h
-        WHERE r.org_id = $1 AND r.project_id = ANY($2::uuid[])
+  if (minuteRows.length > 0) {
+    const { rows } = await client.query<{ g: Date | null; b: string; n: number }>(
+      `SELECT ${group} AS g, h.key AS b, sum(h.value::bigint)::bigint AS n
+         FROM event_rollups_1m CROSS JOIN LATERAL jsonb_each_text(latency_hist) AS h
+        WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND minute = ANY($3::timestamptz[])
         GROUP BY 1, 2`,
-      [orgId, projects, minute.f, minute.t, minute.k],
+      minuteParams,
     );
     for (const r of rows) {
-      const pt = points.get(r.k);
+      const pt = points.get(keyOf(r.g));
       if (pt) addHist(pt.hist, r.b, r.n);
     }
   }
