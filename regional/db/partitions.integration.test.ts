@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeEnvelope, ndjson, writeGzipObject } from '../loader/envelope-fixtures.ts';
 import { fileObjectSource } from '../loader/file-object-source.ts';
 import { loadObject } from '../loader/load-object.ts';
-import { createTenant, runId } from '../loader/test-helpers.ts';
+import { createTenant, rollupMismatches, runId } from '../loader/test-helpers.ts';
 import { dropExpiredPartitions, ensurePartitions, partitionDays } from './partitions.ts';
 import { createPool } from './pool.ts';
 
@@ -67,6 +67,7 @@ describe('telemetry partitions', () => {
       [tenant.projectId],
     );
     expect(rows[0]).toEqual({ events: 1, rolled: 1 });
+    expect(await rollupMismatches(system, tenant.projectId)).toEqual([]);
 
     const replayKey = `old/${run}-replay.gz`;
     await writeGzipObject(
