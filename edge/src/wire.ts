@@ -41,7 +41,8 @@ export function wireEdge(config: EdgeConfig, options: WireOptions = {}): WiredEd
   });
   const sink = new BatchingSink(put, {
     ...config.sink,
-    onRetry: (info) => log.warn('firehose record retry', info),
+    // Per-record retries are routine under throttling; a request that finally fails is logged as an error.
+    onRetry: (info) => log.debug('firehose record retry', info),
   });
   const keys = new KeyCache(store, config.keyCache);
   return {
