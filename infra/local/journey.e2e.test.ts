@@ -12,17 +12,8 @@ const stack = new StackProcess();
 let info: StackInfo;
 let adminToken: string;
 let memberToken: string;
-
-/** Polls `probe` every 200 ms until it returns a value, for at most `seconds` (a liveness bound, not a speed test). */
-async function eventually<T>(seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const until = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`condition not met within ${seconds} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** A liveness bound for asynchronous steps, not a speed test (speed is measured in benchmarks/). */
+const POLL = { timeout: 30_000, interval: 200 };
 
 async function api(path: string, token: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${info.api_url}${path}`, {
@@ -103,12 +94,17 @@ describe('admin → key → events → analytics → revoke → audit', () => {
     expect(created.status).toBe(201);
     key = (await created.json()) as { id: string; key: string };
     expect(key.key).toMatch(/^lok_/);
-    // The key reaches the edge through the outbox; until then the edge does not know it.
-    const accepted = await eventually(15, async () => {
-      const res = await ingest(key.key, events);
-      return res.status === 202 ? ((await res.json()) as { accepted: number }) : undefined;
-    });
-    expect(accepted.accepted).toBe(events.length);
+    // The key reaches the edge through the outbox; until then the edge does not know it. (How fast
+    // is measured in benchmarks/api; here: it does happen.)
+    let accepted: unknown;
+    await expect
+      .poll(async () => {
+        const res = await ingest(key.key, events);
+        accepted = await res.json();
+        return res.status;
+      }, POLL)
+      .toBe(202);
+    expect(accepted).toMatchObject({ accepted: events.length, rejected: [] });
   });
 
   it('the events land as objects, then as rows and rollups that agree', async () => {
@@ -117,25 +113,23 @@ describe('admin → key → events → analytics → revoke → audit', () => {
       endpoint: `http://127.0.0.1:${stack.port('S3')}`,
       forcePathStyle: true,
     });
-    const objects = await eventually(15, async () => {
-      const list = await s3.send(new ListObjectsV2Command({ Bucket: 'llmo-landing' }));
-      return list.KeyCount ? list.Contents : undefined;
-    });
-    expect(objects?.[0]?.Key).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\d{2}\//);
+    const listed = () => s3.send(new ListObjectsV2Command({ Bucket: 'llmo-landing' }));
+    await expect.poll(async () => (await listed()).KeyCount ?? 0, POLL).toBeGreaterThan(0);
+    expect((await listed()).Contents?.[0]?.Key).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\d{2}\//);
     s3.destroy();
 
     const db = new pg.Client({ connectionString: info.database_url });
     await db.connect();
     try {
       const ids = events.map((e) => e.event_id);
-      const rows = await eventually(30, async () => {
-        const { rows } = await db.query<{ n: number }>(
-          'SELECT count(*)::int AS n FROM telemetry_events WHERE project_id = $1 AND event_id = ANY($2)',
-          [info.demo.project_id, ids],
-        );
-        return rows[0]?.n === events.length ? rows[0].n : undefined;
-      });
-      expect(rows).toBe(events.length);
+      const stored = async () =>
+        (
+          await db.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM telemetry_events WHERE project_id = $1 AND event_id = ANY($2)',
+            [info.demo.project_id, ids],
+          )
+        ).rows[0]?.n;
+      await expect.poll(stored, POLL).toBe(events.length);
       const { rows: check } = await db.query<{ raw: number; rolled: number }>(
         `SELECT (SELECT count(*)::int FROM telemetry_events WHERE project_id = $1) AS raw,
                 (SELECT coalesce(sum(events), 0)::int FROM event_rollups_1m WHERE project_id = $1) AS rolled`,
@@ -180,11 +174,7 @@ describe('admin → key → events → analytics → revoke → audit', () => {
   it('revoking the key closes the edge to it', async () => {
     const revoked = await api(`/v1/api-keys/${key.id}/revoke`, adminToken, { method: 'POST' });
     expect(revoked.status).toBe(200);
-    const status = await eventually(15, async () => {
-      const res = await ingest(key.key, events.slice(0, 1));
-      return res.status === 401 ? res.status : undefined;
-    });
-    expect(status).toBe(401);
+    await expect.poll(async () => (await ingest(key.key, events.slice(0, 1))).status, POLL).toBe(401);
   });
 
   it('the audit log shows each step with its actor, and no secret', async () => {
