@@ -15,12 +15,10 @@ import { LOCAL_AWS } from './dynamo.ts';
  * right after each commit (kick) and every second (sweep) for anything a kick could not deliver.
  */
 export async function startApi(ctx: LocalContext): Promise<RunningService> {
-  const app = createPool(ctx.db.app, { max: 8, applicationName: 'llmo-api' });
-  const system = createPool(ctx.db.system, { max: 2, applicationName: 'llmo-key-propagator' });
-  // An idle pooled connection dropped by the server (restart, shutdown) must not crash the stack.
-  for (const pool of [app, system]) {
-    pool.on('error', (error) => ctx.log('api', 'idle database connection lost', { error: error.message }));
-  }
+  const onIdleError = (error: Error) =>
+    ctx.log('api', 'idle database connection lost', { error: error.message });
+  const app = createPool(ctx.db.app, { max: 8, applicationName: 'llmo-api', onIdleError });
+  const system = createPool(ctx.db.system, { max: 2, applicationName: 'llmo-key-propagator', onIdleError });
   const dynamo = new DynamoDBClient({ ...LOCAL_AWS, endpoint: ctx.dynamoEndpoint });
   const propagator = startKeyPropagator({
     pool: system,

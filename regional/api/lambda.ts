@@ -18,12 +18,15 @@ let api: RegionalApi | undefined;
 function buildApi(): RegionalApi {
   const config = loadApiConfig();
   logger.setLogLevel(config.logLevel);
-  const app = createPool(config.appDatabaseUrl, { max: 2, applicationName: 'llmo-api' });
-  const system = createPool(config.systemDatabaseUrl, { max: 1, applicationName: 'llmo-api-outbox' });
   // A dropped idle connection (Aurora failover, scaling) is logged; the pool reconnects on next use.
-  for (const pool of [app, system]) {
-    pool.on('error', (error) => logger.warn('idle database connection lost', { error: error.message }));
-  }
+  const onIdleError = (error: Error) =>
+    logger.warn('idle database connection lost', { error: error.message });
+  const app = createPool(config.appDatabaseUrl, { max: 2, applicationName: 'llmo-api', onIdleError });
+  const system = createPool(config.systemDatabaseUrl, {
+    max: 1,
+    applicationName: 'llmo-api-outbox',
+    onIdleError,
+  });
   const dynamo = new DynamoDBClient(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {});
   const writer = dynamoKeyCacheWriter(dynamo, config.keyTableName);
   return createRegionalApi({

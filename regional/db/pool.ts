@@ -12,15 +12,29 @@ export interface PoolOptions {
   applicationName?: string;
   /** Server-side cap per statement, so a runaway query cannot hold a connection forever. */
   statementTimeoutMs?: number;
+  /**
+   * Told when an idle pooled connection is dropped by the server (failover, scaling, shutdown). pg
+   * emits that on the pool, where an unheard 'error' would crash the process; the pool replaces the
+   * connection on next use. Default: one JSON line on stderr.
+   */
+  onIdleError?: (error: Error) => void;
 }
+
+const logIdleError = (error: Error): void => {
+  process.stderr.write(
+    `${JSON.stringify({ level: 'WARN', message: 'idle database connection lost', error: error.message })}\n`,
+  );
+};
 
 /** A pool for one role's connection string. */
 export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'llmo',
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     idleTimeoutMillis: 30_000,
   });
+  pool.on('error', options.onIdleError ?? logIdleError);
+  return pool;
 }

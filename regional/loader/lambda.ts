@@ -24,8 +24,8 @@ async function init(): Promise<Handler> {
     max: 2,
     applicationName: 'llmo-loader',
     statementTimeoutMs: 100_000,
+    onIdleError: (error) => logger.error('idle database connection failed', { error: error.message }),
   });
-  pool.on('error', (error) => logger.error('idle database connection failed', { error: error.message }));
   const source = s3ObjectSource(new S3Client({}));
   return createSqsHandler({
     load: (ref) =>

@@ -25,8 +25,8 @@ function build(): () => Promise<DrainResult> {
   const pool = createPool(parsed.output.SYSTEM_DATABASE_URL, {
     max: 1,
     applicationName: 'llmo-outbox-sweep',
+    onIdleError: (error) => logger.warn('idle database connection lost', { error: error.message }),
   });
-  pool.on('error', (error) => logger.warn('idle database connection lost', { error: error.message }));
   const writer = dynamoKeyCacheWriter(new DynamoDBClient({}), parsed.output.KEY_TABLE_NAME);
   return () =>
     drainKeyOutbox({

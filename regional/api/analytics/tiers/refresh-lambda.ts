@@ -16,8 +16,11 @@ export async function handler(): Promise<{ blocks: number }> {
     const parsed = v.safeParse(Env, process.env);
     if (!parsed.success)
       throw new Error(`Invalid configuration: SYSTEM_DATABASE_URL ${parsed.issues[0]?.message ?? ''}`);
-    pool = createPool(parsed.output.SYSTEM_DATABASE_URL, { max: 1, applicationName: 'llmo-analytics-tiers' });
-    pool.on('error', (error) => logger.warn('idle database connection lost', { error: error.message }));
+    pool = createPool(parsed.output.SYSTEM_DATABASE_URL, {
+      max: 1,
+      applicationName: 'llmo-analytics-tiers',
+      onIdleError: (error) => logger.warn('idle database connection lost', { error: error.message }),
+    });
   }
   const blocks = await refreshAnalyticsTiers({
     pool,
