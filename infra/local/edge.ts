@@ -1,6 +1,5 @@
 // Local-stack service: the edge ingest router on a Node HTTP server, plus the demo project's API key.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createNodeListener } from '../../edge/src/adapters/node-http.ts';
 import { DEFAULT_TUNING, type EdgeConfig, parseEdgeConfig } from '../../edge/src/config.ts';
 import type { Logger } from '../../edge/src/log.ts';
@@ -10,6 +9,7 @@ import type { LocalContext, RunningService } from './context.ts';
 import { ensureDemoApiKey } from './demo-api-key.ts';
 import { LOCAL_AWS } from './dynamo.ts';
 import type { FirehoseExports } from './firehose.ts';
+import { listenLocal } from './listen.ts';
 
 /** A running edge HTTP server. */
 export interface LocalEdgeServer {
@@ -57,18 +57,11 @@ export async function startEdgeServer(options: {
   });
   const server: Server = createServer(createNodeListener(wired.deps));
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenLocal(server, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${listening.port}`,
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await listening.close();
       wired.close();
     },
   };

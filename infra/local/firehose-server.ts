@@ -1,9 +1,9 @@
 // Local Firehose stand-in: the JSON 1.1 protocol (PutRecordBatch, PutRecord) for the real SDK client.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DeliveryStream, type LandObject, type Notify } from './firehose/delivery-stream.ts';
 import { type FirehoseFaults, NO_FAULTS } from './firehose/faults.ts';
+import { listenLocal } from './listen.ts';
 
 /** Options of the local Firehose endpoint. */
 export interface FirehoseServerOptions {
@@ -210,23 +210,16 @@ export async function startFirehoseServer(options: FirehoseServerOptions): Promi
     );
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenLocal(server, options.port);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${listening.port}`,
     faults,
     stats,
     async flush(timeoutMs) {
       await Promise.all([...streams.values()].map((s) => s.drain(timeoutMs)));
     },
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await listening.close();
       await Promise.all([...streams.values()].map((s) => s.stop()));
     },
   };

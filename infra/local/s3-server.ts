@@ -1,7 +1,7 @@
 // Local S3 stand-in: enough of the S3 REST API (path-style) for the real @aws-sdk/client-s3.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from './listen.ts';
 import { decodeAwsChunked, isAwsChunked } from './s3/aws-chunked.ts';
 import { NoSuchEntityError, type ObjectMeta, ObjectStore } from './s3/object-store.ts';
 
@@ -195,18 +195,10 @@ export async function startS3Server(options: {
   const server: Server = createServer((req, res) => {
     void route(store, req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenLocal(server, options.port);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${listening.port}`,
     store,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    stop: listening.close,
   };
 }
