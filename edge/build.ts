@@ -59,6 +59,7 @@ export function edgeConfigFor(input: unknown, source: string): EdgeConfig {
       nearestReplica: nearestReplicaMap(i.coreRegion, replicas),
       keyCache: { ...DEFAULT_TUNING.keyCache },
       sink: { ...DEFAULT_TUNING.sink },
+      rateLimit: { ...DEFAULT_TUNING.rateLimit },
       timestamps: { ...DEFAULT_TUNING.timestamps, maxAgeMs: i.retentionDays * 86_400_000 },
       logLevel: i.logLevel,
       ...(i.localEndpoints

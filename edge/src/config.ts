@@ -40,6 +40,12 @@ export const EdgeConfigSchema = v.strictObject({
      */
     maxConcurrentCalls: positiveInt,
   }),
+  /** Per-key request rate at one edge instance (token bucket); over it: 429 + Retry-After. */
+  rateLimit: v.strictObject({
+    requestsPerSecond: positiveInt,
+    burst: positiveInt,
+    maxKeys: positiveInt,
+  }),
   timestamps: v.strictObject({
     /** Events stamped more than this far in the future are rejected (clock skew allowance). */
     maxFutureMs: positiveInt,
@@ -76,6 +82,9 @@ export const DEFAULT_TUNING = {
     lookupTimeoutMs: 1_000,
   },
   sink: { deadlineMs: 5_000, baseBackoffMs: 25, maxBackoffMs: 500, maxConcurrentCalls: 1 },
+  // 1000 requests of up to 1000 events each per second per key and instance: far above any SDK's
+  // steady flush rate, low enough to stop a runaway retry loop from one key.
+  rateLimit: { requestsPerSecond: 1_000, burst: 2_000, maxKeys: 10_000 },
   timestamps: { maxFutureMs: 10 * 60_000, maxAgeMs: 30 * 24 * 3_600_000 },
 } as const;
 

@@ -1,5 +1,6 @@
 // Everything the core needs from outside, as one object (real defaults in wire.ts, fakes in tests).
 import type { KeyCache } from './auth/key-cache.ts';
+import type { KeyRateLimiter } from './auth/rate-limiter.ts';
 import type { TimestampWindow } from './body/parse-batch.ts';
 import type { Logger } from './log.ts';
 import type { EventSink } from './sink/batching-sink.ts';
@@ -7,6 +8,7 @@ import type { EventSink } from './sink/batching-sink.ts';
 /** Dependencies of the ingest core. */
 export interface EdgeDeps {
   keys: KeyCache;
+  rateLimit: KeyRateLimiter;
   sink: EventSink;
   clock: { now(): number };
   /** Region this edge runs in (`AWS_REGION`; "local" locally); stamped on every envelope. */

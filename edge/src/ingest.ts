@@ -4,7 +4,7 @@ import { checkContentHeaders } from './body/content-headers.ts';
 import { decodeBody } from './body/decode-body.ts';
 import { parseEventBatch } from './body/parse-batch.ts';
 import type { EdgeDeps } from './deps.ts';
-import { AllEventsRejectedError } from './http/errors.ts';
+import { AllEventsRejectedError, RateLimitedError } from './http/errors.ts';
 import { acceptedReply } from './http/reply.ts';
 import type { EdgeRequest, Reply } from './http/reply-types.ts';
 import { envelopeHead } from './sink/envelope.ts';
@@ -13,6 +13,8 @@ import { packEnvelopes } from './sink/pack-records.ts';
 /** Handles one ingest request; throws EdgeErrors, which the router maps to replies. */
 export async function ingestEvents(request: EdgeRequest, deps: EdgeDeps, requestId: string): Promise<Reply> {
   const key = await authenticate(request.headers.get('authorization'), deps.keys);
+  const retryAfter = deps.rateLimit.take(key.keyId, deps.clock.now());
+  if (retryAfter > 0) throw new RateLimitedError(retryAfter);
   const encoding = checkContentHeaders(request.headers);
   const { text, ascii } = await decodeBody(request.body, encoding, request.bodyTruncated);
   const receivedAt = deps.clock.now();

@@ -1,6 +1,7 @@
 // Builds the real dependencies (DynamoDB key store, Firehose sink) from one validated EdgeConfig.
 import { createDynamoKeyStore } from './auth/dynamo-key-store.ts';
 import { KeyCache } from './auth/key-cache.ts';
+import { KeyRateLimiter } from './auth/rate-limiter.ts';
 import { type EdgeConfig, replicaRegionFor } from './config.ts';
 import type { EdgeDeps } from './deps.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -48,6 +49,7 @@ export function wireEdge(config: EdgeConfig, options: WireOptions = {}): WiredEd
   return {
     deps: {
       keys,
+      rateLimit: new KeyRateLimiter(config.rateLimit),
       sink,
       clock: { now: Date.now },
       edgeRegion: options.runningRegion ?? 'local',

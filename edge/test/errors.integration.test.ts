@@ -134,4 +134,31 @@ describe('ingest status table', () => {
       harness.firehose.faults.throttleRate = 0;
     }
   });
+
+  it('429 with Retry-After for a key over its rate; other keys and later requests go through', async () => {
+    const limited = await startHarness({
+      dynamoEndpoint: inject('dynamoEndpoint'),
+      keyTableName: inject('keyTableName'),
+      rateLimit: { requestsPerSecond: 1, burst: 2 },
+    });
+    try {
+      const first = await putTestKey(inject('dynamoEndpoint'), inject('keyTableName'));
+      const other = await putTestKey(inject('dynamoEndpoint'), inject('keyTableName'));
+      const send = (k: TestKey, event = sampleEvent()) => postEvents(limited.url, k.key, batch([event]));
+      expect((await send(first)).status).toBe(202);
+      expect((await send(first)).status).toBe(202);
+      const refusedEvent = sampleEvent();
+      const refused = await send(first, refusedEvent);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      await expectError(refused, 429, 'rate_limited');
+      expect((await limited.landedEnvelopes()).map((e) => e.event.event_id)).not.toContain(
+        refusedEvent.event_id,
+      );
+      expect((await send(other)).status).toBe(202);
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect((await send(first)).status).toBe(202);
+    } finally {
+      await limited.stop();
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { generateApiKey } from '../../contract/src/api-key.ts';
 import { KeyCache } from '../src/auth/key-cache.ts';
 import type { KeyRecord, KeyStore } from '../src/auth/key-record.ts';
+import { KeyRateLimiter } from '../src/auth/rate-limiter.ts';
 import { DEFAULT_TUNING } from '../src/config.ts';
 import type { EdgeDeps } from '../src/deps.ts';
 import { createLogger } from '../src/log.ts';
@@ -68,6 +69,7 @@ export function fakeDeps(
 } {
   return {
     keys: new KeyCache(store, DEFAULT_TUNING.keyCache),
+    rateLimit: new KeyRateLimiter(DEFAULT_TUNING.rateLimit),
     sink,
     clock: { now: Date.now },
     edgeRegion: 'test-region',

@@ -90,6 +90,7 @@ export async function startHarness(options: {
   faults?: Partial<FirehoseFaults>;
   keyCache?: Partial<EdgeConfig['keyCache']>;
   sink?: Partial<EdgeConfig['sink']>;
+  rateLimit?: Partial<EdgeConfig['rateLimit']>;
 }): Promise<Harness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'llmo-edge-'));
   const s3 = await startS3Server({ port: 0, dataDir: dir, buckets: [BUCKET] });
@@ -116,6 +117,7 @@ export async function startHarness(options: {
       dynamoEndpoint: options.dynamoEndpoint,
       logLevel: 'silent',
       ...(options.keyCache ? { keyCache: options.keyCache } : {}),
+      ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
       sink: { deadlineMs: 3_000, ...options.sink },
     }),
   });

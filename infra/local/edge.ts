@@ -26,6 +26,7 @@ export function localEdgeConfig(options: {
   logLevel: EdgeConfig['logLevel'];
   keyCache?: Partial<EdgeConfig['keyCache']>;
   sink?: Partial<EdgeConfig['sink']>;
+  rateLimit?: Partial<EdgeConfig['rateLimit']>;
 }): EdgeConfig {
   return parseEdgeConfig(
     {
@@ -38,6 +39,7 @@ export function localEdgeConfig(options: {
       dynamoEndpoint: options.dynamoEndpoint,
       keyCache: { ...DEFAULT_TUNING.keyCache, ...options.keyCache },
       sink: { ...DEFAULT_TUNING.sink, ...options.sink },
+      rateLimit: { ...DEFAULT_TUNING.rateLimit, ...options.rateLimit },
       timestamps: { ...DEFAULT_TUNING.timestamps },
       logLevel: options.logLevel,
     },

@@ -94,6 +94,14 @@ export class AllEventsRejectedError extends EdgeError {
   }
 }
 
+/** 429: the key sent more requests than its rate allows at this edge; `retryAfterSeconds` says when to retry. */
+export class RateLimitedError extends EdgeError {
+  override name = 'RateLimitedError';
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'rate_limited', 'too many requests for this API key; retry after the Retry-After seconds');
+  }
+}
+
 /** 503: a dependency (Firehose, or the key store for a key we cannot vouch for) did not answer in time. */
 export class UnavailableError extends EdgeError {
   override name = 'UnavailableError';

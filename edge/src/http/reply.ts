@@ -1,5 +1,11 @@
 // The one place where results and errors become HTTP replies (JSON bodies, x-request-id, Retry-After).
-import { AllEventsRejectedError, EdgeError, MethodNotAllowedError, UnavailableError } from './errors.ts';
+import {
+  AllEventsRejectedError,
+  EdgeError,
+  MethodNotAllowedError,
+  RateLimitedError,
+  UnavailableError,
+} from './errors.ts';
 import type { RejectedEvent, Reply } from './reply-types.ts';
 
 const JSON_TYPE = 'application/json';
@@ -33,7 +39,9 @@ export function errorReply(error: unknown, requestId: string): Reply {
   };
   if (error instanceof AllEventsRejectedError) body.rejected = error.rejected;
   const reply = jsonReply(error.status, body, requestId);
-  if (error instanceof UnavailableError) reply.headers['retry-after'] = String(error.retryAfterSeconds);
+  if (error instanceof UnavailableError || error instanceof RateLimitedError) {
+    reply.headers['retry-after'] = String(error.retryAfterSeconds);
+  }
   if (error instanceof MethodNotAllowedError) reply.headers.allow = error.allow;
   return reply;
 }
