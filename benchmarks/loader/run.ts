@@ -1,13 +1,13 @@
 // Loader benchmark: loader events/s (read → validate → stage → dedupe → rollups) beside a raw COPY of the same rows,
 // plus the time from a landing object's notification to its rows being visible. Method: README.md.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createReadStream, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -19,7 +19,7 @@ import { freePort } from '../../infra/testing/free-port.ts';
 import { migrate } from '../../regional/db/migrate.ts';
 import { createPool } from '../../regional/db/pool.ts';
 import { databaseUrls } from '../../regional/db/urls.ts';
-import { makeEnvelope, type Tenant } from '../../regional/loader/envelope-fixtures.ts';
+import { writeLandingObjectStream } from '../../regional/loader/envelope-fixtures.ts';
 import { fileObjectSource } from '../../regional/loader/file-object-source.ts';
 import { DEFAULT_CHUNK_LINES, loadObject } from '../../regional/loader/load-object.ts';
 import { ndjsonLines } from '../../regional/loader/ndjson-lines.ts';
@@ -83,28 +83,6 @@ async function measure<T>(
   const value = await fn();
   const wall = (performance.now() - t0) / 1000;
   return { value, wall, node: nodeCpuSeconds() - n0, pg: postgresCpuSeconds(postmaster) - p0 };
-}
-
-/** One gzip NDJSON landing object of `n` valid envelopes over 30 minutes (written as a stream). */
-async function writeObject(file: string, tenant: Tenant, run: string, n: number): Promise<number> {
-  let bytes = 0;
-  const start = Date.now() - 30 * 60_000;
-  function* chunks() {
-    let batch = '';
-    for (let i = 0; i < n; i++) {
-      batch += `${JSON.stringify(makeEnvelope(tenant, i, { runId: run, ts: new Date(start + (i % 1800) * 1000) }))}\n`;
-      if (batch.length > 256 * 1024) {
-        bytes += Buffer.byteLength(batch);
-        yield batch;
-        batch = '';
-      }
-    }
-    bytes += Buffer.byteLength(batch);
-    yield batch;
-  }
-  await mkdir(path.dirname(file), { recursive: true });
-  await pipeline(Readable.from(chunks()), createGzip({ level: 6 }), createWriteStream(file));
-  return bytes;
 }
 
 /** The rows the loader would COPY, as COPY text in memory (so the raw COPY measures PostgreSQL only). */
@@ -184,7 +162,7 @@ async function main(): Promise<void> {
       const run = `r${r}-${randomBytes(3).toString('hex')}`;
       const objKey = `bench/${run}.gz`;
       const file = path.join(dir, 'objects', 'b', objKey);
-      const rawBytes = await writeObject(file, tenant, run, EVENTS);
+      const rawBytes = await writeLandingObjectStream(file, tenant, run, EVENTS);
       const text = await stagedText(file, days);
       const raw = await measure(postmaster, () => rawCopy(owner, text));
       text.length = 0;
@@ -227,7 +205,7 @@ async function main(): Promise<void> {
       const run = `lat${i}-${randomBytes(3).toString('hex')}`;
       const objKey = `2026/11/25/12/llmo-events-1-${run}.gz`;
       const file = path.join(dir, 'latency', objKey);
-      await writeObject(file, tenant, run, perObject);
+      await writeLandingObjectStream(file, tenant, run, perObject);
       await s3Client.send(
         new PutObjectCommand({ Bucket: 'llmo-landing', Key: objKey, Body: await readFile(file) }),
       );

@@ -1,8 +1,11 @@
 // Builds envelope lines and gzip landing objects for loader tests and the loader benchmark.
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gzipSync } from 'node:zlib';
 import type { EnvelopeV1 } from '../../contract/index.ts';
 
 /** Tenant identity stamped on envelopes (as the edge would from the key). */
@@ -75,4 +78,36 @@ export async function writeGzipObject(
   const file = path.join(root, bucket, key);
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, gzipSync(text));
+}
+
+/**
+ * Streams a gzip NDJSON landing object of `count` valid envelopes spread over the last 30 minutes to
+ * `file`, never holding it in memory (objects of any size). Returns the uncompressed size in bytes.
+ */
+export async function writeLandingObjectStream(
+  file: string,
+  tenant: Tenant,
+  run: string,
+  count: number,
+  gzipLevel = 6,
+): Promise<number> {
+  let bytes = 0;
+  const start = Date.now() - 30 * 60_000;
+  function* chunks() {
+    let batch = '';
+    for (let i = 0; i < count; i++) {
+      // Spread over 30 minutes so the rollups have many rows.
+      batch += `${JSON.stringify(makeEnvelope(tenant, i, { runId: run, ts: new Date(start + (i % 1800) * 1000) }))}\n`;
+      if (batch.length > 256 * 1024) {
+        bytes += Buffer.byteLength(batch);
+        yield batch;
+        batch = '';
+      }
+    }
+    bytes += Buffer.byteLength(batch);
+    yield batch;
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  await pipeline(Readable.from(chunks()), createGzip({ level: gzipLevel }), createWriteStream(file));
+  return bytes;
 }

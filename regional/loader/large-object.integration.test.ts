@@ -1,17 +1,13 @@
-// A 200k-event landing object loads completely with memory bounded far below the object's size.
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { createGzip } from 'node:zlib';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createPool } from '../db/pool.ts';
-import { makeEnvelope, type Tenant } from './envelope-fixtures.ts';
+import { writeLandingObjectStream } from './envelope-fixtures.ts';
 import { fileObjectSource } from './file-object-source.ts';
 import { loadObject } from './load-object.ts';
 import type { ObjectSource } from './object-source.ts';
@@ -44,34 +40,11 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-/** Writes the object as a stream too, so the test itself never holds it in memory. */
-async function writeLargeObject(file: string, tenant: Tenant, run: string): Promise<number> {
-  let bytes = 0;
-  const start = Date.now() - 30 * 60_000;
-  function* lines() {
-    let batch = '';
-    for (let i = 0; i < EVENTS; i++) {
-      // Spread over 30 minutes so the rollups have many rows.
-      batch += `${JSON.stringify(makeEnvelope(tenant, i, { runId: run, ts: new Date(start + (i % 1800) * 1000) }))}\n`;
-      if (batch.length > 256 * 1024) {
-        bytes += Buffer.byteLength(batch);
-        yield batch;
-        batch = '';
-      }
-    }
-    bytes += Buffer.byteLength(batch);
-    yield batch;
-  }
-  await mkdir(path.dirname(file), { recursive: true });
-  await pipeline(Readable.from(lines()), createGzip({ level: 1 }), createWriteStream(file));
-  return bytes;
-}
-
 it('loads a 200k-event object with bounded memory', async () => {
   const tenant = await createTenant(system);
   const run = runId();
   const key = `large/${run}.gz`;
-  const rawBytes = await writeLargeObject(path.join(root, 'b', key), tenant, run);
+  const rawBytes = await writeLandingObjectStream(path.join(root, 'b', key), tenant, run, EVENTS, 1);
   expect(rawBytes).toBeGreaterThan(120 * 1024 * 1024);
   expect((await stat(path.join(root, 'b', key))).size).toBeGreaterThan(0);
 
