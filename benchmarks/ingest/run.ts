@@ -23,6 +23,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const children: ChildProcess[] = [];
 
 const pids: Record<string, number> = {};
+/** Extra Node flags for every server process (experiments only, e.g. `--cpu-prof`). */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 /** CPU time (user + system) of a process so far, in µs, from /proc (Linux). */
 function cpuMicros(pid: number | undefined): number {
@@ -39,7 +41,7 @@ function cpuMicros(pid: number | undefined): number {
 async function child(role: string, env: Record<string, string> = {}): Promise<string> {
   const proc = spawn(
     process.execPath,
-    ['--no-warnings', '--import', 'tsx', path.join(import.meta.dirname, 'server.ts'), role],
+    [...NODE_FLAGS, '--no-warnings', '--import', 'tsx', path.join(import.meta.dirname, 'server.ts'), role],
     {
       cwd: ROOT,
       env: { ...process.env, ...env },

@@ -101,6 +101,8 @@ export async function startHarness(options: {
     streams: [STREAM],
     bucket: BUCKET,
     bufferIntervalMs: 50,
+    // The edge's own SigV4 signing is checked on every call, as Firehose would.
+    credentials: LOCAL_AWS.credentials,
     ...(options.faults ? { faults: options.faults } : {}),
     land: async (key, body) => {
       const out = await s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { DeliveryStream, type LandObject, type Notify } from './firehose/delivery-stream.ts';
 import { type FirehoseFaults, NO_FAULTS } from './firehose/faults.ts';
+import { SignatureError, verifySigV4 } from './firehose/verify-sigv4.ts';
 import { listenLocal } from './listen.ts';
 
 /** Options of the local Firehose endpoint. */
@@ -22,6 +23,11 @@ export interface FirehoseServerOptions {
    * buffering or landing anything, so the stand-in's own work stays out of the measurement.
    */
   acknowledgeOnly?: boolean;
+  /**
+   * When set, every call's SigV4 signature is checked as AWS checks it (401/403-style errors
+   * otherwise), so a client that signs wrongly fails here as it would in AWS.
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
   onError?: (what: 'land' | 'notify', error: unknown, attempt: number) => void;
   /** Randomness for fault injection (tests may seed it). */
   random?: () => number;
@@ -136,6 +142,17 @@ export async function startFirehoseServer(options: FirehoseServerOptions): Promi
     const target = String(req.headers['x-amz-target'] ?? '');
     const body = await readAll(req);
     stats.calls++;
+    if (options.credentials) {
+      await verifySigV4({ method: req.method ?? '', url: req.url ?? '/', headers: req.headers }, body, {
+        credentials: options.credentials,
+        region: options.region ?? 'us-east-1',
+        service: 'firehose',
+      }).catch((error: unknown) => {
+        throw error instanceof SignatureError
+          ? new ProtocolError(error.status, error.type, error.message)
+          : error;
+      });
+    }
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
     if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX)) {
       throw new ProtocolError(400, 'UnknownOperationException', 'unknown operation');

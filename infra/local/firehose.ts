@@ -50,6 +50,7 @@ export async function startFirehose(ctx: LocalContext): Promise<RunningService> 
     streams: [config.firehoseStream],
     bucket: config.landingBucket,
     region: LOCAL_AWS.region,
+    credentials: LOCAL_AWS.credentials,
     land: async (key, body) => {
       const out = await s3Client.send(
         new PutObjectCommand({

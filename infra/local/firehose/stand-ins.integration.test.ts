@@ -13,6 +13,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFirehosePutRecordBatch } from '../../../edge/src/sink/firehose-client.ts';
+import { createSigner } from '../../../edge/src/sink/sigv4.ts';
 import { LOCAL_AWS } from '../dynamo.ts';
 import { localS3Client } from '../firehose.ts';
 import { type LocalFirehoseServer, startFirehoseServer } from '../firehose-server.ts';
@@ -75,6 +77,7 @@ describe('Firehose stand-in', () => {
       streams: ['events'],
       bucket: 'landing',
       bufferIntervalMs: 100,
+      credentials: LOCAL_AWS.credentials,
       land: async (key, body) => {
         const out = await s3Client.send(new PutObjectCommand({ Bucket: 'landing', Key: key, Body: body }));
         return { etag: (out.ETag ?? '').replaceAll('"', '') };
@@ -140,5 +143,102 @@ describe('Firehose stand-in', () => {
         new PutRecordBatchCommand({ DeliveryStreamName: 'nope', Records: [{ Data: Buffer.from('x\n') }] }),
       ),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it('checks SigV4 as AWS does: the SDK and the edge client pass; wrong keys, tampered bodies, stale or missing signatures fail', async () => {
+    const batch = (stream = 'events') =>
+      new PutRecordBatchCommand({ DeliveryStreamName: stream, Records: [{ Data: Buffer.from('s\n') }] });
+    const wrongSecret = new FirehoseClient({
+      ...LOCAL_AWS,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'not-the-secret' },
+      endpoint: firehose.endpoint,
+      maxAttempts: 1,
+    });
+    const wrongKey = new FirehoseClient({
+      ...LOCAL_AWS,
+      credentials: { accessKeyId: 'someone-else', secretAccessKey: 'local' },
+      endpoint: firehose.endpoint,
+      maxAttempts: 1,
+    });
+    try {
+      await expect(wrongSecret.send(batch())).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+      await expect(wrongKey.send(batch())).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    } finally {
+      wrongSecret.destroy();
+      wrongKey.destroy();
+    }
+
+    const edgeOptions = {
+      region: LOCAL_AWS.region,
+      streamName: 'events',
+      endpoint: firehose.endpoint,
+      requestTimeoutMs: 5_000,
+    };
+    const good = createFirehosePutRecordBatch({ ...edgeOptions, credentials: LOCAL_AWS.credentials });
+    const bad = createFirehosePutRecordBatch({
+      ...edgeOptions,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'x' },
+    });
+    try {
+      const signal = AbortSignal.timeout(5_000);
+      expect(await good([Buffer.from('e1\n'), Buffer.from('e2\n')], signal)).toEqual([
+        { ok: true },
+        { ok: true },
+      ]);
+      await expect(bad([Buffer.from('e3\n')], signal)).rejects.toMatchObject({
+        name: 'InvalidSignatureException',
+        status: 403,
+      });
+    } finally {
+      good.destroy();
+      bad.destroy();
+    }
+
+    const url = new URL(firehose.endpoint);
+    const body = Buffer.from('{"DeliveryStreamName":"events","Records":[{"Data":"eA=="}]}');
+    const sign = async (signingDate = new Date()) =>
+      (
+        await createSigner('firehose', LOCAL_AWS.region, LOCAL_AWS.credentials).sign(
+          {
+            method: 'POST',
+            protocol: 'http:',
+            hostname: url.hostname,
+            port: Number(url.port),
+            path: '/',
+            query: {},
+            headers: {
+              host: url.host,
+              'content-type': 'application/x-amz-json-1.1',
+              'x-amz-target': 'Firehose_20150804.PutRecordBatch',
+            },
+            body,
+          },
+          { signingDate },
+        )
+      ).headers;
+    const post = async (headers: Record<string, string>, payload: Buffer) => {
+      const { host: _host, ...rest } = headers;
+      const response = await fetch(firehose.endpoint, {
+        method: 'POST',
+        headers: rest,
+        body: new Uint8Array(payload),
+      });
+      return { status: response.status, type: ((await response.json()) as { __type?: string }).__type };
+    };
+    expect(await post(await sign(), body)).toMatchObject({ status: 200 });
+    const tampered = Buffer.from(body.toString().replace('eA==', 'eQ=='));
+    expect(await post(await sign(), tampered)).toEqual({ status: 400, type: 'XAmzContentSHA256Mismatch' });
+    const { 'x-amz-content-sha256': _hash, ...withoutHash } = await sign();
+    expect(await post(withoutHash, tampered)).toEqual({ status: 403, type: 'InvalidSignatureException' });
+    expect(await post(await sign(new Date(Date.now() - 20 * 60_000)), body)).toEqual({
+      status: 403,
+      type: 'InvalidSignatureException',
+    });
+    expect(
+      await post(
+        { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Firehose_20150804.PutRecordBatch' },
+        body,
+      ),
+    ).toEqual({ status: 403, type: 'MissingAuthenticationTokenException' });
   });
 });
