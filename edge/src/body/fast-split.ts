@@ -7,6 +7,8 @@
 // Bodies with line breaks, `\u` escapes or a reserved key name anywhere also take the general path,
 // which knows where those occur.
 
+/** Anything that sends a body to the general path; one regex pass is cheaper than six `includes`. */
+const GENERAL_PATH_RE = /[\n\r]|\\u|__proto__|constructor|prototype/;
 const PREFIX_RE = /^[ \t]*\{[ \t]*"events"[ \t]*:[ \t]*\[[ \t]*/;
 
 function isBlank(c: number): boolean {
@@ -15,16 +17,7 @@ function isBlank(c: number): boolean {
 
 /** Events of the batch as raw text and parsed values, or undefined when the fast path does not apply. */
 export function fastSplitBatch(text: string): { raws: string[]; events: unknown[] } | undefined {
-  if (
-    text.includes('\n') ||
-    text.includes('\r') ||
-    text.includes('\\u') ||
-    text.includes('__proto__') ||
-    text.includes('constructor') ||
-    text.includes('prototype')
-  ) {
-    return undefined;
-  }
+  if (GENERAL_PATH_RE.test(text)) return undefined;
   const prefix = PREFIX_RE.exec(text);
   if (!prefix) return undefined;
   let end = text.length - 1;

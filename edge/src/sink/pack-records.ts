@@ -23,8 +23,9 @@ export function packEnvelopes(
   asciiRaws: boolean,
   maxRecordBytes: number = FIREHOSE_LIMITS.maxRecordBytes,
 ): Buffer[] {
-  const headBytes = Buffer.byteLength(head);
-  const headEncoding = headBytes === head.length ? 'latin1' : 'utf8';
+  // The head is the same on every line: encode it once and copy the bytes (cheaper than re-encoding).
+  const headBuffer = Buffer.from(head, 'utf8');
+  const headBytes = headBuffer.byteLength;
   const rawEncoding = asciiRaws ? 'latin1' : 'utf8';
   const sizes = raws.map(
     (raw) => headBytes + (asciiRaws ? raw.length : Buffer.byteLength(raw)) + CLOSE.length,
@@ -41,7 +42,7 @@ export function packEnvelopes(
     const record = Buffer.allocUnsafe(total);
     let offset = 0;
     for (let i = first; i <= last; i++) {
-      offset += record.write(head, offset, headEncoding);
+      offset += headBuffer.copy(record, offset);
       offset += record.write(raws[i] as string, offset, rawEncoding);
       offset += CLOSE.copy(record, offset);
     }
