@@ -1,7 +1,7 @@
 // Staging rows: good envelopes become escaped COPY rows; every kind of bad line becomes a reject row.
 import { describe, expect, it } from 'vitest';
 import { makeEnvelope } from './envelope-fixtures.ts';
-import { STAGE_COLUMNS, type StageCounts, stageRow } from './stage-row.ts';
+import { STAGE_COLUMNS, type StageCounts, stageRow, storableJson, storableText } from './stage-row.ts';
 
 const tenant = {
   orgId: '11111111-1111-4111-8111-111111111111',
@@ -72,5 +72,15 @@ describe('stageRow timestamps', () => {
     const f = fields(stageRow({ lineNumber: 2, text: JSON.stringify(env) }, days, counts));
     expect(f[1]).toBe('\\N');
     expect(f[8]).toBe(`${now.toISOString().slice(0, 19)}.123Z`);
+  });
+});
+
+describe('storable text', () => {
+  it('replaces U+0000 with U+FFFD in strings and in JSON escapes, leaving escaped backslashes alone', () => {
+    expect(storableText('gpt\u0000x\u0000')).toBe('gpt\ufffdx\ufffd');
+    expect(storableText('plain')).toBe('plain');
+    const json = JSON.stringify({ a: 'x\u0000y', b: '\\u0000 is text here', c: '\\\u0000' });
+    const stored = JSON.parse(storableJson(json));
+    expect(stored).toEqual({ a: 'x\ufffdy', b: '\\u0000 is text here', c: '\\\ufffd' });
   });
 });

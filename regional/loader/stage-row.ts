@@ -5,12 +5,7 @@ import { topLevelObjectMember } from './json-member.ts';
 import type { NdjsonLine } from './ndjson-lines.ts';
 
 /** Why a line was not loaded (stored in dead_letters.reason). */
-export type RejectReason =
-  | 'line_too_long'
-  | 'invalid_json'
-  | 'invalid_envelope'
-  | 'unstorable_text'
-  | 'out_of_range';
+export type RejectReason = 'line_too_long' | 'invalid_json' | 'invalid_envelope' | 'out_of_range';
 
 /**
  * Staging table columns, in COPY order. Rejected lines carry reason/detail/line; good ones the
@@ -123,9 +118,22 @@ type Usage = {
   cache_creation_input_tokens?: number;
 };
 
-function hasNul(...values: unknown[]): boolean {
-  for (const v of values) if (typeof v === 'string' && v.includes(NUL)) return true;
-  return false;
+/** U+0000 escapes in JSON text (`\u0000` after an even run of backslashes, so `\\u0000` is left alone). */
+const NUL_ESCAPE_RE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/**
+ * PostgreSQL text (and json values read as text) cannot hold U+0000. An event that contract v1
+ * accepted and the edge acknowledged must not be lost for it, so U+0000 becomes U+FFFD (the
+ * replacement character) in the stored columns and the stored event text alike: deterministic, so the
+ * same event always maps to the same row and the dedupe key still works.
+ */
+export function storableText(s: string): string {
+  return s.includes(NUL) ? s.replaceAll(NUL, '\ufffd') : s;
+}
+
+/** The event's JSON text with U+0000 escapes replaced as in storableText. */
+export function storableJson(json: string): string {
+  return json.includes('\\u0000') ? json.replace(NUL_ESCAPE_RE, '$1\\ufffd') : json;
 }
 
 /**
@@ -187,16 +195,6 @@ export function stageRow(item: NdjsonLine, days: PartitionDays, counts: StageCou
       ids,
     );
   }
-  if (hasNul(ev.event_id, ev.model, ev.environment, env.request_id)) {
-    counts.rejected += 1;
-    return rejectRow(
-      item.lineNumber,
-      'unstorable_text',
-      'text fields may not contain U+0000',
-      item.text,
-      ids,
-    );
-  }
   const usage = ev.usage;
   counts.good += 1;
   return copyRow([
@@ -207,22 +205,22 @@ export function stageRow(item: NdjsonLine, days: PartitionDays, counts: StageCou
     env.org_id,
     env.project_id,
     env.key_id,
-    ev.event_id,
+    storableText(ev.event_id),
     ts,
     receivedAt,
     ev.operation,
     ev.provider,
-    ev.model,
+    storableText(ev.model),
     ev.status,
-    ev.environment ?? '',
+    storableText(ev.environment ?? ''),
     ev.duration_ms,
     usage?.input_tokens,
     usage?.output_tokens,
     usage?.cache_read_input_tokens,
     usage?.cache_creation_input_tokens,
     ev.cost_usd,
-    env.request_id,
+    storableText(env.request_id),
     // The event's own text from the line (cheaper than re-serialising, keeps the edge's key order).
-    topLevelObjectMember(item.text, 'event') ?? JSON.stringify(ev),
+    storableJson(topLevelObjectMember(item.text, 'event') ?? JSON.stringify(ev)),
   ]);
 }
