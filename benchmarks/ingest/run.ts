@@ -129,9 +129,12 @@ async function main(): Promise<void> {
   ) => {
     const server0 = cpuMicros(pids[name]);
     const firehose0 = cpuMicros(pids.firehose);
+    const generator0 = process.cpuUsage();
     const result = await runOpenLoop({ url: urls[name], headers, bodies, rate, durationMs, maxInFlight });
+    const generator = process.cpuUsage(generator0);
     return {
       ...summary(result),
+      generatorCpuUs: (generator.user + generator.system) / Math.max(1, result.completed),
       serverCpuUs: (cpuMicros(pids[name]) - server0) / Math.max(1, result.completed),
       firehoseCpuUs:
         name === 'ingest' ? (cpuMicros(pids.firehose) - firehose0) / Math.max(1, result.completed) : 0,
@@ -172,7 +175,7 @@ async function main(): Promise<void> {
 
   const ratio = max.ingest / max.bare;
   const row = (name: 'bare' | 'ingest', r: Measured) =>
-    `| ${name} | ${r.offered} | ${r.achieved} | ${r.achieved * 100} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p999)} | ${fmt(r.max)} | ${r.serverCpuUs.toFixed(0)} | ${r.firehoseCpuUs.toFixed(0)} | ${JSON.stringify(r.statuses)} |`;
+    `| ${name} | ${r.offered} | ${r.achieved} | ${r.achieved * 100} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p999)} | ${fmt(r.max)} | ${r.serverCpuUs.toFixed(0)} | ${r.firehoseCpuUs.toFixed(0)} | ${r.generatorCpuUs.toFixed(0)} | ${JSON.stringify(r.statuses)} |`;
   const cpuBare = Math.min(...saturation.bare.map((r) => r.serverCpuUs));
   const cpuIngest = Math.min(...saturation.ingest.map((r) => r.serverCpuUs));
   const md = `# Ingest benchmark results
@@ -200,8 +203,8 @@ ${diagnostics.map((r) => r.serverCpuUs.toFixed(0)).join(', ')} µs CPU per reque
 
 ## Latency at half the maximum rate (open loop, ${LATENCY_MS / 1000} s, latency from scheduled send time, ms)
 
-| server | offered req/s | achieved req/s | events/s | p50 | p99 | p99.9 | max | server CPU µs/req | Firehose CPU µs/req | statuses |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| server | offered req/s | achieved req/s | events/s | p50 | p99 | p99.9 | max | server CPU µs/req | Firehose CPU µs/req | generator CPU µs/req | statuses |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${row('bare', half.bare)}
 ${row('ingest', half.ingest)}
 
