@@ -10,6 +10,7 @@ import {
   isRealCalendarDate,
   isRfc3339Timestamp,
   RFC3339_RE,
+  rfc3339EpochMs,
 } from './text.ts';
 
 const unit = fc.oneof(
@@ -82,4 +83,25 @@ describe('code point lengths', () => {
       { numRuns: 2000 },
     );
   }, 60_000);
+});
+
+describe('rfc3339EpochMs', () => {
+  it('equals Date.parse for every timestamp the contract accepts', () => {
+    fc.assert(
+      fc.property(timestampArb, (s) => {
+        fc.pre(isRfc3339Timestamp(s));
+        expect(rfc3339EpochMs(s)).toBe(Date.parse(s));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const s of [
+      '1970-01-01T00:00:00Z',
+      '2000-02-29T23:59:59.999+23:59',
+      '2026-11-25T12:00:00.123456789-05:30',
+      '9999-12-31T23:59:59.9Z',
+      '2024-03-01T00:00:00.05-00:00',
+    ]) {
+      expect(rfc3339EpochMs(s)).toBe(Date.parse(s));
+    }
+  });
 });

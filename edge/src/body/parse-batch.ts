@@ -2,6 +2,7 @@
 import { validateEvent } from '../../../contract/src/event-v1.ts';
 import { eventIdOf, parseBatch } from '../../../contract/src/ingest.ts';
 import type { ContractIssue } from '../../../contract/src/issues.ts';
+import { rfc3339EpochMs } from '../../../contract/src/text.ts';
 import { InvalidBatchError, InvalidJsonError, PayloadTooLargeError } from '../http/errors.ts';
 import type { RejectedEvent } from '../http/reply-types.ts';
 import { MAX_EVENT_BYTES, MAX_ISSUES_PER_EVENT } from '../limits.ts';
@@ -80,9 +81,9 @@ export function parseEventBatch(
     } else if (reserved?.[i]) {
       issues = [{ path: '', message: 'object keys __proto__, constructor and prototype are not allowed' }];
     } else {
-      const at = Date.parse(result.event.timestamp);
-      if (Number.isNaN(at)) issues = [{ path: 'timestamp', message: 'is not a valid time' }];
-      else if (at > newest) issues = [{ path: 'timestamp', message: 'is too far in the future' }];
+      // The validator accepted the timestamp as strict RFC 3339 with a real calendar day: it has a time.
+      const at = rfc3339EpochMs(result.event.timestamp);
+      if (at > newest) issues = [{ path: 'timestamp', message: 'is too far in the future' }];
       else if (at < oldest) issues = [{ path: 'timestamp', message: 'is older than the retention window' }];
     }
     if (issues) {
