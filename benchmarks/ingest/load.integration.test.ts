@@ -45,11 +45,16 @@ describe('runOpenLoop', () => {
       durationMs: 500,
       maxInFlight: 4,
     });
-    expect(result.scheduled).toBe(150);
-    expect(result.completed).toBe(150);
+    // 150 are due within the 500 ms; on a busy machine the hard stop at 500 ms may cut the last few.
+    const n = result.scheduled;
+    expect(n).toBeGreaterThan(140);
+    expect(n).toBeLessThanOrEqual(150);
+    expect(result.completed).toBe(n);
     expect(result.errors).toBe(0);
-    expect(result.statuses).toEqual({ 202: 50, 400: 50, 503: 50 });
-    expect(seen).toHaveLength(150);
+    // Bodies rotate n % 3 → 202, 400, 503.
+    const third = (k: number) => Math.floor((n - k + 2) / 3);
+    expect(result.statuses).toEqual({ 202: third(0), 400: third(1), 503: third(2) });
+    expect(seen).toHaveLength(n);
     expect(seen.every((s) => s.auth === 'Bearer t')).toBe(true);
     expect(result.latencies[0]).toBeGreaterThanOrEqual(0);
     expect([...result.latencies]).toEqual([...result.latencies].sort((a, b) => a - b));
@@ -61,14 +66,18 @@ describe('ResponseReader', () => {
     const wire = Buffer.from(
       'HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n' +
         'b\r\n{"ok":true}\r\n0\r\n\r\n' +
-        'HTTP/1.1 400 Bad Request\r\ncontent-length: 5\r\n\r\nhello' +
+        'HTTP/1.1 400 Bad Request\r\ncontent-length: 5\r\nConnection: close\r\n\r\nhello' +
         'HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n',
     );
     for (const step of [1, 2, 7, wire.length]) {
       const reader = new ResponseReader();
-      const statuses: number[] = [];
-      for (let i = 0; i < wire.length; i += step) statuses.push(...reader.push(wire.subarray(i, i + step)));
-      expect(statuses).toEqual([202, 400, 503]);
+      const statuses: string[] = [];
+      for (let i = 0; i < wire.length; i += step) {
+        statuses.push(
+          ...reader.push(wire.subarray(i, i + step)).map((r) => `${r.status}${r.close ? ' close' : ''}`),
+        );
+      }
+      expect(statuses).toEqual(['202', '400 close', '503']);
     }
   });
 

@@ -54,13 +54,14 @@ const CRLF = Buffer.from('\r\n');
 export class ResponseReader {
   private buffer: Buffer = Buffer.alloc(0);
   private status = 0;
+  private close = false;
   /** Body bytes still to skip (Content-Length), -1 = chunked, undefined = reading a head. */
   private remaining: number | undefined;
 
-  /** Feeds bytes; returns the statuses of the responses they completed. */
-  push(chunk: Buffer): number[] {
+  /** Feeds bytes; returns the responses they completed (status, and whether the server closes after it). */
+  push(chunk: Buffer): Array<{ status: number; close: boolean }> {
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    const done: number[] = [];
+    const done: Array<{ status: number; close: boolean }> = [];
     for (;;) {
       if (this.remaining === undefined) {
         const end = this.buffer.indexOf(CRLFCRLF);
@@ -70,6 +71,7 @@ export class ResponseReader {
         const status = /^HTTP\/1\.[01] (\d{3})/.exec(head);
         if (!status) throw new Error(`not an HTTP response: ${head.slice(0, 40)}`);
         this.status = Number(status[1]);
+        this.close = /\r\nconnection:\s*close/i.test(head);
         const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
         if (length) this.remaining = Number(length[1]);
         else if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) this.remaining = -1;
@@ -80,7 +82,7 @@ export class ResponseReader {
         this.buffer = this.buffer.subarray(this.remaining);
       } else if (!this.skipChunks()) break;
       this.remaining = undefined;
-      done.push(this.status);
+      done.push({ status: this.status, close: this.close });
     }
     return done;
   }
@@ -180,16 +182,20 @@ export function runOpenLoop(options: LoadOptions): Promise<LoadResult> {
         if (c.scheduledAt !== undefined) settle(c, undefined);
       };
       socket.on('data', (chunk: Buffer) => {
-        let statusesDone: number[];
+        let answers: Array<{ status: number; close: boolean }>;
         try {
-          statusesDone = c.reader.push(chunk);
+          answers = c.reader.push(chunk);
         } catch {
           drop();
           return;
         }
-        for (const status of statusesDone) {
+        for (const { status, close } of answers) {
           if (c.scheduledAt === undefined) continue;
-          idle.push(c);
+          // A connection the server is closing is never reused (a request written on it would be lost).
+          if (close) {
+            open.delete(c);
+            socket.destroy();
+          } else idle.push(c);
           settle(c, status);
         }
       });
