@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { DeliveryStream, type LandObject, type Notify } from './firehose/delivery-stream.ts';
 import { type FirehoseFaults, NO_FAULTS } from './firehose/faults.ts';
-import { SignatureError, verifySigV4 } from './firehose/verify-sigv4.ts';
+import { ProtocolError } from './firehose/protocol-error.ts';
+import { verifySigV4 } from './firehose/verify-sigv4.ts';
 import { listenLocal } from './listen.ts';
 
 /** Options of the local Firehose endpoint. */
@@ -47,16 +48,6 @@ export interface LocalFirehoseServer {
 
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 const TARGET_PREFIX = 'Firehose_20150804.';
-
-class ProtocolError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function readAll(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -147,10 +138,6 @@ export async function startFirehoseServer(options: FirehoseServerOptions): Promi
         credentials: options.credentials,
         region: options.region ?? 'us-east-1',
         service: 'firehose',
-      }).catch((error: unknown) => {
-        throw error instanceof SignatureError
-          ? new ProtocolError(error.status, error.type, error.message)
-          : error;
       });
     }
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));

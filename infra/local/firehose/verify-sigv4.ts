@@ -2,17 +2,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createSigner } from '../../../edge/src/sink/sigv4.ts';
-
-/** Why a request's signature was refused, with the AWS error type a real endpoint answers with. */
-export class SignatureError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { ProtocolError } from './protocol-error.ts';
 
 /** What a signature is checked against. */
 export interface SigV4Expectation {
@@ -33,7 +23,7 @@ const header = (headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value.join(',') : value;
 };
 
-/** Throws SignatureError unless `body` and `headers` carry a valid SigV4 signature for `expected`. */
+/** Throws ProtocolError (the AWS error type a real endpoint answers with) unless `body` and `headers` carry a valid SigV4 signature for `expected`. */
 export async function verifySigV4(
   request: { method: string; url: string; headers: IncomingHttpHeaders },
   body: Buffer,
@@ -41,24 +31,24 @@ export async function verifySigV4(
 ): Promise<void> {
   const authorization = header(request.headers, 'authorization');
   if (!authorization) {
-    throw new SignatureError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+    throw new ProtocolError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
   }
   const auth = AUTH_RE.exec(authorization);
   const amzDate = header(request.headers, 'x-amz-date') ?? '';
   const date = DATE_RE.exec(amzDate);
   if (!auth || !date) {
-    throw new SignatureError(400, 'IncompleteSignatureException', 'Authorization or X-Amz-Date is malformed');
+    throw new ProtocolError(400, 'IncompleteSignatureException', 'Authorization or X-Amz-Date is malformed');
   }
   const [, accessKeyId, scopeDay, region, service, signedHeaderList, signature] = auth as unknown as string[];
   if (accessKeyId !== expected.credentials.accessKeyId) {
-    throw new SignatureError(
+    throw new ProtocolError(
       400,
       'UnrecognizedClientException',
       'The security token included in the request is invalid.',
     );
   }
   if (region !== expected.region || service !== expected.service || scopeDay !== amzDate.slice(0, 8)) {
-    throw new SignatureError(
+    throw new ProtocolError(
       403,
       'InvalidSignatureException',
       'Credential should be scoped to a valid region and service',
@@ -74,15 +64,15 @@ export async function verifySigV4(
   );
   const now = (expected.now ?? Date.now)();
   if (Math.abs(now - signedAt) > (expected.maxSkewMs ?? 15 * 60_000)) {
-    throw new SignatureError(403, 'InvalidSignatureException', 'Signature expired');
+    throw new ProtocolError(403, 'InvalidSignatureException', 'Signature expired');
   }
   const names = (signedHeaderList as string).split(';');
   if (!names.includes('host') || !names.includes('x-amz-date')) {
-    throw new SignatureError(403, 'InvalidSignatureException', 'host and x-amz-date must be signed');
+    throw new ProtocolError(403, 'InvalidSignatureException', 'host and x-amz-date must be signed');
   }
   const payloadHash = header(request.headers, 'x-amz-content-sha256');
   if (payloadHash !== undefined && payloadHash !== createHash('sha256').update(body).digest('hex')) {
-    throw new SignatureError(
+    throw new ProtocolError(
       400,
       'XAmzContentSHA256Mismatch',
       'The provided x-amz-content-sha256 does not match the body',
@@ -92,7 +82,7 @@ export async function verifySigV4(
   for (const name of names) {
     const value = header(request.headers, name);
     if (value === undefined) {
-      throw new SignatureError(403, 'InvalidSignatureException', `signed header ${name} is missing`);
+      throw new ProtocolError(403, 'InvalidSignatureException', `signed header ${name} is missing`);
     }
     headers[name] = value;
   }
@@ -121,7 +111,7 @@ export async function verifySigV4(
     computed.length === (signature as string).length &&
     timingSafeEqual(Buffer.from(computed), Buffer.from(signature as string));
   if (!matches) {
-    throw new SignatureError(
+    throw new ProtocolError(
       403,
       'InvalidSignatureException',
       'The request signature we calculated does not match the signature you provided.',
