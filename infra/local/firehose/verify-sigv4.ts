@@ -23,7 +23,10 @@ const header = (headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value.join(',') : value;
 };
 
-/** Throws ProtocolError (the AWS error type a real endpoint answers with) unless `body` and `headers` carry a valid SigV4 signature for `expected`. */
+/**
+ * Throws ProtocolError (with the AWS error type a real endpoint answers with) unless `body` and
+ * `headers` carry a valid SigV4 signature for `expected`.
+ */
 export async function verifySigV4(
   request: { method: string; url: string; headers: IncomingHttpHeaders },
   body: Buffer,
