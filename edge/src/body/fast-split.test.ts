@@ -22,7 +22,9 @@ function styled(value: unknown, style: 'compact' | 'python' | 'tabs'): string {
   return walk(value);
 }
 
+const keyName = fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'prototype'));
 const tricky = fc.oneof(
+  fc.dictionary(keyName, fc.jsonValue(), { maxKeys: 3 }),
   fc.jsonValue(),
   fc.constantFrom('},{', '"},{"', '}, {', '\\', '"}', { a: [{ b: 1 }, { c: 2 }] }, [{}, {}]),
 );
@@ -31,7 +33,7 @@ describe('fastSplitBatch', () => {
   it('agrees with JSON.parse and the scanner whenever it answers', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.dictionary(fc.string(), tricky, { maxKeys: 4 }), tricky), { maxLength: 6 }),
+        fc.array(fc.oneof(fc.dictionary(keyName, tricky, { maxKeys: 4 }), tricky), { maxLength: 6 }),
         fc.constantFrom('compact', 'python', 'tabs'),
         (events, style) => {
           const text = styled({ events }, style as 'compact');
@@ -41,6 +43,8 @@ describe('fastSplitBatch', () => {
           expect(fast.events).toEqual(parsed.events);
           const spans = scanEventSpans(text);
           expect(fast.raws).toEqual(spans?.starts.map((s, i) => text.slice(s, spans.ends[i])));
+          // The fast path never carries an event with a reserved key: those need the general path's flag.
+          expect(spans?.hasReservedKey.some(Boolean)).toBe(false);
         },
       ),
       { numRuns: 500 },
@@ -75,5 +79,15 @@ describe('fastSplitBatch', () => {
     // A split inside a string or a nested array makes a piece unparseable: the whole body is declined.
     expect(fastSplitBatch('{"events":[{"a":"},{"}]}')).toBeUndefined();
     expect(fastSplitBatch('{"events":[{"a":[{"b":1},{"c":2}]}]}')).toBeUndefined();
+  });
+
+  it('declines every reserved key, top-level or nested, and takes the bare words inside values', () => {
+    for (const name of ['__proto__', 'constructor', 'prototype']) {
+      expect(fastSplitBatch(`{"events":[{"a":1},{"${name}":1}]}`)).toBeUndefined();
+      expect(fastSplitBatch(`{"events":[{"a":{"b":{"${name}"\t:\t{}}}}]}`)).toBeUndefined();
+      expect(fastSplitBatch(`{"events":[{"message":"${name} failed"}]}`)?.events).toEqual([
+        { message: `${name} failed` },
+      ]);
+    }
   });
 });
