@@ -5,6 +5,8 @@
 // JSON.parse has already accepted, so it can assume valid JSON and stay small; it skips strings with
 // indexOf and looks at structural characters only.
 
+import { RESERVED_KEYS } from '../../../contract/src/event-v1-limits.ts';
+
 /** Spans of the events, plus per-event flags. */
 export interface EventSpans {
   /** starts[i]..ends[i] (exclusive) is the raw text of event i. */
@@ -27,7 +29,7 @@ const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
 
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+const RESERVED = new Set<string>(RESERVED_KEYS);
 
 function isWs(c: number): boolean {
   return c === 0x20 || c === LF || c === CR || c === 0x09;
