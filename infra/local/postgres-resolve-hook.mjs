@@ -1,4 +1,4 @@
-// Module resolve hook (node:module register): loads one package from another place (see postgres-binaries.ts).
+// Module resolve hook (node:module register): loads one package from another place (see postgres-access.ts).
 
 /** @type {{ specifier: string; url: string } | undefined} */
 let redirect;

