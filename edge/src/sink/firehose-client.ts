@@ -1,17 +1,17 @@
-// PutRecordBatch as one SigV4-signed HTTPS request (the SDK's signer and credential chain), keep-alive sockets.
+// PutRecordBatch as one SigV4-signed HTTPS request (the SDK's credential chain), keep-alive sockets.
 //
 // Why not `@aws-sdk/client-firehose`: its middleware stack, per-call retry/endpoint/user-agent machinery
 // and response deserialiser cost ~1.8–2.1 ms of CPU per call here against ~0.8–0.9 ms for this
 // request, and the edge makes one call per request on Lambda@Edge. What the SDK contributes that
-// matters is kept: its SigV4 signer (same canonical request and headers, payload hash included) and its
-// default credential chain (the execution role's variables in Lambda). The wire request is the
-// awsJson1_1 request the SDK sends; the local Firehose stand-in verifies its signature, and the SDK
-// client itself is tested against that stand-in, so both speak the same protocol.
+// matters is kept: its default credential chain (the execution role's variables in Lambda) and its
+// signatures (sigv4.ts signs as its signer does, held equal by a test). The wire request is the
+// awsJson1_1 request the SDK sends; the local Firehose stand-in verifies its signature with the SDK's
+// signer, and the SDK client itself is tested against that stand-in, so both speak the same protocol.
 import http from 'node:http';
 import https from 'node:https';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { PutRecordBatch, RecordOutcome } from './batching-sink.ts';
-import { createSigner } from './sigv4.ts';
+import { createPostSigner } from './sigv4.ts';
 
 /** Options of the Firehose client. */
 export interface FirehoseOptions {
@@ -111,26 +111,20 @@ export function createFirehosePutRecordBatch(options: FirehoseOptions): PutRecor
   const url = new URL(options.endpoint ?? `https://firehose.${options.region}.amazonaws.com`);
   const secure = url.protocol === 'https:';
   const agent = new (secure ? https : http).Agent({ keepAlive: true, maxSockets: 16 });
-  const signer = createSigner('firehose', options.region, options.credentials ?? defaultProvider());
+  const sign = createPostSigner('firehose', options.region, options.credentials ?? defaultProvider());
   const port = url.port ? Number(url.port) : undefined;
 
   const put = async (records: readonly Buffer[], signal: AbortSignal): Promise<RecordOutcome[]> => {
     const body = recordBatchBody(options.streamName, records);
-    const signed = await signer.sign({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(port === undefined ? {} : { port }),
-      path: '/',
-      query: {},
-      headers: {
+    const headers = await sign(
+      {
         host: url.host,
         'content-type': CONTENT_TYPE,
         'content-length': String(body.byteLength),
         'x-amz-target': TARGET,
       },
       body,
-    });
+    );
     signal.throwIfAborted();
     return new Promise<RecordOutcome[]>((resolve, reject) => {
       const request = (secure ? https : http).request(
@@ -140,7 +134,7 @@ export function createFirehosePutRecordBatch(options: FirehoseOptions): PutRecor
           ...(port === undefined ? {} : { port }),
           method: 'POST',
           path: '/',
-          headers: signed.headers,
+          headers,
           timeout: options.requestTimeoutMs,
           signal,
         },

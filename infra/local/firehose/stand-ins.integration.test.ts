@@ -14,12 +14,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFirehosePutRecordBatch } from '../../../edge/src/sink/firehose-client.ts';
-import { createSigner } from '../../../edge/src/sink/sigv4.ts';
 import { LOCAL_AWS } from '../dynamo.ts';
 import { localS3Client } from '../firehose.ts';
 import { type LocalFirehoseServer, startFirehoseServer } from '../firehose-server.ts';
 import { type LocalS3Server, startS3Server } from '../s3-server.ts';
 import type { S3EventNotification } from './s3-event.ts';
+import { createSigner } from './sdk-signer.ts';
 
 let dir: string;
 let s3: LocalS3Server;

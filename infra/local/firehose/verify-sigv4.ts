@@ -1,8 +1,8 @@
 // SigV4 check of a request as AWS makes it: scope, clock skew, payload hash and signature recomputed.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { createSigner } from '../../../edge/src/sink/sigv4.ts';
 import { ProtocolError } from './protocol-error.ts';
+import { createSigner } from './sdk-signer.ts';
 
 /** What a signature is checked against. */
 export interface SigV4Expectation {
