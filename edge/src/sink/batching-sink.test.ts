@@ -86,4 +86,37 @@ describe('BatchingSink', () => {
       expect(call.reduce((n, r) => n + r.length, 0)).toBeLessThanOrEqual(4 * 1024 * 1024);
     expect(fh.accepted).toHaveLength(5);
   });
+
+  it('aborts a call that hangs past its deadline, so its slot serves the next requests', async () => {
+    const reasons: unknown[] = [];
+    let calls = 0;
+    const put: PutRecordBatch = (records, signal) => {
+      calls++;
+      // The first call hangs until aborted; later ones answer at once.
+      if (calls > 1) return Promise.resolve(records.map(() => ({ ok: true })));
+      return new Promise((_, reject) =>
+        signal.addEventListener('abort', () => {
+          reasons.push(signal.reason);
+          reject(signal.reason);
+        }),
+      );
+    };
+    const sink = new BatchingSink(put, { ...OPTIONS, maxConcurrentCalls: 1 });
+    await expect(sink.put([rec('stuck')], Date.now() + 30)).rejects.toMatchObject({ status: 503 });
+    await sink.put([rec('next')], Date.now() + 1000);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('does not abort a call that answered in time (its deadline timer is cleared)', async () => {
+    const signals: AbortSignal[] = [];
+    const put: PutRecordBatch = async (records, signal) => {
+      signals.push(signal);
+      return records.map(() => ({ ok: true }));
+    };
+    const sink = new BatchingSink(put, OPTIONS);
+    await sink.put([rec('a')], Date.now() + 20);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(signals.map((s) => s.aborted)).toEqual([false]);
+  });
 });
