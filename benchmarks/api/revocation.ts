@@ -13,6 +13,7 @@ import { generateSigningJwk } from '../../infra/local/issuer-keys.ts';
 import { mintToken } from '../../infra/local/mint-token.ts';
 import { LOCAL_CLIENT_ID, startLocalIssuer } from '../../infra/local/oidc.ts';
 import { createPool } from '../../regional/db/pool.ts';
+import { silentLogger } from '../../runtime/log.ts';
 import { startBenchDb } from './bench-db.ts';
 import { summary } from './stats.ts';
 
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
     dynamoEndpoint: dynamo.endpoint,
     keyTableName,
     issuer: { url: issuer.issuer, jwksUri: issuer.jwksUri, clientId: LOCAL_CLIENT_ID, key },
-    log: () => {},
+    logger: () => silentLogger,
   } as unknown as LocalContext;
   const api = await startApi(ctx);
   // The edge as the local stack and its tests run it: default key-cache TTLs of the bundle.

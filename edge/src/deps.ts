@@ -1,8 +1,9 @@
 // Everything the core needs from outside, as one object (real defaults in wire.ts, fakes in tests).
+
+import type { Logger } from '../../runtime/log.ts';
 import type { KeyCache } from './auth/key-cache.ts';
 import type { KeyRateLimiter } from './auth/rate-limiter.ts';
 import type { TimestampWindow } from './body/parse-batch.ts';
-import type { Logger } from './log.ts';
 import type { EventSink } from './sink/batching-sink.ts';
 
 /** Dependencies of the ingest core. */

@@ -1,10 +1,11 @@
 // Builds the real dependencies (DynamoDB key store, Firehose sink) from one validated EdgeConfig.
+
+import { createLogger, type Logger } from '../../runtime/log.ts';
 import { createDynamoKeyStore } from './auth/dynamo-key-store.ts';
 import { KeyCache } from './auth/key-cache.ts';
 import { KeyRateLimiter } from './auth/rate-limiter.ts';
 import { type EdgeConfig, replicaRegionFor } from './config.ts';
 import type { EdgeDeps } from './deps.ts';
-import { createLogger, type Logger } from './log.ts';
 import { BatchingSink } from './sink/batching-sink.ts';
 import { createFirehosePutRecordBatch } from './sink/firehose-client.ts';
 
@@ -25,7 +26,7 @@ export interface WiredEdge {
 
 /** Creates the edge's dependencies; call once per process (module scope in Lambda). */
 export function wireEdge(config: EdgeConfig, options: WireOptions = {}): WiredEdge {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? createLogger({ service: 'edge', level: config.logLevel });
   const store = createDynamoKeyStore({
     region: replicaRegionFor(config, options.runningRegion),
     tableName: config.keyTableName,

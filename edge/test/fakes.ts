@@ -1,12 +1,12 @@
 // Unit-test doubles for the edge core: an in-memory key store and a recording sink (no network).
 import { randomUUID } from 'node:crypto';
 import { generateApiKey } from '../../contract/src/api-key.ts';
+import { createLogger } from '../../runtime/log.ts';
 import { KeyCache } from '../src/auth/key-cache.ts';
 import type { KeyRecord, KeyStore } from '../src/auth/key-record.ts';
 import { KeyRateLimiter } from '../src/auth/rate-limiter.ts';
 import { DEFAULT_TUNING } from '../src/config.ts';
 import type { EdgeDeps } from '../src/deps.ts';
-import { createLogger } from '../src/log.ts';
 import type { EventSink } from '../src/sink/batching-sink.ts';
 
 /** A KeyStore over a Map; `down` makes every read fail like an unreachable DynamoDB. */
@@ -75,7 +75,7 @@ export function fakeDeps(
     edgeRegion: 'test-region',
     timestamps: DEFAULT_TUNING.timestamps,
     sinkDeadlineMs: 1000,
-    log: createLogger('silent'),
+    log: createLogger({ service: 'edge', level: 'silent' }),
     store,
     recording: sink,
   };

@@ -12,25 +12,31 @@ export const BUNDLES = {
   /** Lambda@Edge origin-request router. */
   edge: { handler: 'index.handler', entry: 'edge/src/lambda.ts', builtBy: 'edge/build.ts' },
   /** SQS → S3 landing objects → Aurora (wraps regional/loader/sqs-handler.ts createSqsHandler). */
-  loader: { handler: 'index.handler', entry: 'regional/loader/lambda.ts', builtBy: 'infra/cdk/bundle.ts' },
+  loader: { handler: 'index.handler', entry: 'regional/entries/loader.ts', builtBy: 'infra/cdk/bundle.ts' },
   /** API Gateway v2 adapter around the regional router; deployed twice (analytics, admin). */
-  api: { handler: 'index.handler', entry: 'regional/api/lambda.ts', builtBy: 'infra/cdk/bundle.ts' },
+  api: { handler: 'index.handler', entry: 'regional/entries/api.ts', builtBy: 'infra/cdk/bundle.ts' },
   /** Outbox sweep: one drainKeyOutbox pass per scheduled invocation. */
   outbox: {
     handler: 'index.handler',
-    entry: 'regional/outbox/sweep-lambda.ts',
+    entry: 'regional/entries/outbox-sweep.ts',
+    builtBy: 'infra/cdk/bundle.ts',
+  },
+  /** Analytics tier refresh (regional/rollups): rebuilds dirty 5-minute and hourly blocks. */
+  tiers: {
+    handler: 'index.handler',
+    entry: 'regional/entries/tiers-refresh.ts',
     builtBy: 'infra/cdk/bundle.ts',
   },
   /** Hourly partition maintenance (regional/db/partitions.ts): create ahead, drop past retention. */
   maintenance: {
     handler: 'index.handler',
-    entry: 'regional/loader/maintenance-lambda.ts',
+    entry: 'regional/entries/maintenance.ts',
     builtBy: 'infra/cdk/bundle.ts',
   },
   /** Roles + migrations as the owner (regional/db/migrate.ts), invoked by the operator after a deploy. */
   migrate: {
     handler: 'index.handler',
-    entry: 'infra/cdk/lambda/migrate-lambda.ts',
+    entry: 'regional/entries/migrate.ts',
     builtBy: 'infra/cdk/bundle.ts',
     // migrate.ts finds its SQL files next to itself (import.meta.url), i.e. next to index.mjs.
     copy: { from: 'regional/db/migrations', to: 'migrations' },

@@ -1,5 +1,6 @@
 // What every local-stack service receives when it starts, and what it hands back.
 import type { DatabaseUrls } from '../../regional/db/urls.ts';
+import type { Logger } from '../../runtime/log.ts';
 import type { LocalConfig } from './config.ts';
 import type { SigningJwk } from './issuer-keys.ts';
 import type { LocalSecrets } from './secrets.ts';
@@ -23,8 +24,8 @@ export interface LocalContext {
   keyTableName: string;
   issuer: { url: string; jwksUri: string; clientId: string; key: SigningJwk };
   demo: DemoTenant;
-  /** Structured log line for a service (JSON on stdout). */
-  log(service: string, message: string, fields?: Record<string, unknown>): void;
+  /** The logger of a service (runtime/log.ts: one JSON shape on stdout, LOG_LEVEL applied). */
+  logger(service: string): Logger;
   /** Services started earlier, by name (e.g. the Firehose stand-in for the loader's subscription). */
   services: Map<string, RunningService>;
 }

@@ -2,9 +2,10 @@
 import { createServer, type Server } from 'node:http';
 import { createNodeListener } from '../../edge/src/adapters/node-http.ts';
 import { DEFAULT_TUNING, type EdgeConfig, parseEdgeConfig } from '../../edge/src/config.ts';
-import type { Logger } from '../../edge/src/log.ts';
 import { wireEdge } from '../../edge/src/wire.ts';
 import { createPool } from '../../regional/db/pool.ts';
+import { wireOutbox } from '../../regional/outbox/wire.ts';
+import type { Logger } from '../../runtime/log.ts';
 import type { LocalContext, RunningService } from './context.ts';
 import { ensureDemoApiKey } from './demo-api-key.ts';
 import { LOCAL_AWS } from './dynamo.ts';
@@ -73,15 +74,24 @@ export async function startEdgeServer(options: {
 export async function startEdge(ctx: LocalContext): Promise<RunningService> {
   const firehose = ctx.services.get('firehose')?.exports as FirehoseExports | undefined;
   if (!firehose) throw new Error('the edge needs the firehose service to be started first');
+  const app = createPool(ctx.db.app, { max: 1, applicationName: 'llmo-edge-demo-key' });
   const system = createPool(ctx.db.system, { max: 1, applicationName: 'llmo-edge-demo-key' });
-  const apiKey = await ensureDemoApiKey({
+  const outbox = wireOutbox(
     system,
+    { keyTableName: ctx.keyTableName, dynamoEndpoint: ctx.dynamoEndpoint, clientConfig: LOCAL_AWS },
+    ctx.logger('edge'),
+  );
+  const apiKey = await ensureDemoApiKey({
+    app,
+    system,
+    outbox,
     dataDir: ctx.config.dataDir,
     orgId: ctx.demo.orgId,
     projectId: ctx.demo.projectId,
-    dynamoEndpoint: ctx.dynamoEndpoint,
-    keyTableName: ctx.keyTableName,
-  }).finally(() => system.end());
+  }).finally(async () => {
+    outbox.close();
+    await Promise.all([app.end(), system.end()]);
+  });
   const server = await startEdgeServer({
     port: ctx.config.ports.ingest,
     config: localEdgeConfig({

@@ -67,7 +67,7 @@ export async function startFirehose(ctx: LocalContext): Promise<RunningService> 
     // Retries go on until they succeed; log the first failure and then every 20th, not every attempt.
     onError: (what, error, attempt) => {
       if (attempt % 20 !== 0) return;
-      ctx.log('firehose', `${what} failed; retrying`, {
+      ctx.logger('firehose').warn(`${what} failed; retrying`, {
         attempt,
         error: error instanceof Error ? error.message : String(error),
       });

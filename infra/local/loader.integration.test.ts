@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createPool } from '../../regional/db/pool.ts';
 import { makeEnvelope } from '../../regional/loader/envelope-fixtures.ts';
 import { createTenant, rollupMismatches, runId } from '../../regional/loader/test-helpers.ts';
+import { silentLogger } from '../../runtime/log.ts';
 import { loadLocalConfig } from './config.ts';
 import type { LocalContext, RunningService } from './context.ts';
 import { LOCAL_AWS } from './dynamo.ts';
@@ -50,7 +51,7 @@ it('loads what the local Firehose lands, once, even with two loaders and a conne
       app: inject('appDatabaseUrl'),
       system: inject('systemDatabaseUrl'),
     },
-    log: () => {},
+    logger: () => silentLogger,
     services: new Map<string, RunningService>(),
   } as unknown as LocalContext;
   const firehoseService = await startFirehose(ctx);

@@ -1,12 +1,10 @@
-// Local-stack service: the loader, fed by the local Firehose's S3 notifications, plus partition maintenance.
+// Local-stack service: the loader (wired as in Lambda), fed by the local Firehose's S3 notifications, plus partition maintenance.
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import { maintainPartitions } from '../../regional/db/partitions.ts';
-import { createPool } from '../../regional/db/pool.ts';
 import { loadLoaderConfig } from '../../regional/loader/config.ts';
-import { type LoadDeps, loadObject } from '../../regional/loader/load-object.ts';
-import { s3ObjectSource } from '../../regional/loader/object-source.ts';
-import { createSqsHandler, sqsEventOf } from '../../regional/loader/sqs-handler.ts';
+import type { LoadDeps } from '../../regional/loader/load-object.ts';
+import { sqsEventOf } from '../../regional/loader/sqs-handler.ts';
+import { wireLoader } from '../../regional/loader/wire.ts';
 import type { LocalContext, RunningService } from './context.ts';
 import type { S3EventNotification } from './firehose/s3-event.ts';
 import { type FirehoseExports, localS3Client } from './firehose.ts';
@@ -34,35 +32,22 @@ export async function startLoader(
   const firehose = ctx.services.get('firehose')?.exports as FirehoseExports | undefined;
   if (!firehose) throw new Error('the loader needs the firehose service started before it');
   const config = loadLoaderConfig();
-  const pool = createPool(ctx.db.system, {
-    max: 4,
-    applicationName: 'llmo-loader',
-    statementTimeoutMs: 300_000,
-  });
-  // An idle connection dropped by the server (restart, shutdown) must not crash the stack.
-  pool.on('error', (error) => ctx.log('loader', 'idle database connection failed', { error: error.message }));
+  const log = ctx.logger('loader');
   const s3 = localS3Client(firehose.s3Endpoint);
-  const deps: LoadDeps = {
-    pool,
-    source: s3ObjectSource(s3),
-    chunkLines: config.chunkLines,
-    maxLineBytes: config.maxLineBytes,
+  const loader = wireLoader({
+    config,
+    systemDatabaseUrl: ctx.db.system,
+    s3,
+    poolMax: 4,
+    statementTimeoutMs: 300_000,
+    log,
     ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}),
-  };
-  const handler = createSqsHandler({
-    load: (ref) => loadObject(ref, deps),
-    logger: {
-      info: (message, extra) => ctx.log('loader', message, extra),
-      error: (message, extra) => ctx.log('loader', message, { level: 'error', ...extra }),
-    },
   });
-  const policy = { retentionDays: config.retentionDays, aheadDays: config.aheadDays };
   const maintain = async (): Promise<void> => {
     try {
-      const result = await maintainPartitions(pool, policy);
-      if (result.created || result.dropped.length) ctx.log('loader', 'partition maintenance', { ...result });
+      await loader.rollups.maintain();
     } catch (error) {
-      ctx.log('loader', 'partition maintenance failed', { level: 'error', error: String(error) });
+      log.error('partition maintenance failed', { error: String(error) });
     }
   };
   await maintain();
@@ -77,7 +62,7 @@ export async function startLoader(
     if (stopped) throw new Error('loader stopped');
     const body = JSON.stringify(event);
     const id = event.Records.map((r) => r.s3.object.key).join(',');
-    const response = await handler(sqsEventOf(body, `local-${++seq}`));
+    const response = await loader.handle(sqsEventOf(body, `local-${++seq}`));
     if (response.batchItemFailures.length === 0) {
       receives.delete(id);
       return;
@@ -87,7 +72,7 @@ export async function startLoader(
     if (count < LOCAL_MAX_RECEIVES) throw new Error(`load failed (attempt ${count}); redeliver`);
     receives.delete(id);
     await appendFile(dlqFile, `${JSON.stringify({ at: new Date().toISOString(), body })}\n`);
-    ctx.log('loader', 'notification moved to the local DLQ', { level: 'error', objects: id, file: dlqFile });
+    log.error('notification moved to the local DLQ', { objects: id, file: dlqFile });
   });
 
   return {
@@ -96,7 +81,7 @@ export async function startLoader(
       stopped = true;
       clearInterval(timer);
       s3.destroy();
-      await pool.end();
+      await loader.close();
     },
   };
 }

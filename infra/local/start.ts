@@ -4,6 +4,7 @@ import path from 'node:path';
 import { migrate } from '../../regional/db/migrate.ts';
 import { createPool } from '../../regional/db/pool.ts';
 import { databaseUrls, redactUrl } from '../../regional/db/urls.ts';
+import { createLogger, type Logger, type LogLevel } from '../../runtime/log.ts';
 import { startApi } from './api.ts';
 import { loadLocalConfig } from './config.ts';
 import type { LocalContext, RunningService, StackInfo, StartService } from './context.ts';
@@ -27,14 +28,27 @@ const SERVICES: StartService[] = [startFirehose, startLoader, startEdge, startAp
 
 const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
 
+// LOG_LEVEL (infra/local/config.ts) applies to every local service once the configuration is read.
+let logLevel: LogLevel = 'info';
+const loggers = new Map<string, Logger>();
+
+/** The logger of one local service (runtime/log.ts shape, `service` = its name). */
+function logger(service: string): Logger {
+  let found = loggers.get(service);
+  if (!found) {
+    found = createLogger({ service, level: logLevel });
+    loggers.set(service, found);
+  }
+  return found;
+}
+
 function log(service: string, message: string, fields: Record<string, unknown> = {}): void {
-  process.stdout.write(
-    `${JSON.stringify({ t: new Date().toISOString(), service, msg: message, ...fields })}\n`,
-  );
+  logger(service).info(message, fields);
 }
 
 async function main(): Promise<void> {
   const config = loadLocalConfig();
+  logLevel = config.logLevel;
   await mkdir(config.dataDir, { recursive: true });
   const secrets = await loadOrCreateSecrets(config.dataDir);
 
@@ -92,7 +106,7 @@ async function main(): Promise<void> {
     keyTableName: config.keyTableName,
     issuer: { url: issuer.issuer, jwksUri: issuer.jwksUri, clientId: LOCAL_CLIENT_ID, key },
     demo,
-    log,
+    logger,
     services: new Map<string, RunningService>(),
   };
   const stack: StackInfo = {
@@ -142,7 +156,7 @@ async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     for (const { name, stop } of stops.reverse()) {
-      await stop().catch((error: unknown) => log(name, 'stop failed', { error: String(error) }));
+      await stop().catch((error: unknown) => logger(name).error('stop failed', { error: String(error) }));
     }
   }
   process.exit(code);
@@ -151,6 +165,6 @@ async function shutdown(code: number): Promise<never> {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 main().catch((error: unknown) => {
-  log('stack', 'failed to start', { error: error instanceof Error ? error.message : String(error) });
+  logger('stack').error('failed to start', { error: error instanceof Error ? error.message : String(error) });
   void shutdown(1);
 });

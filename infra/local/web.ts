@@ -54,7 +54,7 @@ export async function startWeb(ctx: LocalContext): Promise<RunningService> {
   const onExit = () => killGroup('SIGKILL');
   process.once('exit', onExit);
 
-  await waitUntilReady(child, (line) => ctx.log('web', line));
+  await waitUntilReady(child, (line) => ctx.logger('web').info(line));
   return {
     name: 'web',
     url,

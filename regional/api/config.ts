@@ -1,5 +1,7 @@
 // Regional API configuration from the environment: read once, validated with valibot, failing loudly by name.
 import * as v from 'valibot';
+import { logLevel, serviceName } from '../../runtime/env.ts';
+import type { LogLevel } from '../../runtime/log.ts';
 import type { AuthConfig } from './auth/verifier.ts';
 
 const nonEmpty = v.pipe(v.string(), v.minLength(1));
@@ -22,7 +24,8 @@ const EnvSchema = v.object({
     v.pipe(v.string(), v.regex(/^\d{1,3}$/, 'must be a number of days'), v.transform(Number)),
     '31',
   ),
-  LOG_LEVEL: v.optional(v.picklist(['DEBUG', 'INFO', 'WARN', 'ERROR']), 'INFO'),
+  LOG_LEVEL: logLevel,
+  POWERTOOLS_SERVICE_NAME: serviceName('llmo-api'),
 });
 
 /** Validated settings of the regional API Lambdas. */
@@ -33,7 +36,9 @@ export type ApiConfig = {
   keyTableName: string;
   dynamoEndpoint: string | undefined;
   maxRangeDays: number;
-  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  logLevel: LogLevel;
+  /** Names this function in every log line (the stack sets analytics and admin apart). */
+  serviceName: string;
 };
 
 /** Raised for a missing or invalid variable; the message names it (never its value). */
@@ -77,5 +82,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,
     maxRangeDays: e.MAX_RANGE_DAYS,
     logLevel: e.LOG_LEVEL,
+    serviceName: e.POWERTOOLS_SERVICE_NAME,
   };
 }

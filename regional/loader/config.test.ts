@@ -9,7 +9,8 @@ describe('loadLoaderConfig', () => {
       aheadDays: 14,
       chunkLines: 4096,
       maxLineBytes: 1048576,
-      logLevel: 'INFO',
+      logLevel: 'info',
+      serviceName: undefined,
     });
   });
 

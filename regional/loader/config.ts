@@ -1,5 +1,7 @@
 // Loader and maintenance settings: read once from the environment, validated, failing loudly by name.
 import * as v from 'valibot';
+import { logLevel } from '../../runtime/env.ts';
+import type { LogLevel } from '../../runtime/log.ts';
 
 const intVar = (fallback: number, min: number, max: number) =>
   v.optional(
@@ -23,10 +25,9 @@ const EnvSchema = v.object({
   LOADER_CHUNK_LINES: intVar(4096, 1, 1_000_000),
   /** Longest accepted NDJSON line in bytes. */
   LOADER_MAX_LINE_BYTES: intVar(1024 * 1024, 1024, 64 * 1024 * 1024),
-  LOG_LEVEL: v.optional(
-    v.picklist(['DEBUG', 'INFO', 'WARN', 'ERROR', 'debug', 'info', 'warn', 'error']),
-    'INFO',
-  ),
+  LOG_LEVEL: logLevel,
+  /** Names the function in every log line (set by the stack). */
+  POWERTOOLS_SERVICE_NAME: v.optional(v.pipe(v.string(), v.minLength(1))),
 });
 
 /** Validated loader settings. */
@@ -35,7 +36,8 @@ export interface LoaderConfig {
   aheadDays: number;
   chunkLines: number;
   maxLineBytes: number;
-  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  logLevel: LogLevel;
+  serviceName: string | undefined;
 }
 
 /** Configuration error; the message names the variable. */
@@ -59,6 +61,7 @@ export function loadLoaderConfig(
     aheadDays: e.PARTITION_AHEAD_DAYS,
     chunkLines: e.LOADER_CHUNK_LINES,
     maxLineBytes: e.LOADER_MAX_LINE_BYTES,
-    logLevel: e.LOG_LEVEL.toUpperCase() as LoaderConfig['logLevel'],
+    logLevel: e.LOG_LEVEL,
+    serviceName: e.POWERTOOLS_SERVICE_NAME,
   };
 }

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bundleOne } from '../bundle.ts';
+import { bundleOne } from './bundle.ts';
 
-const root = path.resolve(import.meta.dirname, '..', '..', '..');
+const root = path.resolve(import.meta.dirname, '..', '..');
 const outdir = mkdtempSync(path.join(tmpdir(), 'llmo-migrate-bundle-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 

@@ -1,0 +1,89 @@
+// Composition root of the regional API: pools, token verifier, key propagation and router, for Lambda and the local stack.
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type pg from 'pg';
+import type { Logger } from '../../runtime/log.ts';
+import { createPool } from '../db/pool.ts';
+import type { KeyPropagator } from '../outbox/propagator.ts';
+import { wireOutbox } from '../outbox/wire.ts';
+import { type AuthConfig, createTokenVerifier } from './auth/verifier.ts';
+import { createRegionalApi, type RegionalApi } from './router.ts';
+
+/** Everything the API needs, already validated (regional/api/config.ts in Lambda, infra/local in the local stack). */
+export interface ApiWiring {
+  auth: AuthConfig;
+  /** `llmo_app` connection string: row-level security applies. */
+  appDatabaseUrl: string;
+  /** `llmo_system` connection string: the key outbox. */
+  systemDatabaseUrl: string;
+  keyTableName: string;
+  dynamoEndpoint?: string | undefined;
+  /** Local stand-ins only (region + dummy credentials). */
+  dynamoClientConfig?: DynamoDBClientConfig;
+  maxRangeDays?: number;
+  /** Pool sizes: a Lambda answers one request at a time, a long-lived server many. */
+  poolMax: { app: number; system: number };
+  /**
+   * How key changes reach the key cache. `inline`: drained before the answer (a Lambda is frozen
+   * after it answers; what fails stays for the scheduled sweep). A number: a propagator in this
+   * process, kicked after each commit and sweeping every that many ms (long-lived server).
+   */
+  keyPropagation: 'inline' | { sweepIntervalMs: number };
+  log: Logger;
+}
+
+/** The wired API and how to release it. */
+export interface WiredApi {
+  api: RegionalApi;
+  /** The `llmo_system` pool (also serves the rollup jobs in a long-lived process). */
+  systemPool: pg.Pool;
+  close(): Promise<void>;
+}
+
+/** Builds the API's dependencies once per process (per container in Lambda). */
+export function wireApi(w: ApiWiring): WiredApi {
+  // A dropped idle connection (failover, scaling, restart) is logged; the pool reconnects on next use.
+  const onIdleError = (error: Error) => w.log.warn('idle database connection lost', { error: error.message });
+  const app = createPool(w.appDatabaseUrl, { max: w.poolMax.app, applicationName: 'llmo-api', onIdleError });
+  const system = createPool(w.systemDatabaseUrl, {
+    max: w.poolMax.system,
+    applicationName: 'llmo-api-outbox',
+    onIdleError,
+  });
+  const outbox = wireOutbox(
+    system,
+    {
+      keyTableName: w.keyTableName,
+      dynamoEndpoint: w.dynamoEndpoint,
+      ...(w.dynamoClientConfig ? { clientConfig: w.dynamoClientConfig } : {}),
+    },
+    w.log,
+  );
+  let propagator: KeyPropagator | undefined;
+  let onKeyChange: () => Promise<void>;
+  if (w.keyPropagation === 'inline') {
+    onKeyChange = async () => {
+      await outbox.drain();
+    };
+  } else {
+    const started = outbox.startPropagator(w.keyPropagation.sweepIntervalMs);
+    propagator = started;
+    onKeyChange = started.kick;
+  }
+  const api = createRegionalApi({
+    verifier: createTokenVerifier(w.auth),
+    db: app,
+    clock: () => new Date(),
+    ...(w.maxRangeDays === undefined ? {} : { maxRangeDays: w.maxRangeDays }),
+    onKeyChange,
+    logError: (message, details) => w.log.error(message, details),
+  });
+  return {
+    api,
+    systemPool: system,
+    async close() {
+      await propagator?.stop();
+      outbox.close();
+      await Promise.all([app.end(), system.end()]);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// Lambda entry of partition maintenance (scheduled hourly): create partitions ahead, drop those past retention.
+import { createLambdaLogger } from '../../runtime/lambda-log.ts';
+import { createPool } from '../db/pool.ts';
+import { loadLoaderConfig } from '../loader/config.ts';
+import { systemDatabaseUrl } from '../loader/database-url.ts';
+import { wireRollups } from '../rollups/wire.ts';
+
+const config = loadLoaderConfig();
+const log = createLambdaLogger(config.serviceName ?? 'llmo-maintenance', config.logLevel);
+
+/** One maintenance pass per invocation; throws (so the alarm fires) when it fails. */
+export async function handler(): Promise<{ created: number; dropped: string[] }> {
+  const pool = createPool(await systemDatabaseUrl(), {
+    max: 1,
+    applicationName: 'llmo-maintenance',
+    statementTimeoutMs: 60_000,
+  });
+  try {
+    const { created, dropped } = await wireRollups(pool, log, config).maintain();
+    return { created, dropped };
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,36 @@
+// Lambda entry of the key-outbox sweep (EventBridge, every minute): delivers rows the inline push left behind.
+import * as v from 'valibot';
+import { logLevel, parseEnv, postgresUrl, serviceName } from '../../runtime/env.ts';
+import { createLambdaLogger } from '../../runtime/lambda-log.ts';
+import { createPool } from '../db/pool.ts';
+import type { DrainResult } from '../outbox/drain.ts';
+import { type WiredOutbox, wireOutbox } from '../outbox/wire.ts';
+
+const Env = v.object({
+  SYSTEM_DATABASE_URL: postgresUrl,
+  KEY_TABLE_NAME: v.optional(v.pipe(v.string(), v.minLength(3)), 'llmo-api-keys'),
+  LOG_LEVEL: logLevel,
+  POWERTOOLS_SERVICE_NAME: serviceName('llmo-outbox-sweep'),
+});
+
+/** Wired on the first invocation (a configuration error fails it loudly) and kept. */
+function init(): { outbox: WiredOutbox; log: ReturnType<typeof createLambdaLogger> } {
+  const env = parseEnv(Env);
+  const log = createLambdaLogger(env.POWERTOOLS_SERVICE_NAME, env.LOG_LEVEL);
+  const onIdleError = (error: Error) => log.warn('idle database connection lost', { error: error.message });
+  const pool = createPool(env.SYSTEM_DATABASE_URL, {
+    max: 1,
+    applicationName: 'llmo-outbox-sweep',
+    onIdleError,
+  });
+  return { outbox: wireOutbox(pool, { keyTableName: env.KEY_TABLE_NAME }, log), log };
+}
+let wired: ReturnType<typeof init> | undefined;
+
+/** One sweep; throws (so the invocation counts as failed and alarms) only if the database is unreachable. */
+export async function handler(): Promise<DrainResult> {
+  wired ??= init();
+  const result = await wired.outbox.drain();
+  wired.log.info('sweep done', { ...result });
+  return result;
+}

@@ -1,0 +1,34 @@
+// Lambda entry of the analytics tier refresh (EventBridge, every minute): rebuilds dirty tier blocks.
+import * as v from 'valibot';
+import { logLevel, parseEnv, postgresUrl, serviceName } from '../../runtime/env.ts';
+import { createLambdaLogger } from '../../runtime/lambda-log.ts';
+import { createPool } from '../db/pool.ts';
+import { type WiredRollups, wireRollups } from '../rollups/wire.ts';
+
+const Env = v.object({
+  SYSTEM_DATABASE_URL: postgresUrl,
+  LOG_LEVEL: logLevel,
+  POWERTOOLS_SERVICE_NAME: serviceName('llmo-analytics-tiers'),
+});
+
+/** Wired on the first invocation (a configuration error fails it loudly) and kept. */
+function init(): { rollups: WiredRollups; log: ReturnType<typeof createLambdaLogger> } {
+  const env = parseEnv(Env);
+  const log = createLambdaLogger(env.POWERTOOLS_SERVICE_NAME, env.LOG_LEVEL);
+  const onIdleError = (error: Error) => log.warn('idle database connection lost', { error: error.message });
+  const pool = createPool(env.SYSTEM_DATABASE_URL, {
+    max: 1,
+    applicationName: 'llmo-analytics-tiers',
+    onIdleError,
+  });
+  return { rollups: wireRollups(pool, log), log };
+}
+let wired: ReturnType<typeof init> | undefined;
+
+/** Refreshes until no dirty block is left; answers stay exact meanwhile (dirty blocks read per-minute rows). */
+export async function handler(): Promise<{ blocks: number }> {
+  wired ??= init();
+  const blocks = await wired.rollups.refreshTiers();
+  wired.log.info('tiers refreshed', { blocks });
+  return { blocks };
+}

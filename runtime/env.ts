@@ -1,0 +1,42 @@
+// The one configuration reader: validates an environment against a valibot schema, failing loudly by variable name.
+import * as v from 'valibot';
+import type { LogLevel } from './log.ts';
+
+/** A missing or invalid variable; the message names it, never its value (values may be passwords). */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates `env` (process.env by default) against `schema`; throws {@link ConfigError} naming the first bad variable. */
+export function parseEnv<const S extends v.GenericSchema>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): v.InferOutput<S> {
+  const result = v.safeParse(schema, env);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const name = v.getDotPath(issue) ?? issue.path?.map((p) => String(p.key)).join('.');
+  throw new ConfigError(`Invalid configuration: ${name ? `${name} ` : ''}${issue.message}`);
+}
+
+/** A postgres:// connection string (it carries a password: never log it). */
+export const postgresUrl = v.pipe(
+  v.string('is required'),
+  v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+);
+
+/** LOG_LEVEL in any case; default info. */
+export const logLevel = v.optional(
+  v.pipe(
+    v.string(),
+    v.toLowerCase(),
+    v.picklist(
+      ['debug', 'info', 'warn', 'error', 'silent'] satisfies LogLevel[],
+      'must be debug, info, warn, error or silent',
+    ),
+  ),
+  'info',
+);
+
+/** The name every log line carries; Lambdas get it from the stack (POWERTOOLS_SERVICE_NAME). */
+export const serviceName = (fallback: string) => v.optional(v.pipe(v.string(), v.minLength(1)), fallback);
