@@ -13,11 +13,17 @@ export class ApiError extends Error {
   }
 }
 
-/** 400: a parameter or body field is invalid; `code` names what (e.g. `invalid_range`, `invalid_cursor`). */
+/**
+ * 400: a parameter or body field is invalid; `code` names what (e.g. `invalid_range`, `invalid_cursor`)
+ * and `parameter`, when set, is the query parameter's name (the answer carries it too).
+ */
 export class BadRequestError extends ApiError {
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly parameter: string | undefined;
+
+  constructor(code: string, message: string, options?: { cause?: unknown; parameter?: string }) {
     super(400, code, message, options);
     this.name = 'BadRequestError';
+    this.parameter = options?.parameter;
   }
 }
 

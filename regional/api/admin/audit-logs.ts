@@ -2,9 +2,8 @@
 import * as v from 'valibot';
 import { withOrg } from '../../db/tenant.ts';
 import { type Caller, requireAdmin } from '../auth/caller.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
 import type { ApiDeps } from '../deps.ts';
-import { parseLimit } from '../params.ts';
+import { cursorParam, encodeCursor, limitParam, parseQuery } from '../query.ts';
 
 /** One audit entry as the API shows it. */
 export type AuditItem = {
@@ -17,20 +16,24 @@ export type AuditItem = {
   details: Record<string, unknown>;
 };
 
-const CursorSchema = v.strictObject({ id: v.pipe(v.number(), v.integer(), v.minValue(1)) });
+// Audit ids are a bigserial; every real one is far below 2^53, so a safe integer bounds what reaches SQL.
+const CursorSchema = v.strictObject({
+  id: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
+});
+
+/** Query parameters of the audit-log listing. */
+export const AUDIT_LOGS_QUERY = { limit: limitParam(50, 200), cursor: cursorParam(CursorSchema) };
 
 /** Lists the caller's org audit log (admin only). */
 export async function listAuditLogs(
   deps: Pick<ApiDeps, 'db'>,
   caller: Caller,
-  query: { limit?: unknown; cursor?: unknown },
+  query: Record<string, unknown>,
 ): Promise<{ items: AuditItem[]; next_cursor: string | null }> {
   requireAdmin(caller);
-  const limit = parseLimit(query.limit, 50, 200);
-  const before =
-    typeof query.cursor === 'string' && query.cursor !== ''
-      ? decodeCursor(query.cursor, CursorSchema).id
-      : null;
+  const q = parseQuery(AUDIT_LOGS_QUERY, query);
+  const limit = q.limit;
+  const before = q.cursor?.id ?? null;
   const rows = await withOrg(deps.db, caller.org_id, async (client) => {
     const res = await client.query<{
       id: number;

@@ -2,13 +2,14 @@
 import { withOrg } from '../../db/tenant.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
+import { parseQuery } from '../query.ts';
 import {
+  BY_PARAM,
   DEFAULT_MAX_RANGE_DAYS,
   DIMENSIONS,
   type Dimension,
-  parseBy,
-  parseProjectId,
-  parseRange,
+  RANGE_QUERY,
+  resolveRange,
 } from './params.ts';
 import { type Counters, counters, groupKey, mergedHistograms, percentiles, sumCounters } from './rollups.ts';
 import { projectScope } from './scope.ts';
@@ -25,15 +26,19 @@ export type Breakdown = {
   data_as_of: string | null;
 };
 
+/** Query parameters of the breakdown. */
+export const BREAKDOWN_QUERY = { by: BY_PARAM, ...RANGE_QUERY };
+
 /** Groups the range by `by`; the column name comes from the fixed DIMENSIONS map, never from input. */
 export async function breakdown(
   deps: Pick<ApiDeps, 'db' | 'clock' | 'maxRangeDays'>,
   caller: Caller,
   query: Record<string, unknown>,
 ): Promise<Breakdown> {
-  const by = parseBy(query.by);
-  const range = parseRange(query, deps.clock(), deps.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS);
-  const projectId = parseProjectId(query.project_id);
+  const q = parseQuery(BREAKDOWN_QUERY, query);
+  const by = q.by;
+  const range = resolveRange(q, deps.clock(), deps.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS);
+  const projectId = q.project_id;
   const group = { sql: DIMENSIONS[by], params: [] };
   return withOrg(deps.db, caller.org_id, async (client) => {
     const projects = await projectScope(client, caller.org_id, projectId);

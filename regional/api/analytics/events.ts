@@ -1,11 +1,11 @@
 // Event explorer: raw events newest first, filtered, with a keyset cursor (no OFFSET: page N costs what page 1 does).
 import * as v from 'valibot';
+import { EVENT_PATTERNS } from '../../../contract/src/event-v1-limits.ts';
 import { withOrg } from '../../db/tenant.ts';
 import type { Caller } from '../auth/caller.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
 import type { ApiDeps } from '../deps.ts';
-import { parseLimit } from '../params.ts';
-import { DEFAULT_MAX_RANGE_DAYS, parseFilter, parseProjectId, parseRange, parseStatus } from './params.ts';
+import { cursorParam, encodeCursor, limitParam, PrintedTimestamp, parseQuery } from '../query.ts';
+import { DEFAULT_MAX_RANGE_DAYS, FILTER_QUERY, RANGE_QUERY, resolveRange } from './params.ts';
 import { projectScope } from './scope.ts';
 
 /** An event as stored (exactly as the SDK sent it) plus where and when it arrived. */
@@ -16,14 +16,18 @@ export type ExplorerPage = { items: ExplorerItem[]; next_cursor: string | null }
 
 // Position of the last row of a page: (ts as PostgreSQL printed it — microseconds intact, project, event id).
 const CursorSchema = v.strictObject({
-  t: v.pipe(
-    v.string(),
-    v.maxLength(64),
-    v.check((s) => !Number.isNaN(Date.parse(s))),
-  ),
+  t: PrintedTimestamp,
   p: v.pipe(v.string(), v.uuid()),
-  e: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  e: v.pipe(v.string(), v.regex(new RegExp(EVENT_PATTERNS.eventId))),
 });
+
+/** Query parameters of the explorer. */
+export const EVENTS_QUERY = {
+  ...RANGE_QUERY,
+  ...FILTER_QUERY,
+  limit: limitParam(50, 200),
+  cursor: cursorParam(CursorSchema),
+};
 
 /** Lists events of the caller's org in [from, to), newest first. */
 export async function listEvents(
@@ -31,18 +35,9 @@ export async function listEvents(
   caller: Caller,
   query: Record<string, unknown>,
 ): Promise<ExplorerPage> {
-  const range = parseRange(query, deps.clock(), deps.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS);
-  const projectId = parseProjectId(query.project_id);
-  const limit = parseLimit(query.limit, 50, 200);
-  const filters = {
-    model: parseFilter(query.model, 'model'),
-    provider: parseFilter(query.provider, 'provider'),
-    operation: parseFilter(query.operation, 'operation'),
-    environment: parseFilter(query.environment, 'environment'),
-    status: parseStatus(query.status),
-  };
-  const after =
-    typeof query.cursor === 'string' && query.cursor !== '' ? decodeCursor(query.cursor, CursorSchema) : null;
+  const q = parseQuery(EVENTS_QUERY, query);
+  const range = resolveRange(q, deps.clock(), deps.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS);
+  const { project_id: projectId, limit, cursor: after, ...filters } = q;
   return withOrg(deps.db, caller.org_id, async (client) => {
     const projects = await projectScope(client, caller.org_id, projectId);
     const { rows } = await client.query<{

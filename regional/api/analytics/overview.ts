@@ -2,7 +2,8 @@
 import { withOrg } from '../../db/tenant.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
-import { DEFAULT_MAX_RANGE_DAYS, parseProjectId, parseRange } from './params.ts';
+import { parseQuery } from '../query.ts';
+import { DEFAULT_MAX_RANGE_DAYS, RANGE_QUERY, resolveRange } from './params.ts';
 import { type Counters, counters } from './rollups.ts';
 import { projectScope } from './scope.ts';
 import { readPoints } from './tiers/read.ts';
@@ -17,14 +18,18 @@ export type Overview = Counters & {
   data_as_of: string | null;
 };
 
+/** Query parameters of the overview. */
+export const OVERVIEW_QUERY = RANGE_QUERY;
+
 /** Totals over the range for one project or all of the caller's org. */
 export async function overview(
   deps: Pick<ApiDeps, 'db' | 'clock' | 'maxRangeDays'>,
   caller: Caller,
   query: Record<string, unknown>,
 ): Promise<Overview> {
-  const range = parseRange(query, deps.clock(), deps.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS);
-  const projectId = parseProjectId(query.project_id);
+  const q = parseQuery(OVERVIEW_QUERY, query);
+  const range = resolveRange(q, deps.clock(), deps.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS);
+  const projectId = q.project_id;
   return withOrg(deps.db, caller.org_id, async (client) => {
     const projects = await projectScope(client, caller.org_id, projectId);
     const totals = (await readPoints(client, caller.org_id, projects, range, null)).get('');

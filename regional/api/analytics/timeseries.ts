@@ -2,13 +2,15 @@
 import { withOrg } from '../../db/tenant.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
+import { parseQuery } from '../query.ts';
 import {
   DEFAULT_MAX_RANGE_DAYS,
+  INTERVAL_PARAM,
   INTERVALS,
   type Interval,
-  parseInterval,
-  parseProjectId,
-  parseRange,
+  RANGE_QUERY,
+  resolveInterval,
+  resolveRange,
 } from './params.ts';
 import { type Counters, counters } from './rollups.ts';
 import { projectScope } from './scope.ts';
@@ -29,15 +31,19 @@ export type Timeseries = {
 const ZERO: Counters = { events: 0, errors: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
 const NO_LATENCY = { p50: null, p95: null, p99: null };
 
+/** Query parameters of the timeseries. */
+export const TIMESERIES_QUERY = { ...RANGE_QUERY, interval: INTERVAL_PARAM };
+
 /** Buckets aligned to the interval since the Unix epoch (so 1h buckets start on the hour, UTC). */
 export async function timeseries(
   deps: Pick<ApiDeps, 'db' | 'clock' | 'maxRangeDays'>,
   caller: Caller,
   query: Record<string, unknown>,
 ): Promise<Timeseries> {
-  const range = parseRange(query, deps.clock(), deps.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS);
-  const interval = parseInterval(query.interval, range);
-  const projectId = parseProjectId(query.project_id);
+  const q = parseQuery(TIMESERIES_QUERY, query);
+  const range = resolveRange(q, deps.clock(), deps.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS);
+  const interval = resolveInterval(q.interval, range);
+  const projectId = q.project_id;
   const stepMs = INTERVALS[interval] * 60_000;
   return withOrg(deps.db, caller.org_id, async (client) => {
     const projects = await projectScope(client, caller.org_id, projectId);

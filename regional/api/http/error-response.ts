@@ -1,5 +1,5 @@
 // The one place errors become HTTP answers: ApiError → its status and code; anything else → 500 (logged).
-import { ApiError } from '../errors.ts';
+import { ApiError, BadRequestError } from '../errors.ts';
 import { jsonResponse } from './json.ts';
 
 /** Maps any thrown value to `{"error":{"code","message"}}`; unknown errors never leak their message. */
@@ -12,7 +12,12 @@ export function errorResponse(
     if (error.status >= 500) {
       logError?.('dependency unavailable', { request_id: requestId, error: describe(error.cause ?? error) });
     }
-    return jsonResponse(error.status, { error: { code: error.code, message: error.message } }, requestId);
+    const parameter = error instanceof BadRequestError ? error.parameter : undefined;
+    return jsonResponse(
+      error.status,
+      { error: { code: error.code, message: error.message, ...(parameter ? { parameter } : {}) } },
+      requestId,
+    );
   }
   logError?.('unhandled error', { request_id: requestId, error: describe(error) });
   return jsonResponse(500, { error: { code: 'internal', message: 'Internal error' } }, requestId);
