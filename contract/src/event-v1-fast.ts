@@ -1,6 +1,7 @@
 // Allocation-free yes/no check of event v1 for the hot path; must agree exactly with TelemetryEventV1Schema.
-import { EVENT_LIMITS as L } from './event-v1-limits.ts';
+import { KNOWN_KEYS, EVENT_LIMITS as L } from './event-v1-limits.ts';
 import { isPlainObject } from './event-v1-schema.ts';
+import { firstTooDeepUnknown } from './nesting.ts';
 import { asciiCharsetMatcher, codePointLengthWithin, isRfc3339Timestamp } from './text.ts';
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -45,6 +46,11 @@ function isSafeObject(x: unknown): x is Record<string, unknown> {
     !hasOwn.call(x, 'constructor') &&
     !hasOwn.call(x, 'prototype')
   );
+}
+
+/** Unknown members of `x` within the nesting bound (a walk only for object-valued unknown members). */
+function shallowUnknowns(x: Record<string, unknown>, known: ReadonlySet<string>): boolean {
+  return firstTooDeepUnknown(x, known, L.maxUnknownNesting) === null;
 }
 
 function matches(x: unknown, matcher: (s: string) => boolean): boolean {
@@ -94,21 +100,31 @@ function optUsage(x: unknown): boolean {
     optTokens(x.input_tokens) &&
     optTokens(x.output_tokens) &&
     optTokens(x.cache_read_input_tokens) &&
-    optTokens(x.cache_creation_input_tokens)
+    optTokens(x.cache_creation_input_tokens) &&
+    shallowUnknowns(x, KNOWN_KEYS.usage)
   );
 }
 
 function optError(x: unknown): boolean {
   if (x === undefined) return true;
   return (
-    isSafeObject(x) && text(x.type, 1, L.errorTypeMaxLength) && text(x.message, 0, L.errorMessageMaxLength)
+    isSafeObject(x) &&
+    text(x.type, 1, L.errorTypeMaxLength) &&
+    text(x.message, 0, L.errorMessageMaxLength) &&
+    shallowUnknowns(x, KNOWN_KEYS.error)
   );
 }
 
 function optSdk(x: unknown): boolean {
   if (x === undefined) return true;
   const max = L.sdkFieldMaxLength;
-  return isSafeObject(x) && text(x.name, 1, max) && text(x.version, 1, max) && text(x.language, 1, max);
+  return (
+    isSafeObject(x) &&
+    text(x.name, 1, max) &&
+    text(x.version, 1, max) &&
+    text(x.language, 1, max) &&
+    shallowUnknowns(x, KNOWN_KEYS.sdk)
+  );
 }
 
 function optFinishReasons(x: unknown): boolean {
@@ -148,6 +164,7 @@ export function isValidEventFast(x: unknown): boolean {
     optFinishReasons(x.finish_reasons) &&
     optFlatMap(x.attributes) &&
     optFlatMap(x.analysis) &&
-    optSdk(x.sdk)
+    optSdk(x.sdk) &&
+    shallowUnknowns(x, KNOWN_KEYS.event)
   );
 }

@@ -26,6 +26,49 @@ export const EVENT_LIMITS = {
   mapStringValueMaxLength: 1024,
   /** sdk.name, sdk.version, sdk.language. */
   sdkFieldMaxLength: 64,
+  /**
+   * Unknown (free-form) fields, at the top level and inside usage, error and sdk: at most this many
+   * levels of nested arrays/objects in one field's value. PostgreSQL refuses JSON nested past its stack
+   * limit (a server setting), so without a stated bound an accepted event could never be stored.
+   */
+  maxUnknownNesting: 32,
+} as const;
+
+/** Known members of each object of the event that keeps unknown keys (the rest are free-form). */
+export const KNOWN_KEYS = {
+  event: new Set([
+    'schema_version',
+    'event_id',
+    'timestamp',
+    'operation',
+    'provider',
+    'model',
+    'status',
+    'response_model',
+    'duration_ms',
+    'time_to_first_token_ms',
+    'usage',
+    'cost_usd',
+    'error',
+    'trace_id',
+    'span_id',
+    'parent_span_id',
+    'session_id',
+    'user_id',
+    'environment',
+    'finish_reasons',
+    'attributes',
+    'analysis',
+    'sdk',
+  ]) as ReadonlySet<string>,
+  usage: new Set([
+    'input_tokens',
+    'output_tokens',
+    'cache_read_input_tokens',
+    'cache_creation_input_tokens',
+  ]) as ReadonlySet<string>,
+  error: new Set(['type', 'message']) as ReadonlySet<string>,
+  sdk: new Set(['name', 'version', 'language']) as ReadonlySet<string>,
 } as const;
 
 /** Keys that are never accepted in any object of the event: they would poison prototypes downstream. */

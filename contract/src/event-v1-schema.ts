@@ -1,6 +1,7 @@
 // Telemetry event v1 as a valibot schema: the reference definition the fast validator must agree with.
 import * as v from 'valibot';
-import { EVENT_LIMITS as L, EVENT_PATTERNS as P, RESERVED_KEYS } from './event-v1-limits.ts';
+import { KNOWN_KEYS, EVENT_LIMITS as L, EVENT_PATTERNS as P, RESERVED_KEYS } from './event-v1-limits.ts';
+import { firstTooDeepUnknown } from './nesting.ts';
 import { codePointLengthWithin, isRfc3339Timestamp } from './text.ts';
 
 /** True for a non-null, non-array object with a plain (or null) prototype, as JSON.parse produces. */
@@ -10,11 +11,16 @@ export function isPlainObject(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** The message of a free-form value nested too deep (the JSON Schema's `unknown_nested_*` chain). */
+export const TOO_DEEP_MESSAGE = `must nest at most ${L.maxUnknownNesting} levels of arrays and objects`;
+
 /**
  * Guard run before every object schema: valibot alone would accept arrays as objects and silently drop
- * reserved keys, whereas JSON Schema rejects both; this keeps the two definitions equivalent.
+ * reserved keys, whereas JSON Schema rejects both; this keeps the two definitions equivalent. With
+ * `known`, the other (unknown, free-form) members are held to the nesting bound, reported at the first
+ * container past it.
  */
-export function objectGuard(maxEntries?: number) {
+export function objectGuard(maxEntries?: number, known?: ReadonlySet<string>) {
   return v.rawCheck<unknown>(({ dataset, addIssue }) => {
     const x = dataset.value;
     if (!isPlainObject(x)) {
@@ -31,6 +37,15 @@ export function objectGuard(maxEntries?: number) {
     }
     if (maxEntries !== undefined && Object.keys(x).length > maxEntries) {
       addIssue({ message: `must have at most ${maxEntries} entries` });
+    }
+    const deep = known && firstTooDeepUnknown(x, known, L.maxUnknownNesting);
+    if (deep) {
+      // Only `key` is read from path items (toContractIssues); the rest satisfies valibot's type.
+      const path = deep.map((key) => ({ type: 'unknown', origin: 'value', input: x, key, value: undefined }));
+      addIssue({
+        message: TOO_DEEP_MESSAGE,
+        path: path as unknown as [v.IssuePathItem, ...v.IssuePathItem[]],
+      });
     }
   });
 }
@@ -80,8 +95,8 @@ const flatMap = v.pipe(
   ),
 );
 
-const looseObject = <E extends v.ObjectEntries>(entries: E) =>
-  v.pipe(v.unknown(), objectGuard(), v.looseObject(entries, 'is required'));
+const looseObject = <E extends v.ObjectEntries>(entries: E, known: ReadonlySet<string>) =>
+  v.pipe(v.unknown(), objectGuard(undefined, known), v.looseObject(entries, 'is required'));
 
 /** Reusable RFC 3339 timestamp schema (with offset, real calendar date). */
 export const Rfc3339Schema = timestamp;
@@ -89,7 +104,7 @@ export const Rfc3339Schema = timestamp;
 /** Event v1 (design §4.2). Unknown keys are kept at every object level for forward compatibility. */
 export const TelemetryEventV1Schema = v.pipe(
   v.unknown(),
-  objectGuard(),
+  objectGuard(undefined, KNOWN_KEYS.event),
   v.looseObject(
     {
       schema_version: patterned(P.schemaVersion, 'a version "1.<minor>"'),
@@ -103,19 +118,25 @@ export const TelemetryEventV1Schema = v.pipe(
       duration_ms: v.optional(bounded(L.maxDurationMs)),
       time_to_first_token_ms: v.optional(bounded(L.maxDurationMs)),
       usage: v.optional(
-        looseObject({
-          input_tokens: v.optional(tokens),
-          output_tokens: v.optional(tokens),
-          cache_read_input_tokens: v.optional(tokens),
-          cache_creation_input_tokens: v.optional(tokens),
-        }),
+        looseObject(
+          {
+            input_tokens: v.optional(tokens),
+            output_tokens: v.optional(tokens),
+            cache_read_input_tokens: v.optional(tokens),
+            cache_creation_input_tokens: v.optional(tokens),
+          },
+          KNOWN_KEYS.usage,
+        ),
       ),
       cost_usd: v.optional(bounded(L.maxCostUsd)),
       error: v.optional(
-        looseObject({
-          type: text(1, L.errorTypeMaxLength),
-          message: text(0, L.errorMessageMaxLength),
-        }),
+        looseObject(
+          {
+            type: text(1, L.errorTypeMaxLength),
+            message: text(0, L.errorMessageMaxLength),
+          },
+          KNOWN_KEYS.error,
+        ),
       ),
       trace_id: v.optional(patterned(P.traceId, '32 lowercase hex digits')),
       span_id: v.optional(patterned(P.spanId, '16 lowercase hex digits')),
@@ -132,11 +153,14 @@ export const TelemetryEventV1Schema = v.pipe(
       attributes: v.optional(flatMap),
       analysis: v.optional(flatMap),
       sdk: v.optional(
-        looseObject({
-          name: text(1, L.sdkFieldMaxLength),
-          version: text(1, L.sdkFieldMaxLength),
-          language: text(1, L.sdkFieldMaxLength),
-        }),
+        looseObject(
+          {
+            name: text(1, L.sdkFieldMaxLength),
+            version: text(1, L.sdkFieldMaxLength),
+            language: text(1, L.sdkFieldMaxLength),
+          },
+          KNOWN_KEYS.sdk,
+        ),
       ),
     },
     'is required',

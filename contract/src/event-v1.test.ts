@@ -55,7 +55,36 @@ describe('validateEvent', () => {
     expect(validateEvent(hostile).ok).toBe(false);
     let deep: unknown = {};
     for (let i = 0; i < 100_000; i++) deep = { a: deep };
-    expect(validateEvent({ ...DESIGN_EXAMPLE, extra: deep }).ok).toBe(true);
+    // PostgreSQL cannot store it (stack depth limit), so it is refused, at the first level past the bound.
+    expect(validateEvent({ ...DESIGN_EXAMPLE, extra: deep })).toEqual({
+      ok: false,
+      issues: [
+        { path: `extra${'.a'.repeat(32)}`, message: 'must nest at most 32 levels of arrays and objects' },
+      ],
+    });
     expect(validateEvent(deep).ok).toBe(false);
+  });
+
+  it('allows unknown fields 32 levels deep and refuses 33, at every level that keeps unknown fields', () => {
+    const nest = (n: number): unknown => {
+      let x: unknown = 1;
+      for (let i = 0; i < n; i++) x = i % 2 ? { k: x } : [x];
+      return x;
+    };
+    for (const at of ['', 'usage', 'error', 'sdk']) {
+      const event: Record<string, unknown> = structuredClone({
+        ...DESIGN_EXAMPLE,
+        error: { type: 't', message: 'm' },
+      });
+      const host = (at === '' ? event : event[at]) as Record<string, unknown>;
+      host.extra = nest(32);
+      expect(validateEvent(event).ok).toBe(true);
+      host.extra = nest(33);
+      const result = validateEvent(event);
+      expect(result.ok).toBe(false);
+      expect(result.ok ? [] : result.issues.map((i) => i.path.split('.').length)).toEqual([
+        (at === '' ? 1 : 2) + 32,
+      ]);
+    }
   });
 });

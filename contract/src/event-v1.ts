@@ -4,7 +4,7 @@ import { isValidEventFast } from './event-v1-fast.ts';
 import { type TelemetryEventV1, TelemetryEventV1Schema } from './event-v1-schema.ts';
 import { type ContractIssue, toContractIssues, type ValidationResult } from './issues.ts';
 
-export { EVENT_LIMITS, EVENT_PATTERNS, RESERVED_KEYS } from './event-v1-limits.ts';
+export { EVENT_LIMITS, EVENT_PATTERNS, KNOWN_KEYS, RESERVED_KEYS } from './event-v1-limits.ts';
 export { TelemetryEventV1Schema } from './event-v1-schema.ts';
 export type { ContractIssue, TelemetryEventV1 };
 

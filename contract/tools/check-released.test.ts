@@ -14,7 +14,12 @@ function copyWith(edit: (schema: { properties: Record<string, Record<string, unk
   const dir = mkdtempSync(join(tmpdir(), 'contract-check-'));
   made.push(dir);
   cpSync(join(contractDir, 'released'), join(dir, 'released'), { recursive: true });
-  for (const f of ['telemetry_event_v1.json', 'envelope_v1.json', 'ingest_batch_v1.json']) {
+  for (const f of [
+    'telemetry_event_v1.json',
+    'envelope_v1.json',
+    'ingest_batch_v1.json',
+    'compat-errata.json',
+  ]) {
     cpSync(join(contractDir, f), join(dir, f));
   }
   const file = join(dir, 'telemetry_event_v1.json');
@@ -59,5 +64,36 @@ describe('checkReleasedSchemas', () => {
     expect(checkReleasedSchemas(dir).errors).toEqual([
       'BREAKING envelope_v1.json: schema_removed: the released schema has no working copy',
     ]);
+  });
+
+  it('prints each accepted erratum with its reason instead of failing', () => {
+    const result = checkReleasedSchemas(contractDir);
+    expect(result.lines).toContainEqual(
+      expect.stringMatching(
+        /^erratum telemetry_event_v1\.json: additional_properties_tightened at usage\.\* \(since 1\.0\): /,
+      ),
+    );
+  });
+
+  it('fails on an erratum that matches no change (it would cover a future break silently)', () => {
+    const dir = copyWith(() => {});
+    const file = join(dir, 'compat-errata.json');
+    const errata = JSON.parse(readFileSync(file, 'utf8'));
+    errata.errata[0].paths.push('model');
+    writeFileSync(file, JSON.stringify(errata));
+    const result = checkReleasedSchemas(dir);
+    expect(result.ok).toBe(false);
+    expect(result.errors).toEqual([
+      'STALE erratum telemetry_event_v1.json: additional_properties_tightened at model matches no change; remove it',
+    ]);
+  });
+
+  it('still fails on a break of the same kind at a path the errata do not list', () => {
+    const result = checkReleasedSchemas(
+      copyWith((s) => {
+        Object.assign(s.properties.attributes ?? {}, { additionalProperties: { type: 'string' } });
+      }),
+    );
+    expect(result.ok).toBe(false);
   });
 });

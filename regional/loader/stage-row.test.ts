@@ -1,7 +1,14 @@
 // Staging rows: good envelopes become escaped COPY rows; every kind of bad line becomes a reject row.
 import { describe, expect, it } from 'vitest';
 import { makeEnvelope } from './envelope-fixtures.ts';
-import { STAGE_COLUMNS, type StageCounts, stageRow, storableJson, storableText } from './stage-row.ts';
+import {
+  pgTimestamp,
+  STAGE_COLUMNS,
+  type StageCounts,
+  stageRow,
+  storableJson,
+  storableText,
+} from './stage-row.ts';
 
 const tenant = {
   orgId: '11111111-1111-4111-8111-111111111111',
@@ -72,6 +79,20 @@ describe('stageRow timestamps', () => {
     const f = fields(stageRow({ lineNumber: 2, text: JSON.stringify(env) }, days, counts));
     expect(f[1]).toBe('\\N');
     expect(f[8]).toBe(`${now.toISOString().slice(0, 19)}.123Z`);
+  });
+
+  it('rewrites offsets PostgreSQL refuses (±16:00 to ±23:59) to the same instant in UTC, fraction kept', () => {
+    expect(pgTimestamp('2026-12-02T10:00:00+16:00', Date.parse('2026-12-02T10:00:00+16:00'))).toBe(
+      '2026-12-01T18:00:00Z',
+    );
+    expect(pgTimestamp('2026-12-31T23:30:59.123456-23:59', Date.parse('2026-12-31T23:30:59.123-23:59'))).toBe(
+      '2027-01-01T23:29:59.123456Z',
+    );
+    expect(pgTimestamp('2024-03-01T00:10:00+23:59', Date.parse('2024-03-01T00:10:00+23:59'))).toBe(
+      '2024-02-29T00:11:00Z',
+    );
+    // Within PostgreSQL's range: passed through as sent.
+    expect(pgTimestamp('2026-12-02T10:00:00-15:59', 0)).toBe('2026-12-02T10:00:00-15:59');
   });
 });
 

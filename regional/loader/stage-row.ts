@@ -100,15 +100,40 @@ function rejectRow(
 /** RFC 3339 forms PostgreSQL reads exactly as JavaScript does (at most microseconds: no rounding). */
 const PLAIN_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})$/;
 
+/** PostgreSQL refuses UTC offsets of 16 hours or more; RFC 3339 (and so contract v1) allows up to 23:59. */
+const MAX_PG_OFFSET_HOURS = 15;
+
+/**
+ * `text` (in the PLAIN_TIMESTAMP form) as the same instant in UTC, keeping the seconds and fraction as
+ * sent: the offset is whole minutes, so only the minutes and above move.
+ */
+function toUtcKeepingFraction(text: string): string {
+  const n = text.length;
+  const sign = text[n - 6] === '-' ? -1 : 1;
+  const offsetMin = Number(text.slice(n - 5, n - 3)) * 60 + Number(text.slice(n - 2));
+  const localMinute = Date.UTC(
+    Number(text.slice(0, 4)),
+    Number(text.slice(5, 7)) - 1,
+    Number(text.slice(8, 10)),
+    Number(text.slice(11, 13)),
+    Number(text.slice(14, 16)),
+  );
+  const utcMinute = new Date(localMinute - sign * offsetMin * 60_000).toISOString();
+  return `${utcMinute.slice(0, 17)}${text.slice(17, n - 6)}Z`;
+}
+
 /**
  * The timestamp as PostgreSQL should read it, or null when JavaScript cannot place it in time. The
- * common form passes through as sent (no Date formatting per row, microseconds kept); other valid
- * RFC 3339 spellings are normalised to UTC milliseconds. Either way the same input always maps to
- * the same instant, which is what the dedupe key needs.
+ * common form passes through as sent (no Date formatting per row, microseconds kept), except an offset
+ * PostgreSQL refuses (±16:00 to ±23:59), which is rewritten to UTC; other valid RFC 3339 spellings are
+ * normalised to UTC milliseconds. Either way the same input always maps to the same instant, which is
+ * what the dedupe key needs.
  */
-function pgTimestamp(text: string, ms: number): string | null {
+export function pgTimestamp(text: string, ms: number): string | null {
   if (!Number.isFinite(ms)) return null;
-  return PLAIN_TIMESTAMP.test(text) ? text : new Date(ms).toISOString();
+  if (!PLAIN_TIMESTAMP.test(text)) return new Date(ms).toISOString();
+  if (text.endsWith('Z') || Number(text.slice(-5, -3)) <= MAX_PG_OFFSET_HOURS) return text;
+  return toUtcKeepingFraction(text);
 }
 
 type Usage = {
