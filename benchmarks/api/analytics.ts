@@ -9,12 +9,12 @@ import type pg from 'pg';
 import { generateSigningJwk } from '../../infra/local/issuer-keys.ts';
 import { mintToken } from '../../infra/local/mint-token.ts';
 import { LOCAL_CLIENT_ID, startLocalIssuer } from '../../infra/local/oidc.ts';
-import { refreshAnalyticsTiers } from '../../regional/api/analytics/tiers/refresh.ts';
 import { createTokenVerifier } from '../../regional/api/auth/verifier.ts';
 import { createRegionalApi } from '../../regional/api/router.ts';
 import { rollupEvents, seedEvents } from '../../regional/api/testing/seed-telemetry.ts';
 import { createPool } from '../../regional/db/pool.ts';
 import { withOrg } from '../../regional/db/tenant.ts';
+import { refreshAnalyticsTiers } from '../../regional/rollups/tiers/refresh.ts';
 import { startBenchDb } from './bench-db.ts';
 import { summary } from './stats.ts';
 

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       '',
       `So the expected worst case is push + replication + TTL + one read ≈ 0.1 + 1 + ${c.positiveTtlMs / 1000} + 0.1 ≈ ${(1.2 + c.positiveTtlMs / 1000).toFixed(1)} s, within the 5 s goal while replication stays under ~2.5 s. Two paths are slower and are deliberate trade-offs:`,
       '',
-      '- If the inline push fails (DynamoDB throttling or an outage), the outbox row stays and the scheduled sweep (`regional/outbox/sweep-lambda.ts`, every minute, retry backoff 0.5 s doubling up to 60 s) delivers it: up to about a minute plus the backoff.',
+      '- If the inline push fails (DynamoDB throttling or an outage), the outbox row stays and the scheduled sweep (`regional/entries/outbox-sweep.ts`, every minute, retry backoff 0.5 s doubling up to 60 s) delivers it: up to about a minute plus the backoff.',
       `- If an edge cannot read DynamoDB at all, it keeps serving an ACTIVE key it confirmed within the last ${c.staleIfErrorMs / 1000} s (stale-if-error keeps ingest up during a replica outage), so a revocation made during such an outage takes effect there only when reads work again or after ${c.staleIfErrorMs / 1000} s.`,
       '',
     );

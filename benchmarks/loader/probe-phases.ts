@@ -15,8 +15,9 @@ import { migrate } from '../../regional/db/migrate.ts';
 import { createPool } from '../../regional/db/pool.ts';
 import { databaseUrls } from '../../regional/db/urls.ts';
 import { makeEnvelope } from '../../regional/loader/envelope-fixtures.ts';
-import { CREATE_DELTA_SQL, CREATE_STAGE_SQL, INSERT_EVENTS_SQL } from '../../regional/loader/load-sql.ts';
+import { CREATE_STAGE_SQL, INSERT_EVENTS_SQL } from '../../regional/loader/load-sql.ts';
 import { type StageCounts, stageRow } from '../../regional/loader/stage-row.ts';
+import { CREATE_DELTA_SQL } from '../../regional/rollups/minute-sql.ts';
 
 const N = Number(process.env.N ?? 50_000);
 

@@ -27,7 +27,7 @@ export const BUNDLES = {
     entry: 'regional/entries/tiers-refresh.ts',
     builtBy: 'infra/cdk/bundle.ts',
   },
-  /** Hourly partition maintenance (regional/db/partitions.ts): create ahead, drop past retention. */
+  /** Hourly partition maintenance (regional/rollups/partitions.ts): create ahead, drop past retention. */
   maintenance: {
     handler: 'index.handler',
     entry: 'regional/entries/maintenance.ts',

@@ -2,7 +2,7 @@
 
 /**
  * Matches what the entry points validate. Two ways to reach the database exist:
- * - URL variables (regional/api/config.ts, regional/outbox/sweep-lambda.ts, regional/db/migrate-cli.ts):
+ * - URL variables (regional/api/config.ts, regional/entries/outbox-sweep.ts, regional/db/migrate-cli.ts):
  *   the password is a CloudFormation dynamic reference to the role's secret, resolved at deploy time.
  * - host/port/name + secret ARN (regional/loader/database-url.ts): the function reads the secret at
  *   cold start, so the password never appears in the function's configuration (see README, "Secrets").

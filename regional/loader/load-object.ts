@@ -4,10 +4,10 @@ import type { Readable, Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { CREATE_DELTA_SQL, UPSERT_ROLLUPS_SQL } from '../rollups/minute-sql.ts';
 import { LoaderError, LoadFailedError, ObjectReadError } from './errors.ts';
 import {
   COPY_STAGE_SQL,
-  CREATE_DELTA_SQL,
   CREATE_STAGE_SQL,
   DELTAS_FROM_STAGE_SQL,
   INSERT_DEAD_LETTERS_SQL,
@@ -15,7 +15,6 @@ import {
   INSERT_EVENTS_SQL,
   PARTITION_DAYS_SQL,
   TRUNCATE_STAGE_SQL,
-  UPSERT_ROLLUPS_SQL,
 } from './load-sql.ts';
 import { DEFAULT_MAX_LINE_BYTES, ndjsonLines } from './ndjson-lines.ts';
 import type { ObjectRef, ObjectSource } from './object-source.ts';

@@ -1,13 +1,13 @@
 // Composition root of rollup upkeep: partition maintenance and analytics tier refresh, for Lambdas and the local stack.
 import type pg from 'pg';
 import type { Logger } from '../../runtime/log.ts';
-import { refreshAnalyticsTiers, startTierRefresher } from '../api/analytics/tiers/refresh.ts';
 import {
   DEFAULT_PARTITION_POLICY,
   type MaintenanceResult,
   maintainPartitions,
   type PartitionPolicy,
-} from '../db/partitions.ts';
+} from './partitions.ts';
+import { refreshAnalyticsTiers, startTierRefresher } from './tiers/refresh.ts';
 
 /** The wired upkeep jobs, all on the `llmo_system` pool. */
 export interface WiredRollups {

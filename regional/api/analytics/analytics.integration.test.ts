@@ -1,9 +1,9 @@
 // Analytics routes against seeded telemetry: rollup answers equal the same numbers computed from raw events.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshAnalyticsTiers } from '../../rollups/tiers/refresh.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
 import { rollupEvents, seedEvents } from '../testing/seed-telemetry.ts';
-import { refreshAnalyticsTiers } from './tiers/refresh.ts';
 
 let h: Harness;
 let orgId: string;

@@ -1,5 +1,13 @@
 // Breakdown: counters and p95 per value of one dimension (model, provider, …), from the rollups.
 import { withOrg } from '../../db/tenant.ts';
+import {
+  type Counters,
+  counters,
+  groupKey,
+  mergedHistograms,
+  percentiles,
+  sumCounters,
+} from '../../rollups/minutes.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
 import { parseQuery } from '../query.ts';
@@ -11,7 +19,6 @@ import {
   RANGE_QUERY,
   resolveRange,
 } from './params.ts';
-import { type Counters, counters, groupKey, mergedHistograms, percentiles, sumCounters } from './rollups.ts';
 import { projectScope } from './scope.ts';
 
 /** One row per dimension value, most events first. */

@@ -1,12 +1,12 @@
 // Overview: totals, error rate and latency percentiles over a range, from the analytics tiers and per-minute rollups.
 import { withOrg } from '../../db/tenant.ts';
+import { type Counters, counters } from '../../rollups/minutes.ts';
+import { readPoints } from '../../rollups/tiers/read.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
 import { parseQuery } from '../query.ts';
 import { DEFAULT_MAX_RANGE_DAYS, RANGE_QUERY, resolveRange } from './params.ts';
-import { type Counters, counters } from './rollups.ts';
 import { projectScope } from './scope.ts';
-import { readPoints } from './tiers/read.ts';
 
 /** Overview answer (design §4.5). */
 export type Overview = Counters & {

@@ -18,7 +18,9 @@ export const DEFAULT_MAX_RANGE_DAYS = 31;
 export const MAX_POINTS = 1_500;
 
 /** A resolved time range: whole UTC minutes [from, to), `to` rounded up so the current minute counts. */
-export type TimeRange = { from: Date; to: Date };
+export type { TimeRange } from '../../rollups/minutes.ts';
+
+import type { TimeRange } from '../../rollups/minutes.ts';
 
 /** Parameters every analytics route takes: the project filter and the time range. */
 export const RANGE_QUERY = {

@@ -1,5 +1,7 @@
 // Timeseries: counters and percentiles per interval bucket (gaps filled with zeros), from the tiers and rollups.
 import { withOrg } from '../../db/tenant.ts';
+import { type Counters, counters } from '../../rollups/minutes.ts';
+import { readPoints } from '../../rollups/tiers/read.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
 import { parseQuery } from '../query.ts';
@@ -12,9 +14,7 @@ import {
   resolveInterval,
   resolveRange,
 } from './params.ts';
-import { type Counters, counters } from './rollups.ts';
 import { projectScope } from './scope.ts';
-import { readPoints } from './tiers/read.ts';
 
 /** One point: the bucket starting at `t`. */
 export type Point = Counters & { t: string; p50: number | null; p95: number | null; p99: number | null };

@@ -93,7 +93,7 @@ GRANT SELECT ON telemetry_events, event_rollups_1m TO llmo_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON telemetry_events, event_rollups_1m, dead_letters TO llmo_system;
 
 -- ---------------------------------------------------------------------------------------------------
--- Latency histogram arithmetic (mirror of regional/db/latency-histogram.ts: α = 1%, γ = 1.01/0.99,
+-- Latency histogram arithmetic (mirror of regional/rollups/latency-histogram.ts: α = 1%, γ = 1.01/0.99,
 -- zero bucket -32768 for values ≤ 0.001 ms, top bucket 1037 ≈ 1e9 ms).
 
 -- Bucket of one latency in ms; NULL stays NULL (no latency reported).

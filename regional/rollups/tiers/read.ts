@@ -1,8 +1,7 @@
 // Reads counters and latency percentiles per point from the cheapest exact sources (tiers, else per-minute rollups).
 import type pg from 'pg';
-import type { LatencyHistogram } from '../../../db/latency-histogram.ts';
-import type { TimeRange } from '../params.ts';
-import { type Counters, percentiles } from '../rollups.ts';
+import type { LatencyHistogram } from '../latency-histogram.ts';
+import { type Counters, percentiles, type TimeRange } from '../minutes.ts';
 import { blockKey, planSegments } from './plan.ts';
 
 /** Totals of one point (a timeseries bucket, or the whole range for the overview). */

@@ -1,8 +1,8 @@
 // The SQL histogram functions agree with latency-histogram.ts: same buckets, same merge, same quantiles.
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createPool } from '../db/pool.ts';
 import { bucketIndex, GAMMA, histogramOf, histogramQuantile, mergeHistograms } from './latency-histogram.ts';
-import { createPool } from './pool.ts';
 
 let app: pg.Pool;
 

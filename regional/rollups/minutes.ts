@@ -1,7 +1,9 @@
 // Shared rollup reads: counters and merged latency histograms over [from, to) minutes, optionally grouped.
 import type pg from 'pg';
-import { type LatencyHistogram, latencyPercentiles } from '../../db/latency-histogram.ts';
-import type { TimeRange } from './params.ts';
+import { type LatencyHistogram, latencyPercentiles } from './latency-histogram.ts';
+
+/** A half-open time range [from, to) of whole minutes. */
+export type TimeRange = { from: Date; to: Date };
 
 /** Summed counters of a set of rollup rows. */
 export type Counters = {

@@ -1,6 +1,6 @@
 // Rebuilds dirty analytics tier blocks (5-minute and hourly totals) from the per-minute rollups.
 import type pg from 'pg';
-import { latencyPercentiles } from '../../../db/latency-histogram.ts';
+import { latencyPercentiles } from '../latency-histogram.ts';
 
 /** What the refresher needs: the system-role pool (cross-org, as the loader). */
 export type RefreshDeps = { pool: pg.Pool; batchSize?: number; onError?: (error: unknown) => void };

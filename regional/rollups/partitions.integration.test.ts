@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createPool } from '../db/pool.ts';
 import { makeEnvelope, ndjson, writeGzipObject } from '../loader/envelope-fixtures.ts';
 import { fileObjectSource } from '../loader/file-object-source.ts';
 import { loadObject } from '../loader/load-object.ts';
 import { createTenant, rollupMismatches, runId } from '../loader/test-helpers.ts';
 import { dropExpiredPartitions, ensurePartitions, partitionDays } from './partitions.ts';
-import { createPool } from './pool.ts';
 
 let system: pg.Pool;
 let root: string;
