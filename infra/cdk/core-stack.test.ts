@@ -255,29 +255,42 @@ describe('lambdas', () => {
       Ref: logicalIdOf('AuthUsersDashboard', 'AWS::Cognito::UserPoolClient'),
     });
     expect(env[RUNTIME_ENV.logLevel]).toBe('INFO');
-    // The analytics function never gets llmo_system: its required SYSTEM_DATABASE_URL is the app role.
+    // The analytics function never gets llmo_system (only admin mutations drain the outbox inline).
     const analytics = envOf('analytics routes');
-    expect(JSON.stringify(analytics[RUNTIME_ENV.systemDatabaseUrl])).toContain('llmo_app');
-    expect(JSON.stringify(analytics)).not.toContain('llmo_system');
     expect(JSON.stringify(analytics)).not.toContain('DatabaseSystemSecret');
-    expect(JSON.stringify(envOf('admin routes')[RUNTIME_ENV.systemDatabaseUrl])).toContain('llmo_system');
+    expect(JSON.stringify(envOf('admin routes'))).toContain('DatabaseSystemSecret');
   });
 
-  it('give each function the database URLs of exactly the roles it uses', () => {
-    const urls = (description: string) =>
-      Object.keys(envOf(description))
-        .filter((k) => k.endsWith('DATABASE_URL'))
-        .sort();
-    expect(urls('analytics routes')).toEqual([RUNTIME_ENV.appDatabaseUrl, RUNTIME_ENV.systemDatabaseUrl]);
-    expect(urls('admin routes')).toEqual([RUNTIME_ENV.appDatabaseUrl, RUNTIME_ENV.systemDatabaseUrl]);
-    expect(urls('Drains the key outbox')).toEqual([RUNTIME_ENV.systemDatabaseUrl]);
-    expect(urls('runs migrations')).toEqual([RUNTIME_ENV.ownerDatabaseUrl]);
-    // The loader and maintenance read the system secret themselves (regional/loader/database-url.ts).
-    const systemSecret = { Ref: logicalIdOf('DatabaseSystemSecret', 'AWS::SecretsManager::Secret') };
-    for (const description of ['Loads landing objects', 'partitions']) {
-      expect(urls(description), description).toEqual([]);
+  it('give each function the secret ARNs of exactly the roles it uses, and read access to those only', () => {
+    const secret = (role: string) => ({
+      Ref: logicalIdOf(`Database${role}Secret`, 'AWS::SecretsManager::Secret'),
+    });
+    const owner = {
+      Ref: logicalIdOf('DatabaseClusterSecretAttachment', 'AWS::SecretsManager::SecretTargetAttachment'),
+    };
+    const arns = (description: string) =>
+      Object.fromEntries(Object.entries(envOf(description)).filter(([k]) => k.endsWith('_DB_SECRET_ARN')));
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['analytics routes', { [RUNTIME_ENV.appSecretArn]: secret('App') }],
+      [
+        'admin routes',
+        { [RUNTIME_ENV.appSecretArn]: secret('App'), [RUNTIME_ENV.systemSecretArn]: secret('System') },
+      ],
+      ['Drains the key outbox', { [RUNTIME_ENV.systemSecretArn]: secret('System') }],
+      ['Loads landing objects', { [RUNTIME_ENV.systemSecretArn]: secret('System') }],
+      ['partitions', { [RUNTIME_ENV.systemSecretArn]: secret('System') }],
+      [
+        'runs migrations',
+        {
+          [RUNTIME_ENV.ownerSecretArn]: owner,
+          [RUNTIME_ENV.appSecretArn]: secret('App'),
+          [RUNTIME_ENV.systemSecretArn]: secret('System'),
+        },
+      ],
+    ];
+    for (const [description, expected] of cases) {
+      expect(arns(description), description).toEqual(expected);
       expect(envOf(description), description).toMatchObject({
-        [RUNTIME_ENV.systemSecretArn]: systemSecret,
         [RUNTIME_ENV.databaseName]: 'llmo',
         [RUNTIME_ENV.databasePort]: '5432',
         [RUNTIME_ENV.databaseHost]: {
@@ -287,15 +300,11 @@ describe('lambdas', () => {
     }
   });
 
-  it('build database URLs from the role secret, resolved by CloudFormation, with TLS verified', () => {
-    const url = JSON.stringify(envOf('analytics routes')[RUNTIME_ENV.appDatabaseUrl]);
-    const appSecret = logicalIdOf('DatabaseAppSecret', 'AWS::SecretsManager::Secret');
-    expect(url).toContain('postgres://');
-    expect(url).toContain('llmo_app');
-    expect(url).toContain(`{{resolve:secretsmanager:`);
-    expect(url).toContain(appSecret);
-    expect(url).toContain(':SecretString:password::}}');
-    expect(url).toContain(':5432/llmo?sslmode=verify-full');
+  it('put no password in any function configuration', () => {
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      const env = JSON.stringify(fn.Properties.Environment ?? {});
+      expect(env, id).not.toMatch(/resolve:secretsmanager|SecretString|password|PASSWORD|postgres:\/\//);
+    }
     // Aurora's certificate is signed by the RDS CA, which Node 22 Lambdas trust only through this.
     expect(envOf('analytics routes')[RUNTIME_ENV.extraCaCerts]).toBe('/var/runtime/ca-cert.pem');
   });
@@ -342,18 +351,25 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only the loader and maintenance read a secret, and only the system one', () => {
-    const system = { Ref: logicalIdOf('DatabaseSystemSecret', 'AWS::SecretsManager::Secret') };
-    const readers = ofType('AWS::IAM::Policy').flatMap(([id, policy]) =>
-      (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.filter((s) =>
-        actionsOf([s]).some((a) => a.startsWith('secretsmanager:')),
-      ).map((s) => ({ id, resource: s.Resource })),
+  it('lets a function read only the secrets of the roles it uses', () => {
+    const id = (prefix: string) => logicalIdOf(prefix, 'AWS::SecretsManager::Secret');
+    // The cluster's secret is referred to through its attachment (which resolves to the same ARN).
+    const owner = logicalIdOf(
+      'DatabaseClusterSecretAttachment',
+      'AWS::SecretsManager::SecretTargetAttachment',
     );
-    expect(readers.map((r) => r.id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
-      'PipelineLoaderRoleDefaultPolicy',
-      'PipelineMaintenanceRoleDefaultPolicy',
-    ]);
-    for (const reader of readers) expect(reader.resource).toEqual(system);
+    const readable = (role: string) =>
+      statementsOf(role)
+        .filter((s) => actionsOf([s]).some((a) => a.startsWith('secretsmanager:')))
+        .map((s) => JSON.stringify(s.Resource))
+        .sort();
+    const ref = (logicalId: string) => JSON.stringify({ Ref: logicalId });
+    const [app, system] = [ref(id('DatabaseAppSecret')), ref(id('DatabaseSystemSecret'))];
+    expect(readable('ApiAnalyticsRole')).toEqual([app]);
+    expect(readable('ApiAdminRole')).toEqual([app, system].sort());
+    for (const role of ['PipelineLoaderRole', 'PipelineMaintenanceRole', 'OutboxPropagatorRole'])
+      expect(readable(role), role).toEqual([system]);
+    expect(readable('PipelineMigrateRole')).toEqual([ref(owner), app, system].sort());
   });
 
   it('limits key-cache access to conditional puts by the admin function and the sweep', () => {

@@ -1,27 +1,21 @@
 // Environment variable names the stacks give the regional Lambdas: the names their entry points read.
+import { CREDENTIAL_ENV, DATABASE_ENV } from '../../regional/db/credentials.ts';
 
 /**
- * Matches what the entry points validate. Two ways to reach the database exist:
- * - URL variables (regional/api/config.ts, regional/entries/outbox-sweep.ts, regional/db/migrate-cli.ts):
- *   the password is a CloudFormation dynamic reference to the role's secret, resolved at deploy time.
- * - host/port/name + secret ARN (regional/loader/database-url.ts): the function reads the secret at
- *   cold start, so the password never appears in the function's configuration (see README, "Secrets").
+ * Matches what the entry points validate. The database is reached one way (regional/db/credentials.ts):
+ * host/port/name plus the ARN of each role's secret, read at cold start and re-read when a rotated
+ * password is refused, so no password ever appears in a function's configuration.
  */
 export const RUNTIME_ENV = {
-  /** Owner role URL (migrations only), as `npm run migrate` reads it. */
-  ownerDatabaseUrl: 'DATABASE_URL',
-  /** `llmo_app` (API: row-level security applies). */
-  appDatabaseUrl: 'APP_DATABASE_URL',
-  /** `llmo_system` (loader, outbox sweep, maintenance, the admin API's inline outbox drain). */
-  systemDatabaseUrl: 'SYSTEM_DATABASE_URL',
-  /** Passwords the migration sets on the service roles (regional/db/roles.ts). */
-  appPassword: 'LLMO_APP_DB_PASSWORD',
-  systemPassword: 'LLMO_SYSTEM_DB_PASSWORD',
-  databaseHost: 'DATABASE_HOST',
-  databasePort: 'DATABASE_PORT',
-  databaseName: 'DATABASE_NAME',
-  /** Secret (RDS JSON: username, password, host, port, dbname) of `llmo_system`, read at runtime. */
-  systemSecretArn: 'SYSTEM_DB_SECRET_ARN',
+  databaseHost: DATABASE_ENV.host,
+  databasePort: DATABASE_ENV.port,
+  databaseName: DATABASE_ENV.name,
+  /** Secret (RDS JSON: username, password, …) of the Aurora master user: migrations only. */
+  ownerSecretArn: CREDENTIAL_ENV.owner.secretArn,
+  /** Secret of `llmo_app` (API: row-level security applies). */
+  appSecretArn: CREDENTIAL_ENV.app.secretArn,
+  /** Secret of `llmo_system` (loader, outbox sweep, maintenance, tiers, the admin API's inline drain). */
+  systemSecretArn: CREDENTIAL_ENV.system.secretArn,
   keyTableName: 'KEY_TABLE_NAME',
   userPoolId: 'COGNITO_USER_POOL_ID',
   userPoolClientId: 'COGNITO_CLIENT_ID',

@@ -20,8 +20,8 @@ export async function startApi(ctx: LocalContext): Promise<RunningService> {
       jwksUri: ctx.issuer.jwksUri,
       tokenUse: 'id',
     },
-    appDatabaseUrl: ctx.db.app,
-    systemDatabaseUrl: ctx.db.system,
+    appDatabase: ctx.db.app,
+    systemDatabase: ctx.db.system,
     keyTableName: ctx.keyTableName,
     dynamoEndpoint: ctx.dynamoEndpoint,
     dynamoClientConfig: LOCAL_AWS,
@@ -30,6 +30,7 @@ export async function startApi(ctx: LocalContext): Promise<RunningService> {
     log,
   });
   // Keeps the 5-minute and hourly analytics tiers current (answers are exact either way; tiers make them cheap).
+  if (!wired.systemPool) throw new Error('the local API is always wired with the system role');
   const tiers = wireRollups(wired.systemPool, log).startTierRefresher(1_000);
   const server = await serveFetch(wired.api, {
     port: ctx.config.ports.api,

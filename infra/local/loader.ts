@@ -36,7 +36,7 @@ export async function startLoader(
   const s3 = localS3Client(firehose.s3Endpoint);
   const loader = wireLoader({
     config,
-    systemDatabaseUrl: ctx.db.system,
+    systemDatabase: ctx.db.system,
     s3,
     poolMax: 4,
     statementTimeoutMs: 300_000,

@@ -2,10 +2,10 @@
 import * as v from 'valibot';
 import { logLevel, serviceName } from '../../runtime/env.ts';
 import type { LogLevel } from '../../runtime/log.ts';
+import { type DatabaseCredentials, hasRoleCredentials, roleCredentials } from '../db/credentials.ts';
 import type { AuthConfig } from './auth/verifier.ts';
 
 const nonEmpty = v.pipe(v.string(), v.minLength(1));
-const pgUrl = v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'));
 
 const EnvSchema = v.object({
   AUTH_MODE: v.optional(v.picklist(['cognito', 'oidc']), 'cognito'),
@@ -16,8 +16,6 @@ const EnvSchema = v.object({
   OIDC_ISSUER: v.optional(v.pipe(v.string(), v.url())),
   OIDC_AUDIENCE: v.optional(nonEmpty),
   OIDC_JWKS_URI: v.optional(v.pipe(v.string(), v.url())),
-  APP_DATABASE_URL: pgUrl,
-  SYSTEM_DATABASE_URL: pgUrl,
   KEY_TABLE_NAME: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{3,255}$/)), 'llmo-api-keys'),
   DYNAMODB_ENDPOINT: v.optional(v.pipe(v.string(), v.url())),
   MAX_RANGE_DAYS: v.optional(
@@ -31,8 +29,13 @@ const EnvSchema = v.object({
 /** Validated settings of the regional API Lambdas. */
 export type ApiConfig = {
   auth: AuthConfig;
-  appDatabaseUrl: string;
-  systemDatabaseUrl: string;
+  /** llmo_app: APP_DATABASE_URL, or APP_DB_SECRET_ARN next to DATABASE_HOST/PORT/NAME (regional/db/credentials.ts). */
+  appDatabase: DatabaseCredentials;
+  /**
+   * llmo_system, for the admin routes' inline outbox drain: SYSTEM_DATABASE_URL or SYSTEM_DB_SECRET_ARN.
+   * The analytics function has neither and never holds the cross-tenant role.
+   */
+  systemDatabase: DatabaseCredentials | undefined;
   keyTableName: string;
   dynamoEndpoint: string | undefined;
   maxRangeDays: number;
@@ -76,8 +79,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
         };
   return {
     auth,
-    appDatabaseUrl: e.APP_DATABASE_URL,
-    systemDatabaseUrl: e.SYSTEM_DATABASE_URL,
+    appDatabase: roleCredentials('app', env),
+    systemDatabase: hasRoleCredentials('system', env) ? roleCredentials('system', env) : undefined,
     keyTableName: e.KEY_TABLE_NAME,
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,
     maxRangeDays: e.MAX_RANGE_DAYS,

@@ -2,7 +2,7 @@
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type pg from 'pg';
 import type { Logger } from '../../runtime/log.ts';
-import { createPool } from '../db/pool.ts';
+import { createPool, type DatabaseSource } from '../db/pool.ts';
 import type { KeyPropagator } from '../outbox/propagator.ts';
 import { wireOutbox } from '../outbox/wire.ts';
 import { type AuthConfig, createTokenVerifier } from './auth/verifier.ts';
@@ -11,10 +11,13 @@ import { createRegionalApi, type RegionalApi } from './router.ts';
 /** Everything the API needs, already validated (regional/api/config.ts in Lambda, infra/local in the local stack). */
 export interface ApiWiring {
   auth: AuthConfig;
-  /** `llmo_app` connection string: row-level security applies. */
-  appDatabaseUrl: string;
-  /** `llmo_system` connection string: the key outbox. */
-  systemDatabaseUrl: string;
+  /** `llmo_app`: row-level security applies. A URL locally, the role's secret in AWS. */
+  appDatabase: DatabaseSource;
+  /**
+   * `llmo_system`: the key outbox. Absent for the analytics function, which never changes a key and
+   * so never holds the cross-tenant role; a key change would then wait for the scheduled sweep.
+   */
+  systemDatabase: DatabaseSource | undefined;
   keyTableName: string;
   dynamoEndpoint?: string | undefined;
   /** Local stand-ins only (region + dummy credentials). */
@@ -34,8 +37,8 @@ export interface ApiWiring {
 /** The wired API and how to release it. */
 export interface WiredApi {
   api: RegionalApi;
-  /** The `llmo_system` pool (also serves the rollup jobs in a long-lived process). */
-  systemPool: pg.Pool;
+  /** The `llmo_system` pool (also serves the rollup jobs in a long-lived process), when configured. */
+  systemPool: pg.Pool | undefined;
   close(): Promise<void>;
 }
 
@@ -43,24 +46,31 @@ export interface WiredApi {
 export function wireApi(w: ApiWiring): WiredApi {
   // A dropped idle connection (failover, scaling, restart) is logged; the pool reconnects on next use.
   const onIdleError = (error: Error) => w.log.warn('idle database connection lost', { error: error.message });
-  const app = createPool(w.appDatabaseUrl, { max: w.poolMax.app, applicationName: 'llmo-api', onIdleError });
-  const system = createPool(w.systemDatabaseUrl, {
-    max: w.poolMax.system,
-    applicationName: 'llmo-api-outbox',
-    onIdleError,
-  });
-  const outbox = wireOutbox(
-    system,
-    {
-      keyTableName: w.keyTableName,
-      dynamoEndpoint: w.dynamoEndpoint,
-      ...(w.dynamoClientConfig ? { clientConfig: w.dynamoClientConfig } : {}),
-    },
-    w.log,
-  );
+  const app = createPool(w.appDatabase, { max: w.poolMax.app, applicationName: 'llmo-api', onIdleError });
+  const system =
+    w.systemDatabase === undefined
+      ? undefined
+      : createPool(w.systemDatabase, {
+          max: w.poolMax.system,
+          applicationName: 'llmo-api-outbox',
+          onIdleError,
+        });
+  const outbox =
+    system &&
+    wireOutbox(
+      system,
+      {
+        keyTableName: w.keyTableName,
+        dynamoEndpoint: w.dynamoEndpoint,
+        ...(w.dynamoClientConfig ? { clientConfig: w.dynamoClientConfig } : {}),
+      },
+      w.log,
+    );
   let propagator: KeyPropagator | undefined;
-  let onKeyChange: () => Promise<void>;
-  if (w.keyPropagation === 'inline') {
+  let onKeyChange: (() => Promise<void>) | undefined;
+  if (!outbox) {
+    onKeyChange = undefined;
+  } else if (w.keyPropagation === 'inline') {
     onKeyChange = async () => {
       await outbox.drain();
     };
@@ -74,7 +84,7 @@ export function wireApi(w: ApiWiring): WiredApi {
     db: app,
     clock: () => new Date(),
     ...(w.maxRangeDays === undefined ? {} : { maxRangeDays: w.maxRangeDays }),
-    onKeyChange,
+    ...(onKeyChange ? { onKeyChange } : {}),
     logError: (message, details) => w.log.error(message, details),
   });
   return {
@@ -82,8 +92,8 @@ export function wireApi(w: ApiWiring): WiredApi {
     systemPool: system,
     async close() {
       await propagator?.stop();
-      outbox.close();
-      await Promise.all([app.end(), system.end()]);
+      outbox?.close();
+      await Promise.all([app.end(), system?.end()]);
     },
   };
 }

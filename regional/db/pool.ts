@@ -1,5 +1,6 @@
 // Creates pg pools with the settings every service uses (statement timeout, bigint parsing, app name).
 import pg from 'pg';
+import type { DatabaseCredentials } from './credentials.ts';
 
 // int8 (bigint) arrives as a JS number: every count and token sum we store stays below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -26,15 +27,78 @@ const logIdleError = (error: Error): void => {
   );
 };
 
-/** A pool for one role's connection string. */
-export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString: url,
+/** SQLSTATE 28P01: the password was refused (e.g. rotated since we read it). */
+const INVALID_PASSWORD = '28P01';
+
+/**
+ * A pool that logs in with the credentials' current password and, when the server refuses it, asks
+ * the credentials for a fresh one (a rotated secret) and tries once more. pg-pool's `query` goes
+ * through `connect`, so both paths are covered.
+ */
+class CredentialPool extends pg.Pool {
+  readonly #credentials: DatabaseCredentials;
+
+  constructor(config: pg.PoolConfig, credentials: DatabaseCredentials) {
+    super(config);
+    this.#credentials = credentials;
+  }
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(
+    callback: (
+      err: Error | undefined,
+      client: pg.PoolClient | undefined,
+      done: (release?: unknown) => void,
+    ) => void,
+  ): void;
+  override connect(
+    callback?: (
+      err: Error | undefined,
+      client: pg.PoolClient | undefined,
+      done: (release?: unknown) => void,
+    ) => void,
+  ): Promise<pg.PoolClient> | undefined {
+    const attempt = this.#connectRefreshing();
+    if (!callback) return attempt;
+    attempt.then(
+      (client) => callback(undefined, client, (release) => client.release(release as Error | boolean)),
+      (error: Error) => callback(error, undefined, () => {}),
+    );
+    return undefined;
+  }
+
+  async #connectRefreshing(): Promise<pg.PoolClient> {
+    const used = await this.#credentials.password();
+    try {
+      return await super.connect();
+    } catch (error) {
+      if ((error as { code?: string }).code !== INVALID_PASSWORD) throw error;
+      if (!(await this.#credentials.refreshAfterLoginFailure(used))) throw error;
+      return await super.connect();
+    }
+  }
+}
+
+/** One role's database: a connection string (tests, the local stack) or rotating credentials (AWS). */
+export type DatabaseSource = string | DatabaseCredentials;
+
+/**
+ * A pool for one role: a connection string (tests, local tools) or credentials that may change under
+ * a running process (a rotated Secrets Manager secret), re-read when a login is refused.
+ */
+export function createPool(source: DatabaseSource, options: PoolOptions = {}): pg.Pool {
+  const shared: pg.PoolConfig = {
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'llmo',
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     idleTimeoutMillis: 30_000,
-  });
+  };
+  const pool =
+    typeof source === 'string'
+      ? new pg.Pool({ ...shared, connectionString: source })
+      : 'connectionString' in source.target
+        ? new pg.Pool({ ...shared, ...source.target })
+        : new CredentialPool({ ...shared, ...source.target, password: () => source.password() }, source);
   pool.on('error', options.onIdleError ?? logIdleError);
   return pool;
 }

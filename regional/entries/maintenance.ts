@@ -1,16 +1,19 @@
 // Lambda entry of partition maintenance (scheduled hourly): create partitions ahead, drop those past retention.
 import { createLambdaLogger } from '../../runtime/lambda-log.ts';
+import { type DatabaseCredentials, roleCredentials } from '../db/credentials.ts';
 import { createPool } from '../db/pool.ts';
 import { loadLoaderConfig } from '../loader/config.ts';
-import { systemDatabaseUrl } from '../loader/database-url.ts';
 import { wireRollups } from '../rollups/wire.ts';
 
 const config = loadLoaderConfig();
 const log = createLambdaLogger(config.serviceName ?? 'llmo-maintenance', config.logLevel);
+// Kept across invocations: the secret is read once, and again only when a rotated password is refused.
+let credentials: DatabaseCredentials | undefined;
 
 /** One maintenance pass per invocation; throws (so the alarm fires) when it fails. */
 export async function handler(): Promise<{ created: number; dropped: string[] }> {
-  const pool = createPool(await systemDatabaseUrl(), {
+  credentials ??= roleCredentials('system');
+  const pool = createPool(credentials, {
     max: 1,
     applicationName: 'llmo-maintenance',
     statementTimeoutMs: 60_000,

@@ -1,13 +1,13 @@
 // Lambda entry of the key-outbox sweep (EventBridge, every minute): delivers rows the inline push left behind.
 import * as v from 'valibot';
-import { logLevel, parseEnv, postgresUrl, serviceName } from '../../runtime/env.ts';
+import { logLevel, parseEnv, serviceName } from '../../runtime/env.ts';
 import { createLambdaLogger } from '../../runtime/lambda-log.ts';
+import { roleCredentials } from '../db/credentials.ts';
 import { createPool } from '../db/pool.ts';
 import type { DrainResult } from '../outbox/drain.ts';
 import { type WiredOutbox, wireOutbox } from '../outbox/wire.ts';
 
 const Env = v.object({
-  SYSTEM_DATABASE_URL: postgresUrl,
   KEY_TABLE_NAME: v.optional(v.pipe(v.string(), v.minLength(3)), 'llmo-api-keys'),
   LOG_LEVEL: logLevel,
   POWERTOOLS_SERVICE_NAME: serviceName('llmo-outbox-sweep'),
@@ -18,7 +18,8 @@ function init(): { outbox: WiredOutbox; log: ReturnType<typeof createLambdaLogge
   const env = parseEnv(Env);
   const log = createLambdaLogger(env.POWERTOOLS_SERVICE_NAME, env.LOG_LEVEL);
   const onIdleError = (error: Error) => log.warn('idle database connection lost', { error: error.message });
-  const pool = createPool(env.SYSTEM_DATABASE_URL, {
+  // SYSTEM_DATABASE_URL locally; in AWS the secret by ARN, re-read when a rotated password is refused.
+  const pool = createPool(roleCredentials('system'), {
     max: 1,
     applicationName: 'llmo-outbox-sweep',
     onIdleError,

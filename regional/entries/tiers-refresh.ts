@@ -1,12 +1,12 @@
 // Lambda entry of the analytics tier refresh (EventBridge, every minute): rebuilds dirty tier blocks.
 import * as v from 'valibot';
-import { logLevel, parseEnv, postgresUrl, serviceName } from '../../runtime/env.ts';
+import { logLevel, parseEnv, serviceName } from '../../runtime/env.ts';
 import { createLambdaLogger } from '../../runtime/lambda-log.ts';
+import { roleCredentials } from '../db/credentials.ts';
 import { createPool } from '../db/pool.ts';
 import { type WiredRollups, wireRollups } from '../rollups/wire.ts';
 
 const Env = v.object({
-  SYSTEM_DATABASE_URL: postgresUrl,
   LOG_LEVEL: logLevel,
   POWERTOOLS_SERVICE_NAME: serviceName('llmo-analytics-tiers'),
 });
@@ -16,7 +16,8 @@ function init(): { rollups: WiredRollups; log: ReturnType<typeof createLambdaLog
   const env = parseEnv(Env);
   const log = createLambdaLogger(env.POWERTOOLS_SERVICE_NAME, env.LOG_LEVEL);
   const onIdleError = (error: Error) => log.warn('idle database connection lost', { error: error.message });
-  const pool = createPool(env.SYSTEM_DATABASE_URL, {
+  // SYSTEM_DATABASE_URL locally; in AWS the secret by ARN, re-read when a rotated password is refused.
+  const pool = createPool(roleCredentials('system'), {
     max: 1,
     applicationName: 'llmo-analytics-tiers',
     onIdleError,

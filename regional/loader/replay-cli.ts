@@ -2,16 +2,16 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
+import { roleCredentials } from '../db/credentials.ts';
 import { createPool } from '../db/pool.ts';
 import { loadLoaderConfig } from './config.ts';
-import { systemDatabaseUrl } from './database-url.ts';
 import { loadObject } from './load-object.ts';
 import { type ObjectRef, s3ObjectSource } from './object-source.ts';
 import { objectRefsOf } from './s3-event.ts';
 
 const USAGE = `usage: tsx regional/loader/replay-cli.ts --bucket B --key K [--key K2 …]
        tsx regional/loader/replay-cli.ts --dlq-file .data/loader-dlq.ndjson
-env:   DATABASE_URL (llmo_system role) or DATABASE_HOST/DATABASE_NAME/SYSTEM_DB_SECRET_ARN;
+env:   SYSTEM_DATABASE_URL (llmo_system role) or DATABASE_HOST/DATABASE_NAME/SYSTEM_DB_SECRET_ARN;
        S3_ENDPOINT for an S3-compatible endpoint (the local stand-in: http://127.0.0.1:4005)`;
 
 async function refsFrom(values: {
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
         }
       : {},
   );
-  const pool = createPool(await systemDatabaseUrl(), {
+  const pool = createPool(roleCredentials('system'), {
     max: 1,
     applicationName: 'llmo-replay',
     statementTimeoutMs: 600_000,

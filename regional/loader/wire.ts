@@ -3,7 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type pg from 'pg';
 import type { Logger } from '../../runtime/log.ts';
-import { createPool } from '../db/pool.ts';
+import { createPool, type DatabaseSource } from '../db/pool.ts';
 import { type WiredRollups, wireRollups } from '../rollups/wire.ts';
 import type { LoaderConfig } from './config.ts';
 import { type LoadDeps, loadObject } from './load-object.ts';
@@ -13,8 +13,8 @@ import { createSqsHandler } from './sqs-handler.ts';
 /** Everything the loader needs, already validated. */
 export interface LoaderWiring {
   config: LoaderConfig;
-  /** `llmo_system` connection string (cross-org by RLS policy). */
-  systemDatabaseUrl: string;
+  /** `llmo_system` (cross-org by RLS policy): a URL locally, the role's secret in AWS. */
+  systemDatabase: DatabaseSource;
   /** The landing bucket's client (AWS, or the local stand-in's endpoint). */
   s3: S3Client;
   /** One connection per concurrent object; a Lambda handles one batch at a time. */
@@ -40,7 +40,7 @@ export interface WiredLoader {
 /** Builds the loader's dependencies once per process. */
 export function wireLoader(w: LoaderWiring): WiredLoader {
   const { config, log } = w;
-  const pool = createPool(w.systemDatabaseUrl, {
+  const pool = createPool(w.systemDatabase, {
     max: w.poolMax,
     applicationName: w.applicationName ?? 'llmo-loader',
     statementTimeoutMs: w.statementTimeoutMs,

@@ -55,7 +55,6 @@ export class Api extends Construct {
     super(scope, id);
     const { auth, database } = props;
     const shared = {
-      [RUNTIME_ENV.appDatabaseUrl]: database.databaseUrl('app'),
       [RUNTIME_ENV.userPoolId]: auth.userPool.userPoolId,
       [RUNTIME_ENV.userPoolClientId]: auth.client.userPoolClientId,
     };
@@ -72,13 +71,12 @@ export class Api extends Construct {
       environment: {
         ...shared,
         [RUNTIME_ENV.apiRole]: 'analytics',
-        // regional/api/config.ts requires SYSTEM_DATABASE_URL, but only admin mutations use it (the
-        // inline outbox drain) and API Gateway never routes those here. The app role fills it so the
-        // function starts without holding llmo_system's cross-tenant credentials; pg pools connect lazily.
-        [RUNTIME_ENV.systemDatabaseUrl]: database.databaseUrl('app'),
       },
       vpc,
     });
+    // Only admin mutations use llmo_system (the inline outbox drain) and API Gateway never routes
+    // those here, so the analytics function never holds the cross-tenant role.
+    database.connect(this.analyticsFunction, ['app']);
     this.adminFunction = nodeFunction(this, 'Admin', {
       code: props.code,
       bundle: 'api',
@@ -87,11 +85,11 @@ export class Api extends Construct {
       environment: {
         ...shared,
         [RUNTIME_ENV.apiRole]: 'admin',
-        [RUNTIME_ENV.systemDatabaseUrl]: database.databaseUrl('system'),
         [RUNTIME_ENV.keyTableName]: props.keyTable.tableName,
       },
       vpc,
     });
+    database.connect(this.adminFunction, ['app', 'system']);
     // The inline outbox drain only does conditional puts (regional/outbox/dynamo-key-store.ts).
     props.keyTable.grant(this.adminFunction, 'dynamodb:PutItem');
 

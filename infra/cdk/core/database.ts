@@ -1,9 +1,11 @@
 // Aurora PostgreSQL Serverless v2 in private subnets, one Secrets Manager secret per login role, optional RDS Proxy.
-import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CREDENTIAL_ENV, type DatabaseRole, ROLE_USERS } from '../../../regional/db/credentials.ts';
 import type { InfraConfig } from '../config.ts';
 import { RUNTIME_ENV } from '../runtime-env.ts';
 
@@ -12,7 +14,7 @@ export const AURORA_ENGINE_VERSION = rds.AuroraPostgresEngineVersion.VER_17_5;
 /** Database created in the cluster. */
 export const DATABASE_NAME = 'llmo';
 /** Master user: owns the tables, runs migrations (regional/db/migrate.ts). */
-export const OWNER_USER = 'llmo_owner';
+export const OWNER_USER = ROLE_USERS.owner;
 
 /** The network, the cluster, the role secrets and the endpoint the Lambdas connect to. */
 export class Database extends Construct {
@@ -99,43 +101,24 @@ export class Database extends Construct {
     }
   }
 
+  /** The secret of a login role. */
+  secret(role: DatabaseRole): secretsmanager.ISecret {
+    return role === 'owner' ? this.ownerSecret : role === 'app' ? this.appSecret : this.systemSecret;
+  }
+
   /**
-   * `postgres://` URL of a login role, with the password as a dynamic reference resolved by
-   * CloudFormation at deploy time, so no function needs Secrets Manager access at runtime.
-   * verify-full: the proxy presents a public ACM certificate, the cluster one signed by the RDS CA
-   * (trusted through NODE_EXTRA_CA_CERTS).
+   * Gives a function what regional/db/credentials.ts needs for `roles`: where the database is and the
+   * ARN of each role's secret, with read access to exactly those secrets. No password is in its
+   * configuration; it reads the secret at cold start and again when a rotated password is refused.
    */
-  databaseUrl(role: 'owner' | 'app' | 'system'): string {
-    const [user, secret] =
-      role === 'owner'
-        ? [OWNER_USER, this.ownerSecret]
-        : role === 'app'
-          ? ['llmo_app', this.appSecret]
-          : ['llmo_system', this.systemSecret];
-    return Fn.join('', [
-      'postgres://',
-      user,
-      ':',
-      this.password(secret),
-      '@',
-      this.host,
-      `:5432/${DATABASE_NAME}?sslmode=verify-full`,
-    ]);
-  }
-
-  /** Host/port/name and the system secret's ARN, for functions that read the secret themselves. */
-  systemSecretEnv(): Record<string, string> {
-    return {
-      [RUNTIME_ENV.databaseHost]: this.host,
-      [RUNTIME_ENV.databasePort]: '5432',
-      [RUNTIME_ENV.databaseName]: DATABASE_NAME,
-      [RUNTIME_ENV.systemSecretArn]: this.systemSecret.secretArn,
-    };
-  }
-
-  /** The dynamic reference to a role secret's password (for the migration's role passwords). */
-  password(secret: secretsmanager.ISecret): string {
-    return secret.secretValueFromJson('password').unsafeUnwrap();
+  connect(fn: lambda.Function, roles: DatabaseRole[]): void {
+    fn.addEnvironment(RUNTIME_ENV.databaseHost, this.host);
+    fn.addEnvironment(RUNTIME_ENV.databasePort, '5432');
+    fn.addEnvironment(RUNTIME_ENV.databaseName, DATABASE_NAME);
+    for (const role of roles) {
+      this.secret(role).grantRead(fn);
+      fn.addEnvironment(CREDENTIAL_ENV[role].secretArn, this.secret(role).secretArn);
+    }
   }
 
   /** VPC placement for a database Lambda. */

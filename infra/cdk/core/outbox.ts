@@ -30,11 +30,11 @@ export class OutboxSweep extends Construct {
       description: 'Drains the key outbox into the DynamoDB key cache (retries, crash recovery)',
       timeout: Duration.seconds(50),
       environment: {
-        [RUNTIME_ENV.systemDatabaseUrl]: database.databaseUrl('system'),
         [RUNTIME_ENV.keyTableName]: props.keyTable.tableName,
       },
       vpc: database.lambdaPlacement(),
     });
+    database.connect(this.propagatorFunction, ['system']);
     // Writes go to the home region only; the global table replicates them to every replica.
     props.keyTable.grant(this.propagatorFunction, 'dynamodb:PutItem');
     new events.Rule(this, 'Sweep', {

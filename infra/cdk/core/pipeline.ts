@@ -37,10 +37,9 @@ export class Pipeline extends Construct {
       description: 'Loads landing objects named by S3 notifications into Aurora (idempotent)',
       timeout: LOADER_TIMEOUT,
       memoryMiB: 1024,
-      environment: database.systemSecretEnv(),
       vpc: placement,
     });
-    database.systemSecret.grantRead(this.loaderFunction);
+    database.connect(this.loaderFunction, ['system']);
     landing.bucket.grantRead(this.loaderFunction);
     this.loaderFunction.addEventSource(
       new SqsEventSource(landing.queue, {
@@ -57,13 +56,10 @@ export class Pipeline extends Construct {
       bundle: 'maintenance',
       description: 'Creates upcoming daily telemetry partitions, drops those past retention',
       timeout: Duration.minutes(5),
-      environment: {
-        ...database.systemSecretEnv(),
-        [RUNTIME_ENV.retentionDays]: String(config.retentionDays),
-      },
+      environment: { [RUNTIME_ENV.retentionDays]: String(config.retentionDays) },
       vpc: placement,
     });
-    database.systemSecret.grantRead(this.maintenanceFunction);
+    database.connect(this.maintenanceFunction, ['system']);
     // Partitions are made two weeks ahead by the migration, so one missed run never stops loading;
     // running hourly keeps that margin without anyone noticing a failed day.
     new events.Rule(this, 'MaintenanceSchedule', {
@@ -77,12 +73,9 @@ export class Pipeline extends Construct {
       bundle: 'migrate',
       description: 'Creates/re-keys llmo_app and llmo_system, then runs migrations (operator-invoked)',
       timeout: Duration.minutes(10),
-      environment: {
-        [RUNTIME_ENV.ownerDatabaseUrl]: database.databaseUrl('owner'),
-        [RUNTIME_ENV.appPassword]: database.password(database.appSecret),
-        [RUNTIME_ENV.systemPassword]: database.password(database.systemSecret),
-      },
       vpc: placement,
     });
+    // The owner's secret to log in, the service roles' secrets to set their passwords (read at invocation).
+    database.connect(this.migrateFunction, ['owner', 'app', 'system']);
   }
 }
