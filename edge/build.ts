@@ -18,6 +18,8 @@ const BuildInputSchema = v.object({
   /** Days of telemetry kept; older events are rejected at the edge (must match the deployment). */
   retentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 30),
   logLevel: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  /** Key-tag secrets by version (validated by config.ts); the admin service mints with one of them. */
+  keyTagSecrets: v.record(v.string(), v.string()),
   /** Tests only: bake the local stand-ins' endpoints in (a deployed bundle must never have these). */
   localEndpoints: v.optional(v.object({ firehose: v.string(), dynamo: v.string() })),
 });
@@ -57,6 +59,7 @@ export function edgeConfigFor(input: unknown, source: string): EdgeConfig {
       keyTableName: i.keyTableName,
       replicaRegions: replicas,
       nearestReplica: nearestReplicaMap(i.coreRegion, replicas),
+      keyTagSecrets: i.keyTagSecrets,
       keyCache: { ...DEFAULT_TUNING.keyCache },
       sink: { ...DEFAULT_TUNING.sink },
       rateLimit: { ...DEFAULT_TUNING.rateLimit },

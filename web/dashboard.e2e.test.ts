@@ -141,7 +141,7 @@ describe('dashboard', () => {
     await page.fill('#new-key-name', `dash-${runId}`);
     await page.getByRole('button', { name: 'Create key' }).click();
     const shown = (await page.getByTestId('new-key-value').textContent()) ?? '';
-    expect(shown).toMatch(/^lok_[0-9A-Za-z]{12}\.[0-9A-Za-z]{36}$/);
+    expect(shown).toMatch(/^lok_[0-9A-Za-z]{12}\.[0-9A-Za-z]{45}$/);
     const prefix = shown.slice(4, 16);
     const row = page.getByTestId(`key-${prefix}`);
     await expect(row.textContent()).resolves.toContain('active');

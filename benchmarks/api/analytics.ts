@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
+import { newKeyTagSecret } from '../../contract/index.ts';
 import { generateSigningJwk } from '../../infra/local/issuer-keys.ts';
 import { mintToken } from '../../infra/local/mint-token.ts';
 import { LOCAL_CLIENT_ID, startLocalIssuer } from '../../infra/local/oidc.ts';
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
       }),
       db: app,
       clock: () => end,
+      keyTagSecret: { version: 'B', secret: newKeyTagSecret() },
     });
     const token = await mintToken(
       { sub: 'bench', email: 'bench@example.test', orgId, role: 'member' },

@@ -9,9 +9,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { generateApiKey } from '../../contract/src/api-key.ts';
+import { generateApiKey } from '../../contract/index.ts';
 import { buildEdge, edgeConfigFor } from '../../edge/build.ts';
 import { LOCAL_AWS } from '../../infra/local/dynamo.ts';
+import { TEST_KEY_TAG, TEST_KEY_TAG_SECRETS } from '../../infra/testing/key-tag.ts';
 import { makeBodies } from './bodies.ts';
 import { type LoadResult, quantile, runOpenLoop } from './load.ts';
 
@@ -94,7 +95,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   const dynamo = { endpoint: await child('dynamo') };
-  const key = generateApiKey();
+  const key = generateApiKey(TEST_KEY_TAG);
   const ddb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
   await DynamoDBDocumentClient.from(ddb).send(
     new PutCommand({
@@ -167,7 +168,14 @@ async function main(): Promise<void> {
   for (const c of children) c.kill('SIGTERM');
 
   const built = await buildEdge(
-    edgeConfigFor({ coreRegion: 'us-east-1', replicaRegions: ['eu-west-1', 'ap-southeast-1'] }, 'benchmark'),
+    edgeConfigFor(
+      {
+        coreRegion: 'us-east-1',
+        replicaRegions: ['eu-west-1', 'ap-southeast-1'],
+        keyTagSecrets: TEST_KEY_TAG_SECRETS,
+      },
+      'benchmark',
+    ),
     path.join(ROOT, 'dist/edge-bench'),
   );
   const inits = initTimes(built.outfile, 7);

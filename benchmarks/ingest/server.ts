@@ -7,6 +7,7 @@ import { wireEdge } from '../../edge/src/wire.ts';
 import { ensureKeyTable, LOCAL_AWS, startDynalite } from '../../infra/local/dynamo.ts';
 import { localEdgeConfig, startEdgeServer } from '../../infra/local/edge.ts';
 import { startFirehoseServer } from '../../infra/local/firehose-server.ts';
+import { TEST_KEY_TAG_SECRETS } from '../../infra/testing/key-tag.ts';
 
 const role = process.argv[2];
 
@@ -36,6 +37,7 @@ async function ingest(): Promise<string> {
       keyTableName: process.env.BENCH_KEY_TABLE ?? 'llmo-api-keys',
       firehoseEndpoint: process.env.BENCH_FIREHOSE ?? '',
       dynamoEndpoint: process.env.BENCH_DYNAMO ?? '',
+      keyTagSecrets: TEST_KEY_TAG_SECRETS,
       logLevel: 'warn',
       // One key carries the whole load here; the per-key limit is not what this benchmark measures.
       rateLimit: UNLIMITED,
@@ -56,6 +58,7 @@ async function ingestWithoutSink(): Promise<string> {
       keyTableName: process.env.BENCH_KEY_TABLE ?? 'llmo-api-keys',
       firehoseEndpoint: 'http://127.0.0.1:9',
       dynamoEndpoint: process.env.BENCH_DYNAMO ?? '',
+      keyTagSecrets: TEST_KEY_TAG_SECRETS,
       logLevel: 'warn',
       rateLimit: UNLIMITED,
     }),

@@ -1,5 +1,6 @@
 // Edge configuration: one validated object, baked into the Lambda@Edge bundle or built by the local stack.
 import * as v from 'valibot';
+import { KEY_TAG_SECRET_RE, KEY_TAG_VERSION_RE } from '../../contract/index.ts';
 
 const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
 const nonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -18,8 +19,23 @@ export const EdgeConfigSchema = v.strictObject({
   /** Local stack only: endpoints of the stand-ins. Absent in AWS. */
   firehoseEndpoint: v.optional(v.pipe(v.string(), v.url())),
   dynamoEndpoint: v.optional(v.pipe(v.string(), v.url())),
+  /**
+   * Secrets of the keys' prefix tags, by version (one base62 character): a key whose tag does not
+   * verify under its version's secret is refused without a lookup. Several while a rotation is under
+   * way; the admin service mints with one of them. Baked into the bundle like the rest.
+   */
+  keyTagSecrets: v.pipe(
+    v.record(
+      v.pipe(v.string(), v.regex(KEY_TAG_VERSION_RE, 'a version is one base62 character')),
+      v.pipe(v.string(), v.regex(KEY_TAG_SECRET_RE, 'a tag secret is base64url of at least 32 bytes')),
+    ),
+    v.check((r) => Object.keys(r).length > 0, 'at least one key tag secret is required'),
+  ),
   keyCache: v.strictObject({
+    /** Found keys (active or revoked) kept per instance. */
     maxEntries: positiveInt,
+    /** "No such key" answers kept per instance, apart from found keys (misses never evict them). */
+    maxNegativeEntries: positiveInt,
     /** How long a found key (active or revoked) is trusted without re-reading DynamoDB. */
     positiveTtlMs: positiveInt,
     /** How long "no such key" is trusted (shorter: a new key should work quickly). */
@@ -28,6 +44,10 @@ export const EdgeConfigSchema = v.strictObject({
     staleIfErrorMs: nonNegativeInt,
     /** DynamoDB read timeout; past it the read counts as failed. */
     lookupTimeoutMs: positiveInt,
+    /** DynamoDB reads in flight at once per instance. */
+    maxConcurrentLookups: positiveInt,
+    /** Reads waiting for a slot, per lane (known / unknown prefixes); past it: 503 + Retry-After, no read. */
+    maxQueuedLookups: positiveInt,
   }),
   sink: v.strictObject({
     /** Time allowed for Firehose to take every record of a request, retries included. */
@@ -76,10 +96,15 @@ export function parseEdgeConfig(input: unknown, source: string): EdgeConfig {
 export const DEFAULT_TUNING = {
   keyCache: {
     maxEntries: 10_000,
+    maxNegativeEntries: 10_000,
     positiveTtlMs: 2_000,
     negativeTtlMs: 1_000,
     staleIfErrorMs: 120_000,
     lookupTimeoutMs: 1_000,
+    // A DynamoDB GetItem takes a few ms from a nearby replica: 16 in flight serve thousands of misses
+    // per second; 256 waiting is at most ~16 reads' time of queueing before a miss is shed.
+    maxConcurrentLookups: 16,
+    maxQueuedLookups: 256,
   },
   sink: { deadlineMs: 5_000, baseBackoffMs: 25, maxBackoffMs: 500, maxConcurrentCalls: 1 },
   // 1000 requests of up to 1000 events each per second per key and instance: far above any SDK's

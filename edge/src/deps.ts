@@ -1,6 +1,7 @@
 // Everything the core needs from outside, as one object (real defaults in wire.ts, fakes in tests).
 
 import type { Logger } from '../../runtime/log.ts';
+import type { PrefixTagCheck } from './auth/authenticate.ts';
 import type { KeyCache } from './auth/key-cache.ts';
 import type { KeyRateLimiter } from './auth/rate-limiter.ts';
 import type { TimestampWindow } from './body/parse-batch.ts';
@@ -9,6 +10,8 @@ import type { EventSink } from './sink/batching-sink.ts';
 /** Dependencies of the ingest core. */
 export interface EdgeDeps {
   keys: KeyCache;
+  /** Refuses keys not minted with one of this edge's tag secrets, before any lookup. */
+  keyTag: PrefixTagCheck;
   rateLimit: KeyRateLimiter;
   sink: EventSink;
   clock: { now(): number };

@@ -12,7 +12,7 @@ import { packEnvelopes } from './sink/pack-records.ts';
 
 /** Handles one ingest request; throws EdgeErrors, which the router maps to replies. */
 export async function ingestEvents(request: EdgeRequest, deps: EdgeDeps, requestId: string): Promise<Reply> {
-  const key = await authenticate(request.headers.get('authorization'), deps.keys);
+  const key = await authenticate(request.headers.get('authorization'), deps.keys, deps.keyTag);
   const retryAfter = deps.rateLimit.take(key.keyId, deps.clock.now());
   if (retryAfter > 0) throw new RateLimitedError(retryAfter);
   const encoding = checkContentHeaders(request.headers);

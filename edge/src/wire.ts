@@ -1,5 +1,6 @@
 // Builds the real dependencies (DynamoDB key store, Firehose sink) from one validated EdgeConfig.
 
+import { keyTagVerifier } from '../../contract/index.ts';
 import { createLogger, type Logger } from '../../runtime/log.ts';
 import { createDynamoKeyStore } from './auth/dynamo-key-store.ts';
 import { KeyCache } from './auth/key-cache.ts';
@@ -50,6 +51,7 @@ export function wireEdge(config: EdgeConfig, options: WireOptions = {}): WiredEd
   return {
     deps: {
       keys,
+      keyTag: keyTagVerifier(config.keyTagSecrets),
       rateLimit: new KeyRateLimiter(config.rateLimit),
       sink,
       clock: { now: Date.now },

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CloudFrontRequestEvent, CloudFrontResultResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TEST_KEY_TAG_SECRETS } from '../../infra/testing/key-tag.ts';
 import { buildEdge, edgeConfigFor } from '../build.ts';
 import { type Harness, putTestKey, sampleEvent, startHarness, type TestKey } from './harness.ts';
 
@@ -68,6 +69,7 @@ describe('Lambda@Edge bundle', () => {
         coreRegion: 'us-east-1',
         keyTableName: inject('keyTableName'),
         localEndpoints: { firehose: harness.firehose.endpoint, dynamo: inject('dynamoEndpoint') },
+        keyTagSecrets: TEST_KEY_TAG_SECRETS,
         logLevel: 'silent',
       },
       'test',

@@ -1,6 +1,7 @@
 // Every row of the ingest API's status table (design §4.3) through the real server and SDK clients.
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TEST_KEY_TAG } from '../../infra/testing/key-tag.ts';
 import { type Harness, postEvents, putTestKey, sampleEvent, startHarness, type TestKey } from './harness.ts';
 
 let harness: Harness;
@@ -79,7 +80,7 @@ describe('ingest status table', () => {
     await expectError(await postEvents(harness.url, 'not-a-key', events), 401, 'malformed_api_key');
     const typo = `${key.key.slice(0, -1)}${key.key.endsWith('x') ? 'y' : 'x'}`;
     await expectError(await postEvents(harness.url, typo, events), 401, 'malformed_api_key');
-    const unknown = (await import('../../contract/src/api-key.ts')).generateApiKey().key;
+    const unknown = (await import('../../contract/index.ts')).generateApiKey(TEST_KEY_TAG).key;
     const a = await expectError(await postEvents(harness.url, unknown, events), 401, 'invalid_api_key');
     const b = await expectError(await postEvents(harness.url, revoked.key, events), 401, 'invalid_api_key');
     expect({ ...a, request_id: 0 }).toEqual({ ...b, request_id: 0 });

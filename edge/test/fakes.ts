@@ -1,6 +1,7 @@
 // Unit-test doubles for the edge core: an in-memory key store and a recording sink (no network).
 import { randomUUID } from 'node:crypto';
-import { generateApiKey } from '../../contract/src/api-key.ts';
+import { generateApiKey, type KeyTagSecret, keyTagVerifier } from '../../contract/index.ts';
+import { TEST_KEY_TAG, TEST_KEY_TAG_SECRETS } from '../../infra/testing/key-tag.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { KeyCache } from '../src/auth/key-cache.ts';
 import type { KeyRecord, KeyStore } from '../src/auth/key-record.ts';
@@ -22,8 +23,11 @@ export class MemoryKeyStore implements KeyStore {
   }
 
   /** Adds a fresh key and returns its full text. */
-  add(status: KeyRecord['status'] = 'active'): { key: string; record: KeyRecord } {
-    const generated = generateApiKey();
+  add(
+    status: KeyRecord['status'] = 'active',
+    tag: KeyTagSecret = TEST_KEY_TAG,
+  ): { key: string; record: KeyRecord } {
+    const generated = generateApiKey(tag);
     const record: KeyRecord = {
       keyId: randomUUID(),
       orgId: randomUUID(),
@@ -34,6 +38,35 @@ export class MemoryKeyStore implements KeyStore {
     };
     this.records.set(generated.prefix, record);
     return { key: generated.key, record };
+  }
+}
+
+/** A store whose reads wait until the test releases them, so saturation is reached deterministically. */
+export class HeldKeyStore extends MemoryKeyStore {
+  readonly held: Array<{ prefix: string; release: () => void }> = [];
+  readonly order: string[] = [];
+  private holding = true;
+
+  override get(prefix: string): Promise<KeyRecord | undefined> {
+    this.order.push(prefix);
+    if (!this.holding) return super.get(prefix);
+    return new Promise((resolve, reject) => {
+      this.held.push({
+        prefix,
+        release: () => super.get(prefix).then(resolve, reject),
+      });
+    });
+  }
+
+  /** Lets the oldest held read answer. */
+  releaseOne(): void {
+    this.held.shift()?.release();
+  }
+
+  /** Stops holding: every held read answers, and later reads answer at once. */
+  releaseAll(): void {
+    this.holding = false;
+    for (const read of this.held.splice(0)) read.release();
   }
 }
 
@@ -69,6 +102,7 @@ export function fakeDeps(
 } {
   return {
     keys: new KeyCache(store, DEFAULT_TUNING.keyCache),
+    keyTag: keyTagVerifier(TEST_KEY_TAG_SECRETS),
     rateLimit: new KeyRateLimiter(DEFAULT_TUNING.rateLimit),
     sink,
     clock: { now: Date.now },

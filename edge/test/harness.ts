@@ -8,8 +8,7 @@ import { gunzip } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { generateApiKey } from '../../contract/src/api-key.ts';
-import type { EnvelopeV1 } from '../../contract/src/envelope.ts';
+import { type EnvelopeV1, generateApiKey } from '../../contract/index.ts';
 import { LOCAL_AWS } from '../../infra/local/dynamo.ts';
 import { localEdgeConfig, startEdgeServer } from '../../infra/local/edge.ts';
 import type { FirehoseFaults } from '../../infra/local/firehose/faults.ts';
@@ -17,6 +16,7 @@ import type { S3EventNotification } from '../../infra/local/firehose/s3-event.ts
 import { localS3Client } from '../../infra/local/firehose.ts';
 import { type LocalFirehoseServer, startFirehoseServer } from '../../infra/local/firehose-server.ts';
 import { startS3Server } from '../../infra/local/s3-server.ts';
+import { TEST_KEY_TAG, TEST_KEY_TAG_SECRETS } from '../../infra/testing/key-tag.ts';
 import type { EdgeConfig } from '../src/config.ts';
 
 export { sampleEvent } from './events.ts';
@@ -40,7 +40,7 @@ export async function putTestKey(
   existing?: TestKey & { secretSha256: Buffer },
 ): Promise<TestKey & { secretSha256: Buffer }> {
   const generated = existing ?? {
-    ...generateApiKey(),
+    ...generateApiKey(TEST_KEY_TAG),
     keyId: randomUUID(),
     orgId: randomUUID(),
     projectId: randomUUID(),
@@ -117,6 +117,7 @@ export async function startHarness(options: {
       keyTableName: options.keyTableName,
       firehoseEndpoint: firehose.endpoint,
       dynamoEndpoint: options.dynamoEndpoint,
+      keyTagSecrets: TEST_KEY_TAG_SECRETS,
       logLevel: 'silent',
       ...(options.keyCache ? { keyCache: options.keyCache } : {}),
       ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),

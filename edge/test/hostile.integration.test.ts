@@ -3,7 +3,8 @@ import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { generateApiKey } from '../../contract/src/api-key.ts';
+import { generateApiKey } from '../../contract/index.ts';
+import { TEST_KEY_TAG } from '../../infra/testing/key-tag.ts';
 import { type Harness, postEvents, putTestKey, sampleEvent, startHarness, type TestKey } from './harness.ts';
 
 let harness: Harness;
@@ -130,7 +131,7 @@ describe('hostile corpus', () => {
   });
 
   it('keys with a wrong checksum or odd shapes → 401 malformed_api_key, without a lookup', async () => {
-    const good = generateApiKey().key;
+    const good = generateApiKey(TEST_KEY_TAG).key;
     for (const bad of [
       `${good.slice(0, -2)}00`,
       good.toUpperCase(),

@@ -1,7 +1,8 @@
 // Key cache against real DynamoDB (dynalite): revocation reaches the edge; DynamoDB down → documented behaviour.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { generateApiKey } from '../../contract/src/api-key.ts';
+import { generateApiKey } from '../../contract/index.ts';
 import { ensureKeyTable, type LocalDynamo, startDynalite } from '../../infra/local/dynamo.ts';
+import { TEST_KEY_TAG } from '../../infra/testing/key-tag.ts';
 import { type Harness, postEvents, putTestKey, sampleEvent, startHarness } from './harness.ts';
 
 const body = () => JSON.stringify({ events: [sampleEvent()] });
@@ -34,7 +35,7 @@ describe('revocation', () => {
   });
 
   it('a key created after a "no such key" answer works once the negative TTL has passed', async () => {
-    const generated = generateApiKey();
+    const generated = generateApiKey(TEST_KEY_TAG);
     expect(await statusOf(harness.url, generated.key)).toBe(401);
     await putTestKey(inject('dynamoEndpoint'), inject('keyTableName'), 'active', {
       ...generated,
@@ -79,7 +80,7 @@ describe('DynamoDB down', () => {
     await new Promise((resolve) => setTimeout(resolve, 300)); // past the positive TTL: every lookup now fails
     expect(await statusOf(harness.url, active.key)).toBe(202); // stale, within the window
     expect(await statusOf(harness.url, revoked.key)).toBe(401);
-    const unknown = await postEvents(harness.url, generateApiKey().key, body());
+    const unknown = await postEvents(harness.url, generateApiKey(TEST_KEY_TAG).key, body());
     expect(unknown.status).toBe(503);
     expect(unknown.headers.get('retry-after')).toBe('1');
     await new Promise((resolve) => setTimeout(resolve, 4_100)); // past the stale window

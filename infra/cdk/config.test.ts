@@ -8,6 +8,7 @@ const required = {
   dashboardUrl: 'https://observer.example.com',
   authDomainPrefix: 'llmo-prod',
   alarmEmail: 'oncall@example.com',
+  keyTagSecrets: { A: 'a'.repeat(43) },
 };
 
 describe('parseInfraConfig', () => {
@@ -69,6 +70,26 @@ describe('parseInfraConfig', () => {
     ['useRdsProxy', 'yes', /useRdsProxy/],
   ])('rejects %s = %j naming the key', (key, value, message) => {
     expect(() => parseInfraConfig({ ...required, [key]: value })).toThrow(message);
+  });
+
+  it('reads key-tag secrets as JSON or as `-c keyTagSecrets=A:…,B:…`, minting with the first unless told', () => {
+    const [a, b] = ['a'.repeat(43), 'b'.repeat(44)];
+    const fromString = parseInfraConfig({ ...required, keyTagSecrets: `A:${a}, B:${b}` });
+    expect(fromString.keyTagSecrets).toEqual({ A: a, B: b });
+    expect(fromString.keyTagVersion).toBe('A');
+    expect(
+      parseInfraConfig({ ...required, keyTagSecrets: { A: a, B: b }, keyTagVersion: 'B' }).keyTagVersion,
+    ).toBe('B');
+    expect(() => parseInfraConfig({ ...required, keyTagSecrets: { A: a }, keyTagVersion: 'C' })).toThrow(
+      /keyTagVersion: must be one of the versions/,
+    );
+    expect(() => parseInfraConfig({ ...required, keyTagSecrets: 'A:short' })).toThrow(
+      /keyTagSecrets\.A: secrets must be base64url/,
+    );
+    expect(() => parseInfraConfig({ ...required, keyTagSecrets: '' })).toThrow(/keyTagSecrets/);
+    expect(() => parseInfraConfig({ ...required, keyTagSecrets: undefined })).toThrow(
+      /keyTagSecrets: is required/,
+    );
   });
 
   it('rejects a minimum capacity above the maximum', () => {

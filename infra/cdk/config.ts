@@ -1,5 +1,6 @@
 // CDK app configuration: read once from CDK context (cdk.json or `-c key=value`), validated, failing by name.
 import * as v from 'valibot';
+import { KEY_TAG_SECRET_RE, KEY_TAG_VERSION_RE } from '../../contract/index.ts';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
@@ -57,6 +58,33 @@ const httpsUrl = v.pipe(
   v.regex(/^https:\/\/[^/]+$/, 'must be an https:// origin without a path or trailing slash'),
 );
 
+/**
+ * Key-tag secrets by version: `{"A":"<secret>"}` (JSON) or `A:<secret>,B:<secret>` (`-c`). Never put
+ * them in cdk.json: pass them with `-c` from where the deployment keeps its secrets.
+ */
+const keyTagSecrets = v.pipe(
+  v.union([
+    v.record(v.string(), v.string()),
+    v.pipe(
+      v.string(),
+      v.transform((s) =>
+        Object.fromEntries(
+          s
+            .split(',')
+            .map((pair) => pair.trim())
+            .filter((pair) => pair !== '')
+            .map((pair) => [pair.slice(0, pair.indexOf(':')), pair.slice(pair.indexOf(':') + 1)]),
+        ),
+      ),
+    ),
+  ]),
+  v.record(
+    v.pipe(v.string(), v.regex(KEY_TAG_VERSION_RE, 'versions must be one base62 character')),
+    v.pipe(v.string(), v.regex(KEY_TAG_SECRET_RE, 'secrets must be base64url of at least 32 bytes')),
+  ),
+  v.check((r) => Object.keys(r).length > 0, 'at least one version:secret pair is required'),
+);
+
 /** Schema of the context keys the app reads; every key is listed in infra/cdk/README.md. */
 export const InfraConfigSchema = v.object({
   /** Region of Firehose, the landing bucket, Aurora, the APIs and the key table's home. */
@@ -97,6 +125,10 @@ export const InfraConfigSchema = v.object({
   auroraMaxAcu: v.optional(numberFrom(1, 256), 4),
   /** NAT gateways of the VPC (Lambdas reach Secrets Manager and Cognito's JWKS through them). */
   natGateways: v.optional(intFrom(1, 3), 1),
+  /** Secrets of the API keys' prefix tag by version; the edge accepts all of them (rotation). */
+  keyTagSecrets,
+  /** The version new keys are minted with (default: the first of keyTagSecrets). */
+  keyTagVersion: v.optional(v.pipe(v.string(), v.regex(KEY_TAG_VERSION_RE, 'must be one base62 character'))),
   /** Most loader instances at once, to protect Aurora's connection budget. */
   loaderMaxConcurrency: v.optional(intFrom(2, 1000), 10),
 });
@@ -130,6 +162,13 @@ export function parseInfraConfig(raw: Record<string, unknown>): InfraConfig {
   if (config.auroraMinAcu > config.auroraMaxAcu) {
     throw new InfraConfigError('invalid CDK context:\n  auroraMinAcu: must not exceed auroraMaxAcu');
   }
+  const mint = config.keyTagVersion ?? Object.keys(config.keyTagSecrets)[0];
+  if (mint === undefined || !(mint in config.keyTagSecrets)) {
+    throw new InfraConfigError(
+      'invalid CDK context:\n  keyTagVersion: must be one of the versions in keyTagSecrets',
+    );
+  }
+  config.keyTagVersion = mint;
   // The core region always holds the table; listing it again as a replica would be rejected by CloudFormation.
   config.replicaRegions = [...new Set(config.replicaRegions.filter((r) => r !== config.coreRegion))];
   return config;

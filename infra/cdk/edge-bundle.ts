@@ -13,6 +13,7 @@ export function edgeBuildInput(config: InfraConfig): Record<string, unknown> {
     streamName: config.streamName,
     keyTableName: config.keyTableName,
     retentionDays: config.retentionDays,
+    keyTagSecrets: config.keyTagSecrets,
     logLevel: 'info',
   };
 }

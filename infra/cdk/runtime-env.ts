@@ -17,6 +17,9 @@ export const RUNTIME_ENV = {
   /** Secret of `llmo_system` (loader, outbox sweep, maintenance, tiers, the admin API's inline drain). */
   systemSecretArn: CREDENTIAL_ENV.system.secretArn,
   keyTableName: 'KEY_TABLE_NAME',
+  /** Version and secret of the API keys' prefix tag (admin function only; the edge bundle holds them too). */
+  keyTagVersion: 'KEY_TAG_VERSION',
+  keyTagSecret: 'KEY_TAG_SECRET',
   userPoolId: 'COGNITO_USER_POOL_ID',
   userPoolClientId: 'COGNITO_CLIENT_ID',
   retentionDays: 'RETENTION_DAYS',

@@ -17,6 +17,7 @@ export const TEST_CONTEXT = {
   alarmEmail: 'oncall@example.com',
   bufferingIntervalSeconds: 15,
   retentionDays: 45,
+  keyTagSecrets: 'A:dGVzdC1vbmx5LWtleS10YWctc2VjcmV0LW5vdC1mb3ItdXNl',
 };
 
 /** The parsed test configuration. */

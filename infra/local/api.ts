@@ -4,6 +4,7 @@ import { wireApi } from '../../regional/api/wire.ts';
 import { wireRollups } from '../../regional/rollups/wire.ts';
 import type { LocalContext, RunningService } from './context.ts';
 import { LOCAL_AWS } from './dynamo.ts';
+import { localKeyTag } from './secrets.ts';
 
 /**
  * Starts the API on `ctx.config.ports.api` with the same wiring as the Lambda (regional/api/wire.ts),
@@ -28,6 +29,7 @@ export async function startApi(ctx: LocalContext): Promise<RunningService> {
     poolMax: { app: 8, system: 2 },
     keyPropagation: { sweepIntervalMs: 1_000 },
     log,
+    keyTagSecret: localKeyTag(ctx.secrets),
   });
   // Keeps the 5-minute and hourly analytics tiers current (answers are exact either way; tiers make them cheap).
   if (!wired.systemPool) throw new Error('the local API is always wired with the system role');

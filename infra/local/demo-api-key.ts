@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
-import { parseApiKey } from '../../contract/src/api-key.ts';
+import { type KeyTagSecret, keyTagVerifier, parseApiKey } from '../../contract/index.ts';
 import { createApiKey } from '../../regional/api/admin/api-keys.ts';
 import type { Caller } from '../../regional/api/auth/caller.ts';
 import { withTransaction } from '../../regional/db/tenant.ts';
@@ -29,13 +29,16 @@ export async function ensureDemoApiKey(options: {
   dataDir: string;
   orgId: string;
   projectId: string;
+  /** The local tag secret: a saved key tagged otherwise (an older format or secret) is replaced. */
+  keyTag: KeyTagSecret;
 }): Promise<string> {
   const file = path.join(options.dataDir, 'demo-api-key.json');
   const saved = await readFile(file, 'utf8')
     .then((text) => JSON.parse(text) as { key?: string; projectId?: string })
     .catch(() => undefined);
   const parsed = saved?.key ? parseApiKey(saved.key) : undefined;
-  if (saved?.key && parsed?.ok && saved.projectId === options.projectId) {
+  const tagged = parsed?.ok && keyTagVerifier({ [options.keyTag.version]: options.keyTag.secret })(parsed);
+  if (saved?.key && parsed?.ok && tagged && saved.projectId === options.projectId) {
     const announced = await withTransaction(options.system, async (client) => {
       const { rows } = await client.query<KeyState>(
         `SELECT id, org_id, project_id, prefix, secret_sha256, status FROM api_keys
@@ -55,6 +58,7 @@ export async function ensureDemoApiKey(options: {
     {
       db: options.app,
       clock: () => new Date(),
+      keyTagSecret: options.keyTag,
       onKeyChange: async () => {
         await options.outbox.drain();
       },

@@ -11,6 +11,7 @@ import { ensureDemoApiKey } from './demo-api-key.ts';
 import { LOCAL_AWS } from './dynamo.ts';
 import type { FirehoseExports } from './firehose.ts';
 import { listenLocal } from './listen.ts';
+import { localKeyTag, localKeyTagSecrets } from './secrets.ts';
 
 /** A running edge HTTP server. */
 export interface LocalEdgeServer {
@@ -24,6 +25,8 @@ export function localEdgeConfig(options: {
   keyTableName: string;
   firehoseEndpoint: string;
   dynamoEndpoint: string;
+  /** Tag secrets the edge accepts (version → secret); locally the one in `.data/secrets.json`. */
+  keyTagSecrets: Readonly<Record<string, string>>;
   logLevel: EdgeConfig['logLevel'];
   keyCache?: Partial<EdgeConfig['keyCache']>;
   sink?: Partial<EdgeConfig['sink']>;
@@ -38,6 +41,7 @@ export function localEdgeConfig(options: {
       nearestReplica: {},
       firehoseEndpoint: options.firehoseEndpoint,
       dynamoEndpoint: options.dynamoEndpoint,
+      keyTagSecrets: { ...options.keyTagSecrets },
       keyCache: { ...DEFAULT_TUNING.keyCache, ...options.keyCache },
       sink: { ...DEFAULT_TUNING.sink, ...options.sink },
       rateLimit: { ...DEFAULT_TUNING.rateLimit, ...options.rateLimit },
@@ -88,6 +92,7 @@ export async function startEdge(ctx: LocalContext): Promise<RunningService> {
     dataDir: ctx.config.dataDir,
     orgId: ctx.demo.orgId,
     projectId: ctx.demo.projectId,
+    keyTag: localKeyTag(ctx.secrets),
   }).finally(async () => {
     outbox.close();
     await Promise.all([app.end(), system.end()]);
@@ -99,6 +104,7 @@ export async function startEdge(ctx: LocalContext): Promise<RunningService> {
       keyTableName: ctx.keyTableName,
       firehoseEndpoint: firehose.firehoseEndpoint,
       dynamoEndpoint: ctx.dynamoEndpoint,
+      keyTagSecrets: localKeyTagSecrets(ctx.secrets),
       logLevel: ctx.config.logLevel,
     }),
   });

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type KeyTagSecret, newKeyTagSecret } from '../../contract/index.ts';
 
 /** Everything the local stack must keep stable across restarts; never committed (.data/ is ignored). */
 export interface LocalSecrets {
@@ -10,6 +11,8 @@ export interface LocalSecrets {
   systemPassword: string;
   cookieSecret: string;
   demoPassword: string;
+  /** Secret of the API keys' prefix tags (the edge refuses keys not tagged with it, unread). */
+  keyTagSecret: string;
 }
 
 const fresh = (): LocalSecrets => ({
@@ -18,6 +21,21 @@ const fresh = (): LocalSecrets => ({
   systemPassword: randomBytes(18).toString('base64url'),
   cookieSecret: randomBytes(32).toString('base64url'),
   demoPassword: `demo-${randomBytes(6).toString('base64url')}`,
+  keyTagSecret: newKeyTagSecret(),
+});
+
+/** Version of the local tag secret: one secret, never rotated (delete `.data/` for a new one). */
+const LOCAL_KEY_TAG_VERSION = 'L';
+
+/** The tag secret the local admin API mints keys with. */
+export const localKeyTag = (secrets: LocalSecrets): KeyTagSecret => ({
+  version: LOCAL_KEY_TAG_VERSION,
+  secret: secrets.keyTagSecret,
+});
+
+/** The tag secrets the local edge accepts (version → secret). */
+export const localKeyTagSecrets = (secrets: LocalSecrets): Record<string, string> => ({
+  [LOCAL_KEY_TAG_VERSION]: secrets.keyTagSecret,
 });
 
 /** The path of the secrets file inside a data dir. */

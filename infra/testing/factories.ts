@@ -1,8 +1,9 @@
 // Test factories: each integration test makes its own org, project and key (no shared fixtures).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { generateApiKey } from '../../contract/src/api-key.ts';
+import { generateApiKey } from '../../contract/index.ts';
 import { withTransaction } from '../../regional/db/tenant.ts';
+import { TEST_KEY_TAG } from './key-tag.ts';
 
 /** A freshly created organization. */
 export interface TestOrg {
@@ -48,7 +49,7 @@ export interface TestApiKey {
 
 /** Creates an active API key row (digest only) for a project. Does not touch DynamoDB. */
 export async function createApiKey(pool: pg.Pool, orgId: string, projectId: string): Promise<TestApiKey> {
-  const generated = generateApiKey();
+  const generated = generateApiKey(TEST_KEY_TAG);
   const id = await withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO api_keys (org_id, project_id, prefix, secret_sha256, name)

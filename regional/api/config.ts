@@ -1,5 +1,6 @@
 // Regional API configuration from the environment: read once, validated with valibot, failing loudly by name.
 import * as v from 'valibot';
+import { KEY_TAG_SECRET_RE, KEY_TAG_VERSION_RE, type KeyTagSecret } from '../../contract/index.ts';
 import { logLevel, serviceName } from '../../runtime/env.ts';
 import type { LogLevel } from '../../runtime/log.ts';
 import { type DatabaseCredentials, hasRoleCredentials, roleCredentials } from '../db/credentials.ts';
@@ -24,6 +25,15 @@ const EnvSchema = v.object({
   ),
   LOG_LEVEL: logLevel,
   POWERTOOLS_SERVICE_NAME: serviceName('llmo-api'),
+  /** `analytics` functions never mint keys, so they run without the key-tag secret. */
+  API_ROLE: v.optional(v.picklist(['analytics', 'admin'])),
+  /** Version (one base62 character) and secret of the key tag new API keys carry; the edge holds them too. */
+  KEY_TAG_VERSION: v.optional(
+    v.pipe(v.string(), v.regex(KEY_TAG_VERSION_RE, 'must be one base62 character')),
+  ),
+  KEY_TAG_SECRET: v.optional(
+    v.pipe(v.string(), v.regex(KEY_TAG_SECRET_RE, 'must be base64url of at least 32 bytes')),
+  ),
 });
 
 /** Validated settings of the regional API Lambdas. */
@@ -42,6 +52,8 @@ export type ApiConfig = {
   logLevel: LogLevel;
   /** Names this function in every log line (the stack sets analytics and admin apart). */
   serviceName: string;
+  /** Absent only in analytics functions (API_ROLE=analytics), which never mint keys. */
+  keyTagSecret: KeyTagSecret | undefined;
 };
 
 /** Raised for a missing or invalid variable; the message names it (never its value). */
@@ -84,6 +96,13 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     keyTableName: e.KEY_TABLE_NAME,
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,
     maxRangeDays: e.MAX_RANGE_DAYS,
+    keyTagSecret:
+      e.API_ROLE === 'analytics'
+        ? undefined
+        : {
+            version: required(e.KEY_TAG_VERSION, 'KEY_TAG_VERSION'),
+            secret: required(e.KEY_TAG_SECRET, 'KEY_TAG_SECRET'),
+          },
     logLevel: e.LOG_LEVEL,
     serviceName: e.POWERTOOLS_SERVICE_NAME,
   };

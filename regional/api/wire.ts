@@ -1,6 +1,7 @@
 // Composition root of the regional API: pools, token verifier, key propagation and router, for Lambda and the local stack.
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type pg from 'pg';
+import type { KeyTagSecret } from '../../contract/index.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { createPool, type DatabaseSource } from '../db/pool.ts';
 import type { KeyPropagator } from '../outbox/propagator.ts';
@@ -23,6 +24,8 @@ export interface ApiWiring {
   /** Local stand-ins only (region + dummy credentials). */
   dynamoClientConfig?: DynamoDBClientConfig;
   maxRangeDays?: number;
+  /** The tag secret new API keys are minted with; absent in analytics-only functions. */
+  keyTagSecret: KeyTagSecret | undefined;
   /** Pool sizes: a Lambda answers one request at a time, a long-lived server many. */
   poolMax: { app: number; system: number };
   /**
@@ -83,6 +86,7 @@ export function wireApi(w: ApiWiring): WiredApi {
     verifier: createTokenVerifier(w.auth),
     db: app,
     clock: () => new Date(),
+    keyTagSecret: w.keyTagSecret,
     ...(w.maxRangeDays === undefined ? {} : { maxRangeDays: w.maxRangeDays }),
     ...(onKeyChange ? { onKeyChange } : {}),
     logError: (message, details) => w.log.error(message, details),

@@ -3,8 +3,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { generateApiKey } from '../../contract/src/api-key.ts';
+import { generateApiKey } from '../../contract/index.ts';
 import { LOCAL_AWS } from '../../infra/local/dynamo.ts';
+import { TEST_KEY_TAG } from '../../infra/testing/key-tag.ts';
 import { createPool } from '../db/pool.ts';
 import { withOrg } from '../db/tenant.ts';
 import { drainKeyOutbox } from './drain.ts';
@@ -45,7 +46,7 @@ async function newKey(): Promise<{
     [orgId],
   );
   const projectId = project.rows[0]?.id ?? '';
-  const g = generateApiKey();
+  const g = generateApiKey(TEST_KEY_TAG);
   const key = await system.query<{ id: string }>(
     "INSERT INTO api_keys (org_id, project_id, prefix, secret_sha256, name) VALUES ($1, $2, $3, $4, 'k') RETURNING id",
     [orgId, projectId, g.prefix, g.secretSha256],

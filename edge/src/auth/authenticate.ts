@@ -1,5 +1,5 @@
-// Authorization header → authenticated key, cheapest check first: syntax and checksum, cache, store.
-import { parseApiKey, verifySecret } from '../../../contract/src/api-key.ts';
+// Authorization header → authenticated key, cheapest check first: syntax and checksum, prefix tag, cache, store.
+import { parseApiKey, verifySecret } from '../../../contract/index.ts';
 import {
   InvalidApiKeyError,
   MalformedApiKeyError,
@@ -30,13 +30,22 @@ export function bearerToken(header: string | null | undefined): string {
   return match[1];
 }
 
-/** Authenticates the Authorization header. 401 for anything not a valid active key; 503 if unknowable. */
+/** Checks a key's prefix tag against the tag secrets this edge holds (contract `keyTagVerifier`). */
+export type PrefixTagCheck = (key: { prefix: string; version: string; tag: string }) => boolean;
+
+/**
+ * Authenticates the Authorization header. 401 for anything not a valid active key; 503 if unknowable.
+ * A key whose prefix tag does not verify was not minted by us: refused as unknown without any lookup,
+ * so a flood of forged prefixes costs one HMAC each and never reaches the cache or the store.
+ */
 export async function authenticate(
   header: string | null | undefined,
   keys: KeyCache,
+  tagIsValid: PrefixTagCheck,
 ): Promise<AuthenticatedKey> {
   const parsed = parseApiKey(bearerToken(header));
   if (!parsed.ok) throw new MalformedApiKeyError();
+  if (!tagIsValid(parsed)) throw new InvalidApiKeyError();
   let record: Awaited<ReturnType<KeyCache['lookup']>>['record'];
   try {
     ({ record } = await keys.lookup(parsed.prefix));

@@ -20,3 +20,8 @@ export interface KeyStore {
 export class KeyStoreUnavailableError extends Error {
   override name = 'KeyStoreUnavailableError';
 }
+
+/** This instance already has its maximum of key reads in flight and queued: the read was not made. */
+export class KeyLookupShedError extends KeyStoreUnavailableError {
+  override name = 'KeyLookupShedError';
+}

@@ -86,6 +86,10 @@ export class Api extends Construct {
         ...shared,
         [RUNTIME_ENV.apiRole]: 'admin',
         [RUNTIME_ENV.keyTableName]: props.keyTable.tableName,
+        // The secret keys are tagged with. Its leak would not let anyone in (a key still needs a secret
+        // whose digest is stored); it would only let forged keys reach the edge's bounded lookups.
+        [RUNTIME_ENV.keyTagVersion]: props.config.keyTagVersion ?? '',
+        [RUNTIME_ENV.keyTagSecret]: props.config.keyTagSecrets[props.config.keyTagVersion ?? ''] ?? '',
       },
       vpc,
     });

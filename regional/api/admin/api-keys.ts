@@ -1,5 +1,5 @@
 // API keys of a project: list, create (full key shown once), revoke; each change audited and queued for the edge.
-import { generateApiKey } from '../../../contract/src/api-key.ts';
+import { generateApiKey } from '../../../contract/index.ts';
 import { withOrg } from '../../db/tenant.ts';
 import { enqueueKeyUpsert } from '../../outbox/enqueue.ts';
 import { type Caller, requireAdmin } from '../auth/caller.ts';
@@ -71,7 +71,7 @@ export type CreatedApiKey = { id: string; prefix: string; name: string; key: str
  * same transaction, then nudges the propagator so the edge knows the key within moments.
  */
 export async function createApiKey(
-  deps: Pick<ApiDeps, 'db' | 'clock' | 'onKeyChange'>,
+  deps: Pick<ApiDeps, 'db' | 'clock' | 'onKeyChange' | 'keyTagSecret'>,
   caller: Caller,
   rawProjectId: unknown,
   body: unknown,
@@ -79,7 +79,9 @@ export async function createApiKey(
   requireAdmin(caller);
   const projectId = pathId(rawProjectId, 'project');
   const { name } = parseNameBody(body);
-  const generated = generateApiKey();
+  if (!deps.keyTagSecret)
+    throw new Error('this function has no key-tag secret (KEY_TAG_SECRET): it cannot mint keys');
+  const generated = generateApiKey(deps.keyTagSecret);
   const created = await withOrg(deps.db, caller.org_id, async (client) => {
     if (!(await projectExists(client, caller.org_id, projectId))) throw new NotFoundError('No such project');
     const res = await client.query<{ id: string; created_at: Date }>(
@@ -127,7 +129,7 @@ export type RevokedApiKey = { id: string; status: 'revoked'; revoked_at: string 
  * changes nothing (no second audit row). 404 for a key the caller's org does not have.
  */
 export async function revokeApiKey(
-  deps: Pick<ApiDeps, 'db' | 'clock' | 'onKeyChange'>,
+  deps: Pick<ApiDeps, 'db' | 'clock' | 'onKeyChange' | 'keyTagSecret'>,
   caller: Caller,
   rawKeyId: unknown,
 ): Promise<RevokedApiKey> {

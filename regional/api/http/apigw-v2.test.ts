@@ -2,6 +2,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { TEST_KEY_TAG } from '../../../infra/testing/key-tag.ts';
 import { createTokenVerifier } from '../auth/verifier.ts';
 import { createRegionalApi } from '../router.ts';
 import { apiGatewayV2Result, requestFromApiGatewayV2 } from './apigw-v2.ts';
@@ -43,6 +44,7 @@ const api = createRegionalApi({
   }),
   db: {} as pg.Pool,
   clock: () => new Date(),
+  keyTagSecret: TEST_KEY_TAG,
 });
 
 describe('API Gateway v2 adapter', () => {

@@ -7,6 +7,7 @@ import { LOCAL_AWS } from '../../../infra/local/dynamo.ts';
 import { generateSigningJwk, type SigningJwk } from '../../../infra/local/issuer-keys.ts';
 import { mintToken } from '../../../infra/local/mint-token.ts';
 import { LOCAL_CLIENT_ID, type RunningIssuer, startLocalIssuer } from '../../../infra/local/oidc.ts';
+import { TEST_KEY_TAG } from '../../../infra/testing/key-tag.ts';
 import { createPool } from '../../db/pool.ts';
 import { drainKeyOutbox } from '../../outbox/drain.ts';
 import { dynamoKeyCacheWriter } from '../../outbox/dynamo-key-store.ts';
@@ -65,6 +66,7 @@ export async function startHarness(): Promise<Harness> {
     }),
     db: app,
     clock: () => new Date(),
+    keyTagSecret: TEST_KEY_TAG,
     onKeyChange: async () => {
       await drainKeyOutbox({ pool: system, writer });
     },
