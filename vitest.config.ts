@@ -1,7 +1,7 @@
 // Test runner configuration: three tiers chosen by file name (design §7.5).
 import { defineConfig } from 'vitest/config';
 
-const exclude = ['**/node_modules/**', '.data/**', 'web/.next/**', 'cdk.out/**'];
+const exclude = ['**/node_modules/**', '.data/**', 'web/.next/**', 'cdk.out/**', '**/.venv/**'];
 
 export default defineConfig({
   test: {

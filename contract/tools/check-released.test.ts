@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkReleasedSchemas } from './check-released.ts';
+import { checkReleasedSchemas, checkShippedCopies } from './check-released.ts';
 
 const contractDir = fileURLToPath(new URL('..', import.meta.url));
 const made: string[] = [];
@@ -95,5 +95,31 @@ describe('checkReleasedSchemas', () => {
       }),
     );
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('checkShippedCopies', () => {
+  const sdkSchemaDir = join(contractDir, '..', 'sdk', 'python', 'llm_observer', 'schema');
+
+  it('passes on the repository as committed: the Python SDK ships the released event schema', () => {
+    const result = checkShippedCopies(contractDir, sdkSchemaDir);
+    expect(result.errors).toEqual([]);
+    expect(result.lines).toEqual([
+      expect.stringContaining('telemetry_event_v1.json: byte-equal to released/'),
+    ]);
+  });
+
+  it('fails on a copy that differs by a byte, or has no released original', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shipped-copy-'));
+    made.push(dir);
+    const released = readFileSync(join(contractDir, 'released', 'telemetry_event_v1.json'), 'utf8');
+    writeFileSync(join(dir, 'telemetry_event_v1.json'), `${released} `);
+    writeFileSync(join(dir, 'other.json'), '{}');
+    const result = checkShippedCopies(contractDir, dir);
+    expect(result.ok).toBe(false);
+    expect(result.errors).toEqual([
+      expect.stringMatching(/other\.json: no released schema of that name$/),
+      expect.stringMatching(/telemetry_event_v1\.json: differs from released\/telemetry_event_v1\.json/),
+    ]);
   });
 });

@@ -77,3 +77,25 @@ export function checkReleasedSchemas(contractDir: string): CheckResult {
   }
   return { ok: errors.length === 0, lines, errors };
 }
+
+/**
+ * Shipped copies of released schemas (e.g. the Python SDK's package data) must be byte-equal to
+ * `<contractDir>/released/<same name>`: an SDK never ships a schema the service has not released.
+ */
+export function checkShippedCopies(contractDir: string, copyDir: string): CheckResult {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const files = existsSync(copyDir) ? readdirSync(copyDir).filter((f) => f.endsWith('.json')) : [];
+  if (files.length === 0) errors.push(`no shipped schema copy found in ${copyDir}`);
+  for (const file of files.sort()) {
+    const released = join(contractDir, 'released', file);
+    if (!existsSync(released)) {
+      errors.push(`COPY ${join(copyDir, file)}: no released schema of that name`);
+    } else if (!readFileSync(released).equals(readFileSync(join(copyDir, file)))) {
+      errors.push(`COPY ${join(copyDir, file)}: differs from released/${file} (copy the released file)`);
+    } else {
+      lines.push(`ok ${join(copyDir, file)}: byte-equal to released/${file}`);
+    }
+  }
+  return { ok: errors.length === 0, lines, errors };
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run setup`: everything a fresh clone needs — npm packages (install scripts limited to the
-# package.json allowScripts list) and Debian's Chromium for the dashboard's browser tests.
+# package.json allowScripts list), Debian's Chromium for the dashboard's browser tests, and the Python
+# SDK's virtualenv (infra/local/setup-python.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -14,3 +15,5 @@ if [ ! -x /usr/bin/chromium ]; then
     echo 'Note: /usr/bin/chromium is missing; the dashboard e2e tests need it (apt-get install chromium).' >&2
   fi
 fi
+
+bash infra/local/setup-python.sh
