@@ -3,7 +3,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { histogramOf, latencyPercentiles, RELATIVE_ACCURACY } from '../../regional/rollups/latency-histogram.ts';
+import {
+  histogramOf,
+  latencyPercentiles,
+  RELATIVE_ACCURACY,
+} from '../../regional/rollups/latency-histogram.ts';
 import { runPython, SDK_DIR } from './python-env.ts';
 
 describe('llm_observer and the service', () => {
