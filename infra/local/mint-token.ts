@@ -16,9 +16,10 @@ export interface MintOptions {
   /** The app client id (Cognito ID tokens carry it as `aud`). */
   audience: string;
   key: SigningJwk;
-  expiresInSeconds?: number;
-  /** Overrides for negative tests (expired, not yet valid). Seconds since the epoch. */
-  issuedAt?: number;
+  /** Lifetime from `iat` (default one hour); `null` leaves `exp` out (negative tests only). */
+  expiresInSeconds?: number | null;
+  /** Overrides for negative tests (expired, not yet valid). Seconds since the epoch; `null` leaves `iat` out. */
+  issuedAt?: number | null;
   notBefore?: number;
 }
 
@@ -39,9 +40,9 @@ export async function mintToken(subject: TokenSubject, options: MintOptions): Pr
     .setProtectedHeader({ alg: 'RS256', kid: options.key.kid, typ: 'JWT' })
     .setIssuer(options.issuer)
     .setAudience(options.audience)
-    .setSubject(subject.sub)
-    .setIssuedAt(now)
-    .setExpirationTime(now + (options.expiresInSeconds ?? 3600));
+    .setSubject(subject.sub);
+  if (options.issuedAt !== null) jwt.setIssuedAt(now);
+  if (options.expiresInSeconds !== null) jwt.setExpirationTime(now + (options.expiresInSeconds ?? 3600));
   if (options.notBefore !== undefined) jwt.setNotBefore(options.notBefore);
   return jwt.sign(await importJWK(options.key, 'RS256'));
 }

@@ -85,19 +85,59 @@ function oidcVerify(config: Extract<AuthConfig, { kind: 'oidc' }>, jwksCache: Jw
   };
 }
 
-/** Creates the verifier for the configured token source. */
+/** Longest token lifetime accepted (`exp - iat`): Cognito's own maximum for ID tokens, one day. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+/** How far ahead of our clock a token's `iat` may be (the issuer's clock may run slightly fast). */
+export const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * The lifetime rules aws-jwt-verify leaves to us: it checks `exp` only when present, so a signed
+ * token without one would never expire. Requires numeric `exp` and `iat`, `iat` no later than
+ * now + skew, and `exp - iat` at most the issuer maximum (so no token outlives a day, whatever its
+ * claims say). Throws 401 `invalid_token` naming the rule.
+ */
+export function checkTokenLifetime(
+  payload: Record<string, unknown>,
+  nowSeconds: number,
+  limits: { maxLifetimeSeconds: number; clockSkewSeconds: number } = {
+    maxLifetimeSeconds: MAX_TOKEN_LIFETIME_SECONDS,
+    clockSkewSeconds: CLOCK_SKEW_SECONDS,
+  },
+): void {
+  const { exp, iat } = payload;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
+    throw new UnauthorizedError('invalid_token', 'Token has no expiry (exp)');
+  }
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) {
+    throw new UnauthorizedError('invalid_token', 'Token has no issue time (iat)');
+  }
+  if (iat > nowSeconds + limits.clockSkewSeconds) {
+    throw new UnauthorizedError('invalid_token', 'Token is issued in the future (iat)');
+  }
+  if (exp - iat > limits.maxLifetimeSeconds) {
+    throw new UnauthorizedError(
+      'invalid_token',
+      `Token lifetime exceeds ${limits.maxLifetimeSeconds} seconds (exp - iat)`,
+    );
+  }
+}
+
+/** Creates the verifier for the configured token source; `clock` is for tests of the lifetime rules. */
 export function createTokenVerifier(
   config: AuthConfig,
-  options: { jwksCache?: JwksCache } = {},
+  options: { jwksCache?: JwksCache; clock?: () => Date } = {},
 ): TokenVerifier {
   const raw =
     config.kind === 'cognito'
       ? cognitoVerify(config, options.jwksCache)
       : oidcVerify(config, options.jwksCache ?? fetchJwksCache());
+  const clock = options.clock ?? (() => new Date());
   return {
     async verify(token) {
       try {
-        return await raw(token);
+        const payload = await raw(token);
+        checkTokenLifetime(payload, Math.floor(clock().getTime() / 1000));
+        return payload;
       } catch (err) {
         if (err instanceof UnauthorizedError) throw err;
         if (err instanceof JwtBaseError && !(err instanceof FetchError)) {
