@@ -27,31 +27,6 @@ function baseParams(orgId: string, projects: string[], range: TimeRange): unknow
   return [orgId, projects, range.from, range.to];
 }
 
-/** Counters per group key (`g`), plus the newest rollup update among them. */
-export async function sumCounters(
-  client: pg.ClientBase,
-  orgId: string,
-  projects: string[],
-  range: TimeRange,
-  group: GroupExpr | null,
-): Promise<Array<Counters & { g: string | Date | null; updated_at: Date | null }>> {
-  const params = [...baseParams(orgId, projects, range), ...(group?.params ?? [])];
-  const g = group ? group.sql : 'NULL::text';
-  const { rows } = await client.query<Counters & { g: string | Date | null; updated_at: Date | null }>(
-    `SELECT ${g} AS g,
-            coalesce(sum(events), 0)::bigint AS events,
-            coalesce(sum(errors), 0)::bigint AS errors,
-            coalesce(sum(input_tokens), 0)::bigint AS input_tokens,
-            coalesce(sum(output_tokens), 0)::bigint AS output_tokens,
-            coalesce(sum(cost_usd), 0)::numeric AS cost_usd,
-            max(updated_at) AS updated_at
-       FROM event_rollups_1m WHERE ${WHERE}
-      ${group ? 'GROUP BY 1' : ''}`,
-    params,
-  );
-  return rows;
-}
-
 /**
  * Latency histograms merged per group key, bucket by bucket, in SQL; only (group, bucket, count)
  * rows leave the database, so the transfer is bounded by groups × buckets, not by events.
@@ -83,6 +58,54 @@ export async function mergedHistograms(
     hist[r.b] = (hist[r.b] ?? 0) + r.n;
   }
   return out;
+}
+
+/** One ranked group of `topGroups`: `slot` 1..limit in order, 0 for the sum of all the others. */
+export type RankedGroup = Counters & { slot: number; key: string; keys: number; updated_at: Date | null };
+
+/**
+ * Counters per value of one rollup column, the `limit` values with most events in their own rows
+ * (ties by value) and every other value summed into slot 0, so at most limit + 1 rows leave the
+ * database however many distinct values there are. NULL counts as the value ''. `column` must be a
+ * trusted constant.
+ */
+export async function topGroups(
+  client: pg.ClientBase,
+  orgId: string,
+  projects: string[],
+  range: TimeRange,
+  column: string,
+  limit: number,
+): Promise<RankedGroup[]> {
+  const { rows } = await client.query<RankedGroup>(
+    `WITH g AS (
+       SELECT coalesce(${column}, '') AS g, sum(events)::bigint AS events, sum(errors)::bigint AS errors,
+              sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
+              sum(cost_usd)::numeric AS cost_usd, max(updated_at) AS updated_at
+         FROM event_rollups_1m WHERE ${WHERE}
+        GROUP BY 1
+     ), r AS (
+       SELECT g.*, row_number() OVER (ORDER BY events DESC, g COLLATE "C") AS rn FROM g
+     )
+     SELECT CASE WHEN rn <= $5 THEN rn ELSE 0 END::int AS slot, min(g) AS key, count(*)::int AS keys,
+            sum(events)::bigint AS events, sum(errors)::bigint AS errors,
+            sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
+            sum(cost_usd)::numeric AS cost_usd, max(updated_at) AS updated_at
+       FROM r GROUP BY 1 ORDER BY 1`,
+    [...baseParams(orgId, projects, range), limit],
+  );
+  return rows;
+}
+
+/**
+ * The group expression that folds every value of `column` outside `keys` into one group: values in
+ * `keys` map to `k:<value>`, the rest to `o` (see `topGroups` for NULL).
+ */
+export function foldedGroup(column: string, keys: string[]): GroupExpr {
+  return {
+    sql: `CASE WHEN coalesce(${column}, '') = ANY($5::text[]) THEN 'k:' || coalesce(${column}, '') ELSE 'o' END`,
+    params: [keys],
+  };
 }
 
 /** Group values as map keys: instants by their ISO string. */

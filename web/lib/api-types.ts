@@ -88,13 +88,16 @@ export interface BreakdownRow {
   input_tokens: number;
   output_tokens: number;
   cost_usd: number;
+  p50: number | null;
   p95: number | null;
 }
 
-/** `GET /v1/analytics/breakdown`. */
+/** `GET /v1/analytics/breakdown`: the top `limit` rows and `other`, the rest summed (null when none). */
 export interface Breakdown {
   by: Dimension;
+  limit: number;
   rows: BreakdownRow[];
+  other: (Omit<BreakdownRow, 'key'> & { keys: number }) | null;
   data_as_of: string | null;
 }
 

@@ -88,7 +88,7 @@ export function regionalApi(session: Session) {
     timeseries: (q: AnalyticsQuery & { interval: Interval }) =>
       call<Timeseries>(session, 'GET', '/v1/analytics/timeseries', { ...q }),
     breakdown: (q: AnalyticsQuery & { by: Dimension }) =>
-      call<Breakdown>(session, 'GET', '/v1/analytics/breakdown', { ...q }),
+      call<Breakdown>(session, 'GET', '/v1/analytics/breakdown', { ...q, limit: 20 }),
     events: (q: AnalyticsQuery & { model?: string; provider?: string; status?: string; cursor?: string }) =>
       call<Page<ExplorerItem>>(session, 'GET', '/v1/analytics/events', { ...q, limit: 50 }),
   };

@@ -153,6 +153,84 @@ describe('analytics', () => {
     }
   });
 
+  it('breakdown answers the top `limit` values and one "other" row, which add up to the totals', async () => {
+    const res = await h.call(
+      'GET',
+      `/v1/analytics/breakdown?project_id=${projectId}&${range}&by=model&limit=2`,
+      { token },
+    );
+    expect(res.status).toBe(200);
+    const ranked = await raw(
+      `SELECT model AS key, count(*)::int AS events, count(*) FILTER (WHERE status = 'error')::int AS errors,
+              sum(input_tokens)::bigint AS input_tokens
+         FROM telemetry_events WHERE project_id = $1 GROUP BY model ORDER BY 2 DESC, model COLLATE "C"`,
+      [projectId],
+    );
+    const rows = res.body.rows as Array<{ key: string; events: number; errors: number; p95: number | null }>;
+    expect(rows.map((r) => ({ key: r.key, events: r.events, errors: r.errors }))).toEqual(
+      ranked.slice(0, 2).map((r) => ({ key: r.key, events: r.events, errors: r.errors })),
+    );
+    const rest = ranked.slice(2);
+    const other = res.body.other as Record<string, number>;
+    expect(res.body.limit).toBe(2);
+    expect(other).toMatchObject({
+      keys: rest.length,
+      events: rest.reduce((n, r) => n + Number(r.events), 0),
+      errors: rest.reduce((n, r) => n + Number(r.errors), 0),
+      input_tokens: rest.reduce((n, r) => n + Number(r.input_tokens), 0),
+    });
+    expect(rows.reduce((n, r) => n + r.events, 0) + (other.events ?? 0)).toBe(3000);
+    // "other"'s percentiles come from its members' merged histograms: within 1% of the exact ones.
+    const durations = (
+      await raw(
+        'SELECT duration_ms AS d FROM telemetry_events WHERE project_id = $1 AND NOT model = ANY($2)',
+        [projectId, rows.map((r) => r.key)],
+      )
+    )
+      .map((r) => Number(r.d))
+      .sort((a, b) => a - b);
+    for (const [name, q] of [
+      ['p50', 0.5],
+      ['p95', 0.95],
+    ] as const) {
+      const exact = exactQuantile(durations, q);
+      expect(Math.abs((other[name] ?? 0) - exact) / exact).toBeLessThanOrEqual(0.0101);
+    }
+    const all = await h.call('GET', `/v1/analytics/breakdown?project_id=${projectId}&${range}&by=model`, {
+      token,
+    });
+    expect(all.body.limit).toBe(20);
+    expect(all.body.other).toBeNull();
+    expect(all.body.rows).toHaveLength(ranked.length);
+  });
+
+  it('breakdown size is bounded by limit however many distinct values a project has', async () => {
+    const org = await h.org();
+    const minute = new Date(start.getTime() + 10 * 60_000);
+    await h.system.query(
+      `INSERT INTO event_rollups_1m (org_id, project_id, minute, model, provider, operation, status, environment,
+                                     events, errors, input_tokens, output_tokens, cost_usd, latency_count, latency_hist)
+       SELECT $1, $2, $3, 'model-' || g, 'openai', 'chat', 'ok', '', g, 0, g, 0, 0, 1, '{"100": 1}'::jsonb
+         FROM generate_series(1, 3000) AS g`,
+      [org.orgId, org.projectId, minute],
+    );
+    const t = await h.token(org.orgId, 'member');
+    const res = await h.call('GET', `/v1/analytics/breakdown?${range}&by=model`, { token: t });
+    expect(res.status).toBe(200);
+    const rows = res.body.rows as Array<{ key: string; events: number }>;
+    expect(rows).toHaveLength(20);
+    expect(rows[0]).toMatchObject({ key: 'model-3000', events: 3000 });
+    const other = res.body.other as { keys: number; events: number; p50: number | null };
+    expect(other.keys).toBe(2980);
+    expect(rows.reduce((n, r) => n + r.events, 0) + other.events).toBe((3000 * 3001) / 2);
+    expect(other.p50).not.toBeNull();
+    const max = await h.call('GET', `/v1/analytics/breakdown?${range}&by=model&limit=1000`, { token: t });
+    expect(max.body.rows).toHaveLength(1000);
+    expect((max.body.other as { keys: number }).keys).toBe(2000);
+    const tooMany = await h.call('GET', `/v1/analytics/breakdown?${range}&by=model&limit=1001`, { token: t });
+    expect(tooMany.body.error).toMatchObject({ code: 'invalid_limit', parameter: 'limit' });
+  });
+
   it('the explorer pages newest first with a keyset cursor and filters, without gaps or repeats', async () => {
     const seen = new Set<string>();
     let previous = Number.POSITIVE_INFINITY;

@@ -1,16 +1,16 @@
-// Breakdown: counters and p95 per value of one dimension (model, provider, …), from the rollups.
+// Breakdown: counters and latency percentiles per value of one dimension (model, provider, …), top N plus "other".
 import { withOrg } from '../../db/tenant.ts';
 import {
   type Counters,
   counters,
-  groupKey,
+  foldedGroup,
   mergedHistograms,
   percentiles,
-  sumCounters,
+  topGroups,
 } from '../../rollups/minutes.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
-import { parseQuery } from '../query.ts';
+import { limitParam, parseQuery } from '../query.ts';
 import {
   BY_PARAM,
   DEFAULT_MAX_RANGE_DAYS,
@@ -22,47 +22,66 @@ import {
 import { projectScope } from './scope.ts';
 
 /** One row per dimension value, most events first. */
-export type BreakdownRow = Counters & { key: string; p95: number | null };
+export type BreakdownRow = Counters & { key: string; p50: number | null; p95: number | null };
 
-/** Breakdown answer (design §4.5). */
+/** Everything outside the top `limit` values, summed; `keys` is how many values it folds. */
+export type BreakdownOther = Counters & { keys: number; p50: number | null; p95: number | null };
+
+/** Breakdown answer: `rows` plus `other` add up to the range's totals. */
 export type Breakdown = {
   by: Dimension;
   from: string;
   to: string;
+  limit: number;
   rows: BreakdownRow[];
+  other: BreakdownOther | null;
   data_as_of: string | null;
 };
 
 /** Query parameters of the breakdown. */
-export const BREAKDOWN_QUERY = { by: BY_PARAM, ...RANGE_QUERY };
+export const BREAKDOWN_QUERY = { by: BY_PARAM, ...RANGE_QUERY, limit: limitParam(20, 1000) };
 
-/** Groups the range by `by`; the column name comes from the fixed DIMENSIONS map, never from input. */
+/**
+ * Groups the range by `by`: the `limit` values with most events, and one `other` row with the rest
+ * (merged histograms for its percentiles). The answer's size is bounded by `limit`, not by how many
+ * distinct values customers send. The column name comes from the fixed DIMENSIONS map, never from input.
+ */
 export async function breakdown(
   deps: Pick<ApiDeps, 'db' | 'clock' | 'maxRangeDays'>,
   caller: Caller,
   query: Record<string, unknown>,
 ): Promise<Breakdown> {
   const q = parseQuery(BREAKDOWN_QUERY, query);
-  const by = q.by;
   const range = resolveRange(q, deps.clock(), deps.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS);
-  const projectId = q.project_id;
-  const group = { sql: DIMENSIONS[by], params: [] };
+  const column = DIMENSIONS[q.by];
   return withOrg(deps.db, caller.org_id, async (client) => {
-    const projects = await projectScope(client, caller.org_id, projectId);
-    const rows = await sumCounters(client, caller.org_id, projects, range, group);
-    const hists = await mergedHistograms(client, caller.org_id, projects, range, group);
+    const projects = await projectScope(client, caller.org_id, q.project_id);
+    const groups = await topGroups(client, caller.org_id, projects, range, column, q.limit);
+    const top = groups.filter((g) => g.slot > 0);
+    const rest = groups.find((g) => g.slot === 0);
+    const hists = await mergedHistograms(
+      client,
+      caller.org_id,
+      projects,
+      range,
+      foldedGroup(
+        column,
+        top.map((g) => g.key),
+      ),
+    );
     let asOf: Date | null = null;
-    const out = rows.map((r) => {
-      if (r.updated_at && (!asOf || r.updated_at > asOf)) asOf = r.updated_at;
-      const key = groupKey(r.g);
-      return { key, ...counters(r), p95: percentiles(hists.get(key)).p95 };
-    });
-    out.sort((a, b) => b.events - a.events || a.key.localeCompare(b.key));
+    for (const g of groups) if (g.updated_at && (!asOf || g.updated_at > asOf)) asOf = g.updated_at;
+    const latency = (groupKey: string) => {
+      const p = percentiles(hists.get(groupKey));
+      return { p50: p.p50, p95: p.p95 };
+    };
     return {
-      by,
+      by: q.by,
       from: range.from.toISOString(),
       to: range.to.toISOString(),
-      rows: out,
+      limit: q.limit,
+      rows: top.map((g) => ({ key: g.key, ...counters(g), ...latency(`k:${g.key}`) })),
+      other: rest ? { keys: rest.keys, ...counters(rest), ...latency('o') } : null,
       data_as_of: asOf ? (asOf as Date).toISOString() : null,
     };
   });

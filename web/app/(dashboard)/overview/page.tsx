@@ -214,6 +214,18 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                 </TableRow>
               ))
             )}
+            {breakdown.other && (
+              <TableRow key="(other)" data-testid="breakdown-other">
+                <TableCell className="italic">other ({formatCount(breakdown.other.keys)})</TableCell>
+                <TableCell className="text-right">{formatCount(breakdown.other.events)}</TableCell>
+                <TableCell className="text-right">{formatCount(breakdown.other.errors)}</TableCell>
+                <TableCell className="text-right">
+                  {formatCount(breakdown.other.input_tokens)} / {formatCount(breakdown.other.output_tokens)}
+                </TableCell>
+                <TableCell className="text-right">{formatUsd(breakdown.other.cost_usd)}</TableCell>
+                <TableCell className="text-right">{formatMs(breakdown.other.p95)}</TableCell>
+              </TableRow>
+            )}
           </TableBody>
         </Table>
       </Card>
