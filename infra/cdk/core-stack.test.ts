@@ -407,12 +407,33 @@ describe('alarms', () => {
     }
   });
 
+  it('count the lines the loader quarantined from its log and alarm on the first one', () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ ($.message = "object loaded") && ($.quarantined > 0) }',
+      MetricTransformations: [
+        {
+          MetricNamespace: 'LLMObserver',
+          MetricName: 'LoaderQuarantinedLines',
+          MetricValue: '$.quarantined',
+        },
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'llmo-loader-lines-quarantined',
+      Namespace: 'LLMObserver',
+      MetricName: 'LoaderQuarantinedLines',
+      Statistic: 'Sum',
+      Threshold: 1,
+    });
+  });
+
   it('cover the DLQ, Firehose delivery, Aurora CPU and every function', () => {
     const names = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.AlarmName);
     expect(names).toEqual(
       expect.arrayContaining([
         'llmo-loader-dlq-not-empty',
         'llmo-loader-backlog',
+        'llmo-loader-lines-quarantined',
         'llmo-firehose-delivery-failing',
         'llmo-firehose-data-stale',
         'llmo-aurora-cpu-high',

@@ -61,6 +61,7 @@ export class CoreStack extends Stack {
       queue: this.landing.queue,
       stream: this.landing.stream,
       cluster: this.database.cluster,
+      quarantinedLines: this.pipeline.quarantinedLines,
       functions: {
         loader: this.pipeline.loaderFunction,
         maintenance: this.pipeline.maintenanceFunction,

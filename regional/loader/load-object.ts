@@ -5,6 +5,7 @@ import { createGunzip } from 'node:zlib';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CREATE_DELTA_SQL, UPSERT_ROLLUPS_SQL } from '../rollups/minute-sql.ts';
+import { isContentError } from './content-error.ts';
 import { LoaderError, LoadFailedError, ObjectReadError } from './errors.ts';
 import {
   COPY_STAGE_SQL,
@@ -13,17 +14,20 @@ import {
   INSERT_DEAD_LETTERS_SQL,
   INSERT_EVENTS_PLAIN_SQL,
   INSERT_EVENTS_SQL,
+  INSERT_QUARANTINE_SQL,
   PARTITION_DAYS_SQL,
   TRUNCATE_STAGE_SQL,
 } from './load-sql.ts';
 import { DEFAULT_MAX_LINE_BYTES, ndjsonLines } from './ndjson-lines.ts';
 import type { ObjectRef, ObjectSource } from './object-source.ts';
-import { type StageCounts, stageRow } from './stage-row.ts';
+import { MAX_DEAD_LINE_CHARS, QUARANTINE_REASON, type StageCounts, stageRow } from './stage-row.ts';
 
 /** What loading one object did. `duplicates` = good lines already stored (redelivery, resend, replay). */
 export interface LoadResult extends StageCounts {
   inserted: number;
   duplicates: number;
+  /** Lines the database refused (content it cannot store), kept in dead_letters as `rejected_by_database`. */
+  quarantined: number;
   rollupRows: number;
   attempts: number;
   /** Wall time of the successful attempt, ms. */
@@ -89,6 +93,15 @@ interface StageChunk {
   slices: string[];
   good: number;
   rejected: number;
+  /** Isolating mode only: each line's COPY row and source text, so any one can be loaded or quarantined. */
+  rows?: StagedLine[];
+}
+
+/** One staged line, kept apart in isolating mode. */
+interface StagedLine {
+  lineNumber: number;
+  row: string;
+  text: string;
 }
 
 function decoded(body: Readable, ref: ObjectRef): Readable {
@@ -106,14 +119,18 @@ async function* stageChunks(
   counts: StageCounts,
   maxLineBytes: number,
   chunkLines: number,
+  isolating: boolean,
 ): AsyncGenerator<StageChunk> {
-  let chunk: StageChunk = { slices: [], good: 0, rejected: 0 };
+  const fresh = (): StageChunk => ({ slices: [], good: 0, rejected: 0, ...(isolating ? { rows: [] } : {}) });
+  let chunk = fresh();
   let slice = '';
   let lines = 0;
   for await (const group of ndjsonLines(bytes, maxLineBytes)) {
     for (const line of group) {
       const good = counts.good;
-      slice += stageRow(line, days, counts);
+      const row = stageRow(line, days, counts);
+      slice += row;
+      chunk.rows?.push({ lineNumber: line.lineNumber, row, text: line.tooLong ? line.head : line.text });
       if (counts.good > good) chunk.good++;
       else chunk.rejected++;
       if (slice.length >= SLICE_CHARS) {
@@ -125,7 +142,7 @@ async function* stageChunks(
         slice = '';
         lines = 0;
         yield chunk;
-        chunk = { slices: [], good: 0, rejected: 0 };
+        chunk = fresh();
       }
     }
   }
@@ -146,7 +163,74 @@ async function copySlices(client: pg.PoolClient, slices: string[]): Promise<void
   await done;
 }
 
-async function loadOnce(deps: LoadDeps, ref: ObjectRef): Promise<Omit<LoadResult, 'attempts'>> {
+/** A staged line the database refused: into dead_letters with the database's own words. */
+async function quarantine(
+  client: pg.PoolClient,
+  ref: ObjectRef,
+  line: StagedLine,
+  error: unknown,
+): Promise<void> {
+  // COPY columns 5 and 6 are org_id and project_id (uuids need no COPY escaping; \N is null).
+  const fields = line.row.split('\t', 6);
+  const id = (f: string | undefined) => (f && f !== '\\N' ? f : null);
+  const e = error as { code?: string; message?: string };
+  await client.query(INSERT_QUARANTINE_SQL, [
+    id(fields[4]),
+    id(fields[5]),
+    ref.bucket,
+    ref.key,
+    line.lineNumber,
+    QUARANTINE_REASON,
+    `${e.code ?? 'error'}: ${e.message ?? String(error)}`.slice(0, 2000),
+    line.text.slice(0, MAX_DEAD_LINE_CHARS).replaceAll('\u0000', '\ufffd'),
+  ]);
+}
+
+/**
+ * Isolating mode: loads `lines` under a savepoint; if the database refuses their content, splits them
+ * in halves until each refused line stands alone, loads everything else, and quarantines the refused
+ * ones. All inside the object's one transaction, so exactly-once holds as in the normal path.
+ */
+async function loadIsolated(
+  client: pg.PoolClient,
+  ref: ObjectRef,
+  lines: StagedLine[],
+  tally: { quarantined: number },
+): Promise<number> {
+  await client.query('SAVEPOINT llmo_part');
+  try {
+    await client.query(TRUNCATE_STAGE_SQL);
+    await copySlices(
+      client,
+      lines.map((l) => l.row),
+    );
+    await client.query(INSERT_DEAD_LETTERS_SQL, [ref.bucket, ref.key]);
+    const { rows } = await client.query<{ inserted: number }>(INSERT_EVENTS_SQL);
+    await client.query('RELEASE SAVEPOINT llmo_part');
+    return rows[0]?.inserted ?? 0;
+  } catch (error) {
+    if (!isContentError(error)) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT llmo_part');
+    await client.query('RELEASE SAVEPOINT llmo_part');
+    const [only] = lines;
+    if (lines.length === 1 && only) {
+      await quarantine(client, ref, only, error);
+      tally.quarantined++;
+      return 0;
+    }
+    const half = Math.ceil(lines.length / 2);
+    return (
+      (await loadIsolated(client, ref, lines.slice(0, half), tally)) +
+      (await loadIsolated(client, ref, lines.slice(half), tally))
+    );
+  }
+}
+
+async function loadOnce(
+  deps: LoadDeps,
+  ref: ObjectRef,
+  isolating: boolean,
+): Promise<Omit<LoadResult, 'attempts'>> {
   const started = performance.now();
   const client = await deps.pool.connect();
   let broken: Error | undefined;
@@ -171,8 +255,10 @@ async function loadOnce(deps: LoadDeps, ref: ObjectRef): Promise<Omit<LoadResult
       counts,
       deps.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
       deps.chunkLines ?? DEFAULT_CHUNK_LINES,
+      isolating,
     );
     let inserted = 0;
+    const tally = { quarantined: 0 };
     let fastChunks = 0;
     let pending = chunks.next();
     for (let first = true; ; first = false) {
@@ -186,6 +272,10 @@ async function loadOnce(deps: LoadDeps, ref: ObjectRef): Promise<Omit<LoadResult
       // Start building the following chunk now: it proceeds whenever we wait on the database.
       pending = chunks.next();
       pending.catch(() => {}); // observed on the next turn; avoid an unhandled-rejection report meanwhile
+      if (next.value.rows) {
+        inserted += await loadIsolated(client, ref, next.value.rows, tally);
+        continue;
+      }
       if (!first) await client.query(TRUNCATE_STAGE_SQL);
       await copySlices(client, next.value.slices);
       if (next.value.rejected > 0) await client.query(INSERT_DEAD_LETTERS_SQL, [ref.bucket, ref.key]);
@@ -209,8 +299,11 @@ async function loadOnce(deps: LoadDeps, ref: ObjectRef): Promise<Omit<LoadResult
     await client.query('COMMIT');
     return {
       ...counts,
+      // Quarantined lines were counted good by staging (valid envelopes), but are not stored.
+      good: counts.good - tally.quarantined,
       inserted,
-      duplicates: counts.good - inserted,
+      duplicates: counts.good - tally.quarantined - inserted,
+      quarantined: tally.quarantined,
       rollupRows,
       ms: Math.round(performance.now() - started),
     };
@@ -230,16 +323,25 @@ async function loadOnce(deps: LoadDeps, ref: ObjectRef): Promise<Omit<LoadResult
  * Loads one landing object exactly-once in effect: whatever happens (redelivery, a concurrent loader on
  * the same object, a crash before commit, SDK resends), each (project, ts, event_id) is stored once and
  * counted once in the rollups, because both happen in one transaction driven by the insert's RETURNING.
- * Bad lines go to dead_letters and never block the good ones. Memory stays bounded (two chunks of COPY
- * text) whatever the object's size. Throws a {@link LoaderError} when the object must be retried
- * (by SQS redelivery).
+ * Bad lines go to dead_letters and never block the good ones. If the database refuses a line's content
+ * (a data exception or a program limit such as stack depth), the object is loaded again in isolating
+ * mode: every other line loads, each refused line is quarantined (dead_letters, `rejected_by_database`).
+ * Memory stays bounded (two chunks of COPY text) whatever the object's size. Throws a
+ * {@link LoaderError} when the object must be retried as a whole (database or S3 unavailable).
  */
 export async function loadObject(ref: ObjectRef, deps: LoadDeps): Promise<LoadResult> {
   const maxAttempts = deps.maxAttempts ?? 3;
+  let isolating = false;
   for (let attempt = 1; ; attempt++) {
     try {
-      return { ...(await loadOnce(deps, ref)), attempts: attempt };
+      return { ...(await loadOnce(deps, ref, isolating)), attempts: attempt };
     } catch (error) {
+      // The normal path has no per-line savepoints (they cost subtransactions): only a refused
+      // content sends the object through the slower isolating path, once.
+      if (!isolating && isContentError(error)) {
+        isolating = true;
+        continue;
+      }
       const code = (error as { code?: string }).code;
       if (code && RETRYABLE_SQLSTATES.has(code) && attempt < maxAttempts) continue;
       if (error instanceof LoaderError) throw error;

@@ -17,6 +17,15 @@ SELECT org_id, project_id, $1, $2, line_no, reason, detail, line
 FROM llmo_stage WHERE reason IS NOT NULL
 ON CONFLICT (object_key, line_number) DO NOTHING`;
 
+/**
+ * One line the database refused, with its error ($1 org, $2 project, $3 bucket, $4 key, $5 line number,
+ * $6 reason, $7 detail, $8 line). Unique on (object_key, line_number): redelivery adds nothing twice.
+ */
+export const INSERT_QUARANTINE_SQL = `
+INSERT INTO dead_letters (org_id, project_id, bucket, object_key, line_number, reason, detail, line)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+ON CONFLICT (object_key, line_number) DO NOTHING`;
+
 const EVENT_COLUMNS = `project_id, ts, event_id, org_id, key_id, received_at, operation, provider,
     model, status, environment, duration_ms, input_tokens, output_tokens, cache_read_input_tokens,
     cache_creation_input_tokens, cost_usd, request_id, event`;

@@ -1,24 +1,40 @@
-// Operator CLI: re-load landing objects (by key, or every notification in a local DLQ file). Idempotent.
+// Operator CLI: re-load landing objects (by key, from a local DLQ file, or every object with quarantined lines). Idempotent.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
+import type pg from 'pg';
 import { roleCredentials } from '../db/credentials.ts';
 import { createPool } from '../db/pool.ts';
 import { loadLoaderConfig } from './config.ts';
 import { loadObject } from './load-object.ts';
 import { type ObjectRef, s3ObjectSource } from './object-source.ts';
 import { objectRefsOf } from './s3-event.ts';
+import { QUARANTINE_REASON } from './stage-row.ts';
 
 const USAGE = `usage: tsx regional/loader/replay-cli.ts --bucket B --key K [--key K2 …]
        tsx regional/loader/replay-cli.ts --dlq-file .data/loader-dlq.ndjson
+       tsx regional/loader/replay-cli.ts --quarantined --since 2026-12-01   (objects with lines the database refused)
 env:   SYSTEM_DATABASE_URL (llmo_system role) or DATABASE_HOST/DATABASE_NAME/SYSTEM_DB_SECRET_ARN;
        S3_ENDPOINT for an S3-compatible endpoint (the local stand-in: http://127.0.0.1:4005)`;
 
-async function refsFrom(values: {
-  bucket?: string;
-  key?: string[];
-  'dlq-file'?: string;
-}): Promise<ObjectRef[]> {
+/** Objects with quarantined lines (dead_letters reason rejected_by_database) since a day, oldest first. */
+async function quarantinedRefs(pool: pg.Pool, since: string): Promise<ObjectRef[]> {
+  const { rows } = await pool.query<{ bucket: string; key: string }>(
+    `SELECT bucket, object_key AS key FROM dead_letters WHERE reason = $1 AND created_at >= $2::date
+     GROUP BY bucket, object_key ORDER BY min(created_at)`,
+    [QUARANTINE_REASON, since],
+  );
+  return rows;
+}
+
+async function refsFrom(
+  pool: pg.Pool,
+  values: { bucket?: string; key?: string[]; 'dlq-file'?: string; quarantined?: boolean; since?: string },
+): Promise<ObjectRef[]> {
+  if (values.quarantined) {
+    if (!values.since || !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) throw new Error(USAGE);
+    return quarantinedRefs(pool, values.since);
+  }
   if (values['dlq-file']) {
     const text = await readFile(values['dlq-file'], 'utf8');
     return text
@@ -37,9 +53,10 @@ async function main(): Promise<void> {
       bucket: { type: 'string' },
       key: { type: 'string', multiple: true },
       'dlq-file': { type: 'string' },
+      quarantined: { type: 'boolean' },
+      since: { type: 'string' },
     },
   });
-  const refs = await refsFrom(values);
   const config = loadLoaderConfig();
   const endpoint = process.env.S3_ENDPOINT;
   const s3 = new S3Client(
@@ -59,6 +76,7 @@ async function main(): Promise<void> {
   });
   let failed = 0;
   try {
+    const refs = await refsFrom(pool, values);
     for (const ref of refs) {
       try {
         const result = await loadObject(ref, {

@@ -13,6 +13,7 @@ const ok: LoadResult = {
   rejected: 0,
   inserted: 1,
   duplicates: 0,
+  quarantined: 0,
   rollupRows: 1,
   attempts: 1,
   ms: 1,

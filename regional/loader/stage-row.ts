@@ -7,6 +7,9 @@ import type { NdjsonLine } from './ndjson-lines.ts';
 /** Why a line was not loaded (stored in dead_letters.reason). */
 export type RejectReason = 'line_too_long' | 'invalid_json' | 'invalid_envelope' | 'out_of_range';
 
+/** dead_letters.reason of a valid line whose content the database refused (the quarantine). */
+export const QUARANTINE_REASON = 'rejected_by_database';
+
 /**
  * Staging table columns, in COPY order. Rejected lines carry reason/detail/line; good ones the
  * extracted columns and the event text. Kept as text where the final table's type is checked on insert

@@ -17,6 +17,8 @@ export interface AlarmsProps {
   queue: sqs.IQueue;
   stream: firehose.DeliveryStream;
   cluster: rds.DatabaseCluster;
+  /** Lines the loader quarantined (the database refused their content). */
+  quarantinedLines: cloudwatch.IMetric;
   /** Functions watched for errors and throttles, by a short name used in the alarm's name. */
   functions: Record<string, lambda.IFunction>;
 }
@@ -58,6 +60,16 @@ export class Alarms extends Construct {
       threshold: 600,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    add('LoaderQuarantine', {
+      alarmName: 'llmo-loader-lines-quarantined',
+      alarmDescription:
+        'The database refused accepted events; the loader quarantined them (dead_letters rejected_by_database).',
+      metric: props.quarantinedLines,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     add('FirehoseDeliveryFailing', {

@@ -1,9 +1,11 @@
 // Loader (SQS → Aurora), its daily partition maintenance, and the operator-invoked migration function.
 import { Duration } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
 import type { LambdaCode } from '../lambda-code.ts';
@@ -25,6 +27,8 @@ export class Pipeline extends Construct {
   readonly loaderFunction: lambda.Function;
   readonly maintenanceFunction: lambda.Function;
   readonly migrateFunction: lambda.Function;
+  /** Lines the database refused and the loader quarantined (dead_letters `rejected_by_database`), per 5 minutes. */
+  readonly quarantinedLines: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
@@ -41,6 +45,17 @@ export class Pipeline extends Construct {
     });
     database.connect(this.loaderFunction, ['system']);
     landing.bucket.grantRead(this.loaderFunction);
+    // From the loader's own log line per object (sqs-handler.ts: "object loaded" with `quarantined`).
+    this.quarantinedLines = new logs.MetricFilter(this, 'QuarantinedLines', {
+      logGroup: this.loaderFunction.logGroup,
+      filterPattern: logs.FilterPattern.all(
+        logs.FilterPattern.stringValue('$.message', '=', 'object loaded'),
+        logs.FilterPattern.numberValue('$.quarantined', '>', 0),
+      ),
+      metricNamespace: 'LLMObserver',
+      metricName: 'LoaderQuarantinedLines',
+      metricValue: '$.quarantined',
+    }).metric({ statistic: 'Sum', period: Duration.minutes(5) });
     this.loaderFunction.addEventSource(
       new SqsEventSource(landing.queue, {
         batchSize: 10,
