@@ -44,10 +44,9 @@ Scalar = Union[str, int, float, bool]
 
 def new_event_id() -> str:
     """A UUIDv7 (time-ordered, 74 random bits): unique per project, and sortable by time."""
-    ms = time.time_ns() // 1_000_000
-    rand = random.getrandbits(74)  # the random module reseeds itself in a forked child
-    value = (ms & 0xFFFFFFFFFFFF) << 80 | 0x7 << 76 | (rand >> 62) << 64 | 0b10 << 62 | (rand & ((1 << 62) - 1))
-    h = "%032x" % value
+    ms = time.time_ns() // 1_000_000 & 0xFFFFFFFFFFFF
+    r = random.getrandbits(74)  # the random module reseeds itself in a forked child
+    h = "%012x%04x%04x%012x" % (ms, 0x7000 | r >> 62, 0x8000 | (r >> 48) & 0x3FFF, r & 0xFFFFFFFFFFFF)
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 

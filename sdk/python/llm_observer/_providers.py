@@ -13,25 +13,30 @@ log = logging.getLogger("llm_observer")
 
 
 # -- OpenAI ------------------------------------------------------------------------------------
-def _openai_usage(span: Span, usage: Any) -> None:
-    if usage is None:
-        return
-    if get(usage, "input_tokens") is not None:  # Responses API
-        details = get(usage, "input_tokens_details")
-        span.set_usage(get(usage, "input_tokens"), get(usage, "output_tokens"), get(details, "cached_tokens"))
-    else:  # chat completions, completions, embeddings
+def _chat_usage(span: Span, usage: Any) -> None:
+    if usage is not None:  # chat completions, completions, embeddings
         details = get(usage, "prompt_tokens_details")
         span.set_usage(get(usage, "prompt_tokens"), get(usage, "completion_tokens"), get(details, "cached_tokens"))
+
+
+def _responses_usage(span: Span, usage: Any) -> None:
+    if usage is not None:  # Responses API
+        details = get(usage, "input_tokens_details")
+        span.set_usage(get(usage, "input_tokens"), get(usage, "output_tokens"), get(details, "cached_tokens"))
 
 
 def openai_response(span: Span, resp: Any) -> None:
     model = get(resp, "model")
     if model:
         span.set_response_model(model)
-    _openai_usage(span, get(resp, "usage"))
-    choices = get(resp, "choices")
-    if choices:
-        span.set_finish_reasons(get(c, "finish_reason") for c in choices)
+    # Only fields the response type has are read: a missing attribute costs a raised AttributeError.
+    if get(resp, "object") != "response":  # chat.completion, text_completion, list (embeddings)
+        _chat_usage(span, get(resp, "usage"))
+        choices = get(resp, "choices")
+        if choices:
+            span.set_finish_reasons(get(c, "finish_reason") for c in choices)
+        return
+    _responses_usage(span, get(resp, "usage"))
     incomplete = get(resp, "incomplete_details")
     if incomplete is not None and get(incomplete, "reason"):
         span.set_finish_reasons([get(incomplete, "reason")])
@@ -59,7 +64,7 @@ def openai_chunk(span: Span, chunk: Any) -> None:
     model = get(chunk, "model")
     if model and span.response_model is None:
         span.set_response_model(model)
-    _openai_usage(span, get(chunk, "usage"))
+    _chat_usage(span, get(chunk, "usage"))
 
 
 def instrument_openai(client: Any) -> Any:

@@ -28,6 +28,7 @@ MAX_RAW_BATCH_BYTES = 8 * MIB  # under the ingest API's 10 MiB decompressed boun
 RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
 _OK_STATUSES = frozenset((200, 201, 202))
 _MAX_RESPONSE_BYTES = 4 * MIB
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 class HttpTransport:
@@ -285,14 +286,17 @@ class Sender:
 
     def _serialise(self, events: List[Dict[str, Any]]) -> List[bytes]:
         lines = []
-        for ev in events:
+        encode = _ENCODER.encode
+        for n, ev in enumerate(events):
+            if n % 256 == 255:
+                time.sleep(0)  # hand the GIL to application threads now and then within a long batch
             if ev.get("event_id") is None:
                 ev["event_id"] = new_event_id()
             ts = ev.get("timestamp")
             if isinstance(ts, float):
                 ev["timestamp"] = utc_timestamp(ts)
             try:
-                line = json.dumps(ev, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+                line = encode(ev).encode("utf-8")
             except (TypeError, ValueError):
                 self._count_drop("unserialisable", 1)
                 continue
