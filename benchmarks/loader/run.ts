@@ -11,6 +11,7 @@ import { createGunzip } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { objectCreatedEvent } from '../../contract/index.ts';
 import { localS3Client } from '../../infra/local/firehose.ts';
 import { startEmbeddedPostgres } from '../../infra/local/postgres.ts';
 import { startS3Server } from '../../infra/local/s3-server.ts';
@@ -24,7 +25,6 @@ import { fileObjectSource } from '../../regional/loader/file-object-source.ts';
 import { DEFAULT_CHUNK_LINES, loadObject } from '../../regional/loader/load-object.ts';
 import { ndjsonLines } from '../../regional/loader/ndjson-lines.ts';
 import { s3ObjectSource } from '../../regional/loader/object-source.ts';
-import { s3NotificationFor } from '../../regional/loader/s3-event.ts';
 import { createSqsHandler, sqsEventOf } from '../../regional/loader/sqs-handler.ts';
 import { STAGE_COLUMNS, type StageCounts, stageRow } from '../../regional/loader/stage-row.ts';
 
@@ -210,7 +210,9 @@ async function main(): Promise<void> {
         new PutObjectCommand({ Bucket: 'llmo-landing', Key: objKey, Body: await readFile(file) }),
       );
       const t0 = performance.now();
-      const res = await handler(sqsEventOf(s3NotificationFor({ bucket: 'llmo-landing', key: objKey }), run));
+      const res = await handler(
+        sqsEventOf(JSON.stringify(objectCreatedEvent({ bucket: 'llmo-landing', key: objKey })), run),
+      );
       if (res.batchItemFailures.length) throw new Error('latency object failed');
       // Visible to any other session: committed before the handler returned; check from another connection.
       const { rows } = await owner.query<{ n: number }>(

@@ -8,11 +8,15 @@ import { gunzip } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type EnvelopeV1, generateApiKey } from '../../contract/index.ts';
+import {
+  type EnvelopeV1,
+  generateApiKey,
+  keyCacheItem,
+  type S3EventNotification,
+} from '../../contract/index.ts';
 import { LOCAL_AWS } from '../../infra/local/dynamo.ts';
 import { localEdgeConfig, startEdgeServer } from '../../infra/local/edge.ts';
 import type { FirehoseFaults } from '../../infra/local/firehose/faults.ts';
-import type { S3EventNotification } from '../../infra/local/firehose/s3-event.ts';
 import { localS3Client } from '../../infra/local/firehose.ts';
 import { type LocalFirehoseServer, startFirehoseServer } from '../../infra/local/firehose-server.ts';
 import { startS3Server } from '../../infra/local/s3-server.ts';
@@ -50,16 +54,17 @@ export async function putTestKey(
     await DynamoDBDocumentClient.from(client).send(
       new PutCommand({
         TableName: tableName,
-        Item: {
-          prefix: generated.prefix,
-          key_id: generated.keyId,
-          org_id: generated.orgId,
-          project_id: generated.projectId,
-          secret_sha256: generated.secretSha256.toString('hex'),
-          status,
-          version: Date.now(),
-          updated_at: new Date().toISOString(),
-        },
+        Item: keyCacheItem(
+          {
+            id: generated.keyId,
+            org_id: generated.orgId,
+            project_id: generated.projectId,
+            prefix: generated.prefix,
+            secret_sha256: generated.secretSha256,
+            status,
+          },
+          Date.now(),
+        ),
       }),
     );
   } finally {

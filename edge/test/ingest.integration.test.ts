@@ -1,6 +1,6 @@
 // Edge ingest end to end through real SDK clients: dynalite keys, local Firehose, local S3 landing.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { validateEnvelope } from '../../contract/src/envelope.ts';
+import { validateEnvelope } from '../../contract/index.ts';
 import { type Harness, postEvents, putTestKey, sampleEvent, startHarness, type TestKey } from './harness.ts';
 
 let harness: Harness;

@@ -2,10 +2,10 @@
 
 import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3EventNotification } from '../../contract/index.ts';
 import type { LocalContext, RunningService } from './context.ts';
 import { LOCAL_AWS } from './dynamo.ts';
 import type { Notify } from './firehose/delivery-stream.ts';
-import type { S3EventNotification } from './firehose/s3-event.ts';
 import { startFirehoseServer } from './firehose-server.ts';
 import { startS3Server } from './s3-server.ts';
 

@@ -1,12 +1,12 @@
 // Local-stack service: the loader (wired as in Lambda), fed by the local Firehose's S3 notifications, plus partition maintenance.
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { S3EventNotification } from '../../contract/index.ts';
 import { loadLoaderConfig } from '../../regional/loader/config.ts';
 import type { LoadDeps } from '../../regional/loader/load-object.ts';
 import { sqsEventOf } from '../../regional/loader/sqs-handler.ts';
 import { wireLoader } from '../../regional/loader/wire.ts';
 import type { LocalContext, RunningService } from './context.ts';
-import type { S3EventNotification } from './firehose/s3-event.ts';
 import { type FirehoseExports, localS3Client } from './firehose.ts';
 
 /** Like SQS maxReceiveCount: after this many failed deliveries a notification goes to the local DLQ file. */

@@ -1,6 +1,6 @@
 // Query parameters declared per route: one valibot schema each, and the named 400 its failure gives.
 import * as v from 'valibot';
-import { codePointLengthWithin, isRfc3339Timestamp } from '../../contract/src/text.ts';
+import { codePointLengthWithin, isRfc3339Timestamp } from '../../contract/index.ts';
 import { BadRequestError } from './errors.ts';
 
 /** A query value as a schema sees it: the parameter's first value, `undefined` when absent or empty. */

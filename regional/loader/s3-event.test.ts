@@ -1,12 +1,13 @@
 // S3 notification parsing: test events ignored, keys URL-decoded, malformed bodies rejected.
 import { describe, expect, it } from 'vitest';
+import { objectCreatedEvent } from '../../contract/index.ts';
 import { BadNotificationError } from './errors.ts';
-import { objectRefsOf, s3NotificationFor } from './s3-event.ts';
+import { objectRefsOf } from './s3-event.ts';
 
 describe('objectRefsOf', () => {
   it('round-trips keys with spaces and special characters', () => {
     const ref = { bucket: 'llmo-landing', key: '2026/11/25/12/stream-1-2026 x+y.gz' };
-    expect(objectRefsOf(s3NotificationFor(ref))).toEqual([ref]);
+    expect(objectRefsOf(JSON.stringify(objectCreatedEvent(ref)))).toEqual([ref]);
   });
 
   it('ignores s3:TestEvent and non-create events', () => {

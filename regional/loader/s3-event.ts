@@ -35,22 +35,3 @@ export function objectRefsOf(body: string): ObjectRef[] {
   }
   return refs;
 }
-
-/** An S3 event notification body for one created object (what S3 sends; the local Firehose sends it too). */
-export function s3NotificationFor(ref: ObjectRef, size = 0): string {
-  return JSON.stringify({
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        eventName: 'ObjectCreated:Put',
-        eventTime: new Date().toISOString(),
-        s3: {
-          s3SchemaVersion: '1.0',
-          bucket: { name: ref.bucket, arn: `arn:aws:s3:::${ref.bucket}` },
-          object: { key: encodeURIComponent(ref.key).replace(/%2F/g, '/').replace(/%20/g, '+'), size },
-        },
-      },
-    ],
-  });
-}

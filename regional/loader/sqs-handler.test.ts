@@ -1,10 +1,10 @@
 // SQS handler: per-message failures are reported (partial batch response), the rest succeed.
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { objectCreatedEvent } from '../../contract/index.ts';
 import { LoadFailedError } from './errors.ts';
 import type { LoadResult } from './load-object.ts';
 import type { ObjectRef } from './object-source.ts';
-import { s3NotificationFor } from './s3-event.ts';
 import { createSqsHandler, sqsEventOf } from './sqs-handler.ts';
 
 const ok: LoadResult = {
@@ -42,8 +42,8 @@ describe('createSqsHandler', () => {
     });
     const res = await handler(
       batch(
-        s3NotificationFor({ bucket: 'b', key: 'good.gz' }),
-        s3NotificationFor({ bucket: 'b', key: 'bad.gz' }),
+        JSON.stringify(objectCreatedEvent({ bucket: 'b', key: 'good.gz' })),
+        JSON.stringify(objectCreatedEvent({ bucket: 'b', key: 'bad.gz' })),
         JSON.stringify({ Event: 's3:TestEvent' }),
         'not json',
       ),
@@ -59,7 +59,7 @@ describe('createSqsHandler', () => {
         throw new LoadFailedError('down');
       },
     });
-    const res = await handler(batch(s3NotificationFor({ bucket: 'b', key: 'x.gz' })));
+    const res = await handler(batch(JSON.stringify(objectCreatedEvent({ bucket: 'b', key: 'x.gz' }))));
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
   });
 });

@@ -1,7 +1,6 @@
 // Turns one NDJSON line into one staging row (a good event, or a rejected line with its reason).
-import { validateEnvelope } from '../../contract/index.ts';
+import { topLevelObjectMember, validateEnvelope } from '../../contract/index.ts';
 import { copyRow } from './copy-text.ts';
-import { topLevelObjectMember } from './json-member.ts';
 import type { NdjsonLine } from './ndjson-lines.ts';
 
 /** Why a line was not loaded (stored in dead_letters.reason). */

@@ -1,8 +1,8 @@
 // One pass over the key outbox: push every due row to the key cache, mark it delivered or schedule a retry.
 import type pg from 'pg';
+import { parseKeyCacheItem } from '../../contract/index.ts';
 import { withTransaction } from '../db/tenant.ts';
 import type { KeyCacheWriter } from './dynamo-key-store.ts';
-import { isKeyCacheItem } from './key-item.ts';
 
 /** What a drain pass needs: the system-role pool (sees every org's outbox) and the cache writer. */
 export type DrainDeps = {
@@ -39,8 +39,9 @@ export async function drainKeyOutbox(deps: DrainDeps): Promise<DrainResult> {
       );
       for (const row of rows) {
         try {
-          if (!isKeyCacheItem(row.payload)) throw new Error('outbox payload is not a key-cache item');
-          await deps.writer.put(row.payload);
+          const item = parseKeyCacheItem(row.payload);
+          if (!item) throw new Error('outbox payload is not a key-cache item');
+          await deps.writer.put(item);
           await client.query(
             'UPDATE key_outbox SET delivered_at = clock_timestamp(), attempts = attempts + 1, last_error = NULL WHERE id = $1',
             [row.id],

@@ -1,7 +1,7 @@
 // Writes key-cache items to DynamoDB, never letting an older version overwrite a newer one.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { KeyCacheItem } from './key-item.ts';
+import type { KeyCacheItem } from '../../contract/index.ts';
 
 /** Destination of propagated key states. */
 export type KeyCacheWriter = {

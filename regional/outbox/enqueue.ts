@@ -1,16 +1,9 @@
 // Writes a key change into the outbox inside the caller's transaction (the "transactional" in transactional outbox).
 import type pg from 'pg';
-import type { KeyCacheItem } from './key-item.ts';
+import { type KeyCacheItem, type KeyCacheSource, keyCacheItem } from '../../contract/index.ts';
 
-/** The key fields an outbox entry is built from. */
-export type KeyState = {
-  id: string;
-  org_id: string;
-  project_id: string;
-  prefix: string;
-  secret_sha256: Buffer;
-  status: 'active' | 'revoked';
-};
+/** The key fields an outbox entry is built from (an `api_keys` row). */
+export type KeyState = KeyCacheSource;
 
 /**
  * Appends the new state of a key to `key_outbox` using `client`, which must be inside the same
@@ -29,16 +22,7 @@ export async function enqueueKeyUpsert(
     [key.id],
   );
   const version = Math.max(now.getTime(), (rows[0]?.v ?? 0) + 1);
-  const item: KeyCacheItem = {
-    prefix: key.prefix,
-    key_id: key.id,
-    org_id: key.org_id,
-    project_id: key.project_id,
-    secret_sha256: key.secret_sha256.toString('hex'),
-    status: key.status,
-    version,
-    updated_at: new Date(version).toISOString(),
-  };
+  const item = keyCacheItem(key, version);
   await client.query(
     `INSERT INTO key_outbox (org_id, key_id, prefix, op, payload) VALUES ($1, $2, $3, 'upsert', $4)`,
     [key.org_id, key.id, key.prefix, JSON.stringify(item)],

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { KeyCacheItem } from '../../contract/index.ts';
 import { generateApiKey } from '../../contract/index.ts';
 import { LOCAL_AWS } from '../../infra/local/dynamo.ts';
 import { TEST_KEY_TAG } from '../../infra/testing/key-tag.ts';
@@ -11,7 +12,6 @@ import { withOrg } from '../db/tenant.ts';
 import { drainKeyOutbox } from './drain.ts';
 import { dynamoKeyCacheWriter, type KeyCacheWriter } from './dynamo-key-store.ts';
 import { enqueueKeyUpsert } from './enqueue.ts';
-import type { KeyCacheItem } from './key-item.ts';
 import { startKeyPropagator } from './propagator.ts';
 
 let app: pg.Pool;

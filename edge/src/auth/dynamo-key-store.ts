@@ -4,10 +4,8 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent } from 'node:https';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { parseKeyCacheItem } from '../../../contract/index.ts';
 import { type KeyRecord, type KeyStore, KeyStoreUnavailableError } from './key-record.ts';
-
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const DIGEST_RE = /^[0-9a-f]{64}$/;
 
 /** Options of the DynamoDB key store. */
 export interface DynamoKeyStoreOptions {
@@ -20,22 +18,17 @@ export interface DynamoKeyStoreOptions {
   timeoutMs: number;
 }
 
-/** Converts a table item into a KeyRecord, or undefined when the item is not a well-formed key record. */
-export function keyRecordFromItem(item: Record<string, unknown> | undefined): KeyRecord | undefined {
+/** Converts a table item into a KeyRecord, or undefined when it is not a well-formed key-cache item. */
+export function keyRecordFromItem(raw: Record<string, unknown> | undefined): KeyRecord | undefined {
+  const item = parseKeyCacheItem(raw);
   if (!item) return undefined;
-  const { key_id, org_id, project_id, secret_sha256, status, version } = item;
-  if (typeof key_id !== 'string' || !UUID_RE.test(key_id)) return undefined;
-  if (typeof org_id !== 'string' || !UUID_RE.test(org_id)) return undefined;
-  if (typeof project_id !== 'string' || !UUID_RE.test(project_id)) return undefined;
-  if (typeof secret_sha256 !== 'string' || !DIGEST_RE.test(secret_sha256)) return undefined;
-  if (status !== 'active' && status !== 'revoked') return undefined;
   return {
-    keyId: key_id,
-    orgId: org_id,
-    projectId: project_id,
-    secretSha256: Buffer.from(secret_sha256, 'hex'),
-    status,
-    version: typeof version === 'number' ? version : 0,
+    keyId: item.key_id,
+    orgId: item.org_id,
+    projectId: item.project_id,
+    secretSha256: Buffer.from(item.secret_sha256, 'hex'),
+    status: item.status,
+    version: item.version,
   };
 }
 

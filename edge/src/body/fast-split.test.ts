@@ -1,8 +1,8 @@
 // The fast splitter either declines or returns exactly what JSON.parse + the scanner would.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { topLevelArraySpans } from '../../../contract/index.ts';
 import { fastSplitBatch } from './fast-split.ts';
-import { scanEventSpans } from './scan-events.ts';
 
 /** JSON text in compact, Python-default (", " / ": ") or tab-separated style. */
 function styled(value: unknown, style: 'compact' | 'python' | 'tabs'): string {
@@ -41,7 +41,7 @@ describe('fastSplitBatch', () => {
           if (!fast) return;
           const parsed = JSON.parse(text) as { events: unknown[] };
           expect(fast.events).toEqual(parsed.events);
-          const spans = scanEventSpans(text);
+          const spans = topLevelArraySpans(text, 'events');
           expect(fast.raws).toEqual(spans?.starts.map((s, i) => text.slice(s, spans.ends[i])));
           // The fast path never carries an event with a reserved key: those need the general path's flag.
           expect(spans?.hasReservedKey.some(Boolean)).toBe(false);

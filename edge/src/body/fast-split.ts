@@ -7,7 +7,7 @@
 // Bodies with line breaks, `\u` escapes or a quoted reserved name anywhere also take the general path,
 // which knows where those occur.
 
-import { RESERVED_KEYS } from '../../../contract/src/event-v1-limits.ts';
+import { RESERVED_KEYS } from '../../../contract/index.ts';
 
 /**
  * A reserved key: with `\u` escapes sent to the general path, a key can only spell these names

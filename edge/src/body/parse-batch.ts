@@ -1,13 +1,17 @@
 // JSON text → accepted events (raw JSON text, ready for the envelope) and per-event rejections.
-import { validateEvent } from '../../../contract/src/event-v1.ts';
-import { eventIdOf, parseBatch } from '../../../contract/src/ingest.ts';
-import type { ContractIssue } from '../../../contract/src/issues.ts';
-import { rfc3339EpochMs } from '../../../contract/src/text.ts';
+
+import type { ContractIssue } from '../../../contract/index.ts';
+import {
+  eventIdOf,
+  parseBatch,
+  rfc3339EpochMs,
+  topLevelArraySpans,
+  validateEvent,
+} from '../../../contract/index.ts';
 import { InvalidBatchError, InvalidJsonError, PayloadTooLargeError } from '../http/errors.ts';
 import type { RejectedEvent } from '../http/reply-types.ts';
 import { MAX_EVENT_BYTES, MAX_ISSUES_PER_EVENT } from '../limits.ts';
 import { fastSplitBatch } from './fast-split.ts';
-import { scanEventSpans } from './scan-events.ts';
 
 /** Accepted window for event timestamps, relative to the receive time. */
 export interface TimestampWindow {
@@ -39,7 +43,7 @@ function splitBatch(text: string): { events: unknown[]; raws: string[]; reserved
   }
   const batch = parseBatch(root);
   if (!batch.ok) throw new InvalidBatchError(batch.message);
-  const spans = scanEventSpans(text);
+  const spans = topLevelArraySpans(text, 'events');
   if (!spans || spans.starts.length !== batch.events.length) {
     // Cannot happen for text JSON.parse accepted; refuse rather than embed the wrong text.
     throw new InvalidBatchError('could not delimit the events of the batch');

@@ -1,5 +1,5 @@
 // The edge's HTTP-shaped request and reply: what adapters build from a CloudFront event or a Node request.
-import type { RejectedEvent } from '../../../contract/src/ingest.ts';
+import type { RejectedEvent } from '../../../contract/index.ts';
 
 export type { RejectedEvent };
 

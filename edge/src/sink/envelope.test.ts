@@ -1,7 +1,7 @@
 // Envelope lines are valid contract envelopes embedding the client's event text unchanged.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { validateEnvelope } from '../../../contract/src/envelope.ts';
+import { validateEnvelope } from '../../../contract/index.ts';
 import { sampleEvent } from '../../test/events.ts';
 import { envelopeHead } from './envelope.ts';
 import { packEnvelopes } from './pack-records.ts';

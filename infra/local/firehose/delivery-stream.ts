@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { objectCreatedEvent, type S3EventNotification } from './s3-event.ts';
+import { objectCreatedEvent, type S3EventNotification } from '../../../contract/index.ts';
 
 const gzipAsync = promisify(gzip);
 

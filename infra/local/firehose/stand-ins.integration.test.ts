@@ -13,12 +13,12 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { S3EventNotification } from '../../../contract/index.ts';
 import { createFirehosePutRecordBatch } from '../../../edge/src/sink/firehose-client.ts';
 import { LOCAL_AWS } from '../dynamo.ts';
 import { localS3Client } from '../firehose.ts';
 import { type LocalFirehoseServer, startFirehoseServer } from '../firehose-server.ts';
 import { type LocalS3Server, startS3Server } from '../s3-server.ts';
-import type { S3EventNotification } from './s3-event.ts';
 import { createSigner } from './sdk-signer.ts';
 
 let dir: string;

@@ -1,7 +1,7 @@
 // Admin routes end to end through the router: projects, keys (shown once, digest only), revoke, audit log.
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashSecret, parseApiKey } from '../../../contract/src/api-key.ts';
+import { hashSecret, parseApiKey } from '../../../contract/index.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
 
 let h: Harness;

@@ -1,6 +1,6 @@
 // Event explorer: raw events newest first, filtered, with a keyset cursor (no OFFSET: page N costs what page 1 does).
 import * as v from 'valibot';
-import { EVENT_PATTERNS } from '../../../contract/src/event-v1-limits.ts';
+import { EVENT_PATTERNS } from '../../../contract/index.ts';
 import { withOrg } from '../../db/tenant.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';

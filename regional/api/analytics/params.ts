@@ -1,5 +1,5 @@
 // Analytics query parameters: time range, interval, breakdown dimension, explorer filters — each with a named 400.
-import { EVENT_LIMITS, EVENT_PATTERNS } from '../../../contract/src/event-v1-limits.ts';
+import { EVENT_LIMITS, EVENT_PATTERNS } from '../../../contract/index.ts';
 import { BadRequestError } from '../errors.ts';
 import {
   enumParam,

@@ -1,7 +1,9 @@
-// The raw-text splitter must cut exactly the elements JSON.parse sees, whatever the JSON looks like.
+// The JSON text scanner must cut exactly the values JSON.parse sees, whatever the JSON looks like.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scanEventSpans } from './scan-events.ts';
+import { topLevelArraySpans, topLevelObjectMember } from './json-scan.ts';
+
+const scanEventSpans = (text: string) => topLevelArraySpans(text, 'events');
 
 const slices = (text: string) => {
   const spans = scanEventSpans(text);
@@ -9,7 +11,7 @@ const slices = (text: string) => {
   return spans.starts.map((s, i) => text.slice(s, spans.ends[i]));
 };
 
-describe('scanEventSpans', () => {
+describe('topLevelArraySpans', () => {
   it('cuts every element of "events" exactly as JSON.parse reads it (any JSON values, any spacing)', () => {
     fc.assert(
       fc.property(
@@ -51,5 +53,33 @@ describe('scanEventSpans', () => {
   it('returns undefined without an events array', () => {
     expect(scanEventSpans('[1,2]')).toBeUndefined();
     expect(scanEventSpans('{"other":[1]}')).toBeUndefined();
+  });
+});
+
+describe('topLevelObjectMember', () => {
+  it('extracts the member text for arbitrary surrounding and nested JSON', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        (before, event, after) => {
+          const { event: _b, ...b } = before;
+          const { event: _a, ...a } = after;
+          const text = JSON.stringify({ ...b, event: { ...event, event: { event: '"event":{' } }, ...a });
+          const member = topLevelObjectMember(text, 'event');
+          expect(member).toBe(JSON.stringify((JSON.parse(text) as { event: unknown }).event));
+        },
+      ),
+    );
+  });
+
+  it('handles whitespace, a string value equal to the key, and repeated keys (last wins)', () => {
+    expect(topLevelObjectMember('{ "a" : "event", "event" : { "x" : [1, {"y": "}"}] } }', 'event')).toBe(
+      '{ "x" : [1, {"y": "}"}] }',
+    );
+    expect(topLevelObjectMember('{"event":{"n":1},"event":{"n":2}}', 'event')).toBe('{"n":2}');
+    expect(topLevelObjectMember('{"event":5}', 'event')).toBeUndefined();
+    expect(topLevelObjectMember('{"x":{"event":{}}}', 'event')).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-// Builds the S3 event notification JSON (the shape S3 sends to SQS) for one landed object.
+// The S3 event notification (the JSON S3 sends to SQS) for one created object: the local Firehose sends it, tests build it.
 import { randomBytes } from 'node:crypto';
 
 /** One S3 event notification record (subset S3 always sends). */
@@ -33,11 +33,11 @@ export function encodeNotificationKey(key: string): string {
 
 /** The notification for an object that was just put. */
 export function objectCreatedEvent(options: {
-  region: string;
   bucket: string;
   key: string;
-  size: number;
-  etag: string;
+  region?: string;
+  size?: number;
+  etag?: string;
   at?: Date;
 }): S3EventNotification {
   sequence++;
@@ -46,7 +46,7 @@ export function objectCreatedEvent(options: {
       {
         eventVersion: '2.1',
         eventSource: 'aws:s3',
-        awsRegion: options.region,
+        awsRegion: options.region ?? 'us-east-1',
         eventTime: (options.at ?? new Date()).toISOString(),
         eventName: 'ObjectCreated:Put',
         userIdentity: { principalId: 'AWS:LOCALFIREHOSE' },
@@ -65,8 +65,8 @@ export function objectCreatedEvent(options: {
           },
           object: {
             key: encodeNotificationKey(options.key),
-            size: options.size,
-            eTag: options.etag,
+            size: options.size ?? 0,
+            eTag: options.etag ?? '',
             sequencer: `${Date.now().toString(16).toUpperCase()}${sequence.toString(16).padStart(6, '0')}`,
           },
         },
