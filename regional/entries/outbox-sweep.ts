@@ -28,10 +28,17 @@ function init(): { outbox: WiredOutbox; log: ReturnType<typeof createLambdaLogge
 }
 let wired: ReturnType<typeof init> | undefined;
 
-/** One sweep; throws (so the invocation counts as failed and alarms) only if the database is unreachable. */
-export async function handler(): Promise<DrainResult> {
+/**
+ * One sweep; throws (so the invocation counts as failed and alarms) only if the database is
+ * unreachable. While rows are pending it keeps passing every second until 5 s before its timeout,
+ * which is longer than the schedule's minute, so some sweep is always probing during an outage.
+ */
+export async function handler(
+  _event: unknown,
+  context?: { getRemainingTimeInMillis(): number },
+): Promise<DrainResult> {
   wired ??= init();
-  const result = await wired.outbox.drain();
+  const result = await wired.outbox.sweep(() => (context ? context.getRemainingTimeInMillis() - 5_000 : 0));
   wired.log.info('sweep done', { ...result });
   return result;
 }

@@ -27,6 +27,57 @@ export function retryDelayMs(attempts: number): number {
  * propagators (API instances, the sweep) can run at once without delivering a row twice at a time.
  */
 export async function drainKeyOutbox(deps: DrainDeps): Promise<DrainResult> {
+  const total = await drainDue(deps);
+  // Nothing failed this pass, yet rows may wait out a long backoff from an outage that is over: one
+  // delivery attempt tells. If DynamoDB answers, every waiting row is due at once.
+  if (total.failed === 0 && (await probeWaiting(deps))) {
+    const more = await drainDue(deps);
+    total.delivered += more.delivered + 1;
+    total.failed += more.failed;
+  }
+  return total;
+}
+
+/**
+ * Tries the waiting row with the fewest attempts (so a row that always fails does not decide),
+ * ignoring its backoff. Delivered: every other waiting row is made due now and true is returned.
+ * Failed: the error is recorded, the backoff left as it was. Costs one DynamoDB write per call,
+ * and only while rows wait.
+ */
+async function probeWaiting(deps: DrainDeps): Promise<boolean> {
+  return withTransaction(deps.pool, async (client) => {
+    const { rows } = await client.query<{ id: number; prefix: string; attempts: number; payload: unknown }>(
+      `SELECT id, prefix, attempts, payload FROM key_outbox
+        WHERE delivered_at IS NULL
+        ORDER BY attempts, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    );
+    const row = rows[0];
+    if (!row) return false;
+    try {
+      if (!isKeyCacheItem(row.payload)) throw new Error('outbox payload is not a key-cache item');
+      await deps.writer.put(row.payload);
+    } catch (error) {
+      await client.query('UPDATE key_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
+        row.id,
+        String((error as Error)?.message ?? error).slice(0, 500),
+      ]);
+      deps.onError?.({ outboxId: row.id, prefix: row.prefix, attempts: row.attempts + 1, error });
+      return false;
+    }
+    await client.query(
+      'UPDATE key_outbox SET delivered_at = clock_timestamp(), attempts = attempts + 1, last_error = NULL WHERE id = $1',
+      [row.id],
+    );
+    await client.query(
+      `UPDATE key_outbox SET next_attempt_at = clock_timestamp()
+        WHERE delivered_at IS NULL AND next_attempt_at > clock_timestamp()`,
+    );
+    return true;
+  });
+}
+
+/** Delivers every row whose backoff is over, in batches. */
+async function drainDue(deps: DrainDeps): Promise<DrainResult> {
   const batchSize = deps.batchSize ?? 100;
   const total: DrainResult = { delivered: 0, failed: 0 };
   for (;;) {

@@ -1,5 +1,5 @@
 // Long-running propagator: drains the outbox right after each key change (kick) and sweeps on an interval.
-import { type DrainDeps, drainKeyOutbox } from './drain.ts';
+import { type DrainDeps, type DrainResult, drainKeyOutbox } from './drain.ts';
 
 /** A running propagator. */
 export type KeyPropagator = {
@@ -55,4 +55,34 @@ export function startKeyPropagator(
       await running;
     },
   };
+}
+
+/** What `sweepWhilePending` needs; `sleep` and `timeLeftMs` are injected so tests need no real waiting. */
+export type SweepDeps = {
+  drain: () => Promise<DrainResult>;
+  /** Rows not yet delivered. */
+  pending: () => Promise<number>;
+  /** Time between passes while rows are pending. */
+  intervalMs: number;
+  /** How long this sweep may still run (e.g. the Lambda's remaining time minus a margin). */
+  timeLeftMs: () => number;
+  sleep?: (ms: number) => Promise<void>;
+};
+
+/**
+ * A scheduled sweep where no process lives on (the Lambda, once a minute): one pass, then, while
+ * rows remain undelivered and time is left, another pass every `intervalMs`. Each pass probes
+ * waiting rows (`drainKeyOutbox`), so DynamoDB's recovery is noticed within about one interval.
+ * With nothing pending it returns after the first pass.
+ */
+export async function sweepWhilePending(deps: SweepDeps): Promise<DrainResult> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const total: DrainResult = { delivered: 0, failed: 0 };
+  for (;;) {
+    const r = await deps.drain();
+    total.delivered += r.delivered;
+    total.failed += r.failed;
+    if (deps.timeLeftMs() < deps.intervalMs || (await deps.pending()) === 0) return total;
+    await sleep(deps.intervalMs);
+  }
 }

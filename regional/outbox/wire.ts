@@ -2,9 +2,9 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type pg from 'pg';
 import type { Logger } from '../../runtime/log.ts';
-import { type DrainResult, drainKeyOutbox } from './drain.ts';
+import { type DrainResult, drainKeyOutbox, pendingOutboxCount } from './drain.ts';
 import { dynamoKeyCacheWriter, type KeyCacheWriter } from './dynamo-key-store.ts';
-import { type KeyPropagator, startKeyPropagator } from './propagator.ts';
+import { type KeyPropagator, startKeyPropagator, sweepWhilePending } from './propagator.ts';
 
 /** Where the key-cache table is; endpoint and credentials only for local stand-ins. */
 export interface KeyTableConfig {
@@ -17,8 +17,10 @@ export interface KeyTableConfig {
 /** The wired outbox. */
 export interface WiredOutbox {
   writer: KeyCacheWriter;
-  /** One drain pass (the scheduled sweep, or the API's inline push after a key change). */
+  /** One drain pass (the API's inline push after a key change). */
   drain(): Promise<DrainResult>;
+  /** The scheduled sweep: passes every second while rows are pending, as long as `timeLeftMs()` allows. */
+  sweep(timeLeftMs: () => number): Promise<DrainResult>;
   /** Long-lived processes: kick after each commit plus a sweep every `sweepIntervalMs`. */
   startPropagator(sweepIntervalMs: number): KeyPropagator;
   /** Releases the DynamoDB client (the pool belongs to the caller). */
@@ -43,9 +45,12 @@ export function wireOutbox(pool: pg.Pool, table: KeyTableConfig, log: Logger): W
     attempts: number;
     error: unknown;
   }) => log.warn('key propagation failed', { outboxId, prefix, attempts, error: String(error) });
+  const drain = () => drainKeyOutbox({ pool, writer, onError });
   return {
     writer,
-    drain: () => drainKeyOutbox({ pool, writer, onError }),
+    drain,
+    sweep: (timeLeftMs) =>
+      sweepWhilePending({ drain, pending: () => pendingOutboxCount(pool), intervalMs: 1_000, timeLeftMs }),
     startPropagator: (sweepIntervalMs) =>
       startKeyPropagator({
         pool,

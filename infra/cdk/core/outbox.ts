@@ -28,7 +28,10 @@ export class OutboxSweep extends Construct {
       code: props.code,
       bundle: 'outbox',
       description: 'Drains the key outbox into the DynamoDB key cache (retries, crash recovery)',
-      timeout: Duration.seconds(50),
+      // Longer than the schedule's minute: while rows are pending a sweep keeps probing DynamoDB every
+      // second until 5 s before this timeout, so consecutive sweeps overlap and a recovery is seen
+      // within about a second (SKIP LOCKED keeps overlapping sweeps from delivering a row twice at once).
+      timeout: Duration.seconds(70),
       environment: {
         [RUNTIME_ENV.keyTableName]: props.keyTable.tableName,
       },
