@@ -54,8 +54,9 @@ async function probeWaiting(deps: DrainDeps): Promise<boolean> {
     const row = rows[0];
     if (!row) return false;
     try {
-      if (!isKeyCacheItem(row.payload)) throw new Error('outbox payload is not a key-cache item');
-      await deps.writer.put(row.payload);
+      const item = parseKeyCacheItem(row.payload);
+      if (!item) throw new Error('outbox payload is not a key-cache item');
+      await deps.writer.put(item);
     } catch (error) {
       await client.query('UPDATE key_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
         row.id,
