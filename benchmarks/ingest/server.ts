@@ -44,6 +44,8 @@ async function ingest(): Promise<string> {
       ...(process.env.BENCH_SINK_CALLS
         ? { sink: { maxConcurrentCalls: Number(process.env.BENCH_SINK_CALLS) } }
         : {}),
+      // Key-flood benchmark: key-cache tuning of a scenario (JSON), e.g. the unbounded baseline.
+      ...(process.env.BENCH_KEY_CACHE ? { keyCache: JSON.parse(process.env.BENCH_KEY_CACHE) as object } : {}),
     }),
   });
   return edge.url;
