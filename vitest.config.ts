@@ -1,4 +1,4 @@
-// Test runner configuration: three tiers chosen by file name (design §7.5).
+// Test runner configuration: three tiers chosen by file name (ARCHITECTURE.md, "Tests").
 import { defineConfig } from 'vitest/config';
 
 const exclude = ['**/node_modules/**', '.data/**', 'web/.next/**', 'cdk.out/**', '**/.venv/**'];

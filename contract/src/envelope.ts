@@ -1,4 +1,4 @@
-// Envelope v1 (design §4.4): one NDJSON line per event, edge → Firehose → loader.
+// Envelope v1: one NDJSON line per event, edge → Firehose → loader.
 import * as v from 'valibot';
 import { isValidEventFast } from './event-v1-fast.ts';
 import type { TelemetryEventV1 } from './event-v1-schema.ts';

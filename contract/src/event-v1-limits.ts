@@ -1,4 +1,4 @@
-// Bounds and patterns of telemetry event v1 (design §4.2), shared by the valibot schema and the fast validator.
+// Bounds and patterns of telemetry event v1, shared by the valibot schema and the fast validator.
 
 /** Every bound of event v1. Lengths are in Unicode code points (as JSON Schema counts them). */
 export const EVENT_LIMITS = {

@@ -101,7 +101,7 @@ const looseObject = <E extends v.ObjectEntries>(entries: E, known: ReadonlySet<s
 /** Reusable RFC 3339 timestamp schema (with offset, real calendar date). */
 export const Rfc3339Schema = timestamp;
 
-/** Event v1 (design §4.2). Unknown keys are kept at every object level for forward compatibility. */
+/** Event v1. Unknown keys are kept at every object level for forward compatibility. */
 export const TelemetryEventV1Schema = v.pipe(
   v.unknown(),
   objectGuard(undefined, KNOWN_KEYS.event),

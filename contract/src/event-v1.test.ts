@@ -1,8 +1,8 @@
-// Unit tests of validateEvent: the design §4.2 example, issue paths, and inputs that must not throw.
+// Unit tests of validateEvent: the reference example event, issue paths, and inputs that must not throw.
 import { describe, expect, it } from 'vitest';
 import { validateEvent } from './event-v1.ts';
 
-/** The example of design §4.2, exactly as written there. */
+/** The reference example event (contract/fixtures/valid/design-example.json). */
 const DESIGN_EXAMPLE =
   JSON.parse(`{"schema_version":"1.0","event_id":"01J9ZQ6W3K4T6V8X0A2C4E6G8J","timestamp":"2026-11-25T12:00:00.000Z",
  "operation":"chat","provider":"openai","model":"gpt-4o-mini","status":"ok","duration_ms":812.5,

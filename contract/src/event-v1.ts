@@ -1,4 +1,4 @@
-// Telemetry event v1 (design §4.2): schema, type, limits and the never-throwing validateEvent.
+// Telemetry event v1: schema, type, limits and the never-throwing validateEvent.
 import * as v from 'valibot';
 import { isValidEventFast } from './event-v1-fast.ts';
 import { type TelemetryEventV1, TelemetryEventV1Schema } from './event-v1-schema.ts';

@@ -1,4 +1,4 @@
-// Ingest HTTP API shapes (design §4.3): the batch request and every response body of POST /v1/events.
+// Ingest HTTP API shapes: the batch request and every response body of POST /v1/events.
 import type { ContractIssue } from './issues.ts';
 
 /** Most events in one `POST /v1/events` batch. */

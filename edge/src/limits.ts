@@ -1,4 +1,4 @@
-// Request size and count limits of the ingest API (design §4.3); documented in edge/README.md.
+// Request size and count limits of the ingest API; documented in edge/README.md.
 
 /** Largest body accepted as sent (CloudFront truncates origin-request bodies past 1 MB anyway). */
 export const MAX_BODY_BYTES = 1_048_576;

@@ -1,4 +1,4 @@
-// Every row of the ingest API's status table (design §4.3) through the real server and SDK clients.
+// Every row of the ingest API's status table through the real server and SDK clients.
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TEST_KEY_TAG } from '../../infra/testing/key-tag.ts';

@@ -1,7 +1,7 @@
 // Test events: a valid telemetry event v1 with overridable fields.
 import { randomUUID } from 'node:crypto';
 
-/** A valid event v1 (design §4.2) with a unique id. */
+/** A valid event v1 with a unique id. */
 export function sampleEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     schema_version: '1.0',

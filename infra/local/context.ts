@@ -30,7 +30,7 @@ export interface LocalContext {
   services: Map<string, RunningService>;
 }
 
-/** What `.data/stack.json` holds (design §5), plus the demo API key once the edge has made one. */
+/** What `.data/stack.json` holds, plus the demo API key once the edge has made one. */
 export interface StackInfo {
   ingest_url?: string;
   api_url?: string;

@@ -1,4 +1,4 @@
-// The dependencies every regional API route receives (design §7.1: core functions take them as one object).
+// The dependencies every regional API route receives (core functions take them as one object; ARCHITECTURE.md).
 import type pg from 'pg';
 import type { KeyTagSecret } from '../../contract/index.ts';
 import type { TokenVerifier } from './auth/verifier.ts';

@@ -1,4 +1,4 @@
-// Regional API routes (design §4.5) on itty-router: authenticate, call the core function, answer JSON.
+// Regional API routes on itty-router: authenticate, call the core function, answer JSON.
 import { randomUUID } from 'node:crypto';
 import { type IRequest, Router } from 'itty-router';
 import { createApiKey, listApiKeys, revokeApiKey } from './admin/api-keys.ts';

@@ -1,6 +1,6 @@
 // Packs envelope lines straight into Firehose record buffers (≤ 1000 KiB each); the sink groups calls.
 
-/** Firehose hard limits (design §6). */
+/** Firehose hard limits. */
 export const FIREHOSE_LIMITS = {
   maxRecordBytes: 1000 * 1024,
   maxRecordsPerCall: 500,

@@ -15,7 +15,7 @@ import { nodeFunction } from './node-function.ts';
 
 const { GET, POST } = apigw.HttpMethod;
 
-/** Routes of design §4.5, split by function. Anything else gets API Gateway's 404. */
+/** Routes of regional/openapi.json, split by function. Anything else gets API Gateway's 404. */
 export const ANALYTICS_ROUTES: Array<[apigw.HttpMethod, string]> = [
   [GET, '/v1/analytics/overview'],
   [GET, '/v1/analytics/timeseries'],

@@ -11,7 +11,7 @@ import { projectScope } from './scope.ts';
 /** An event as stored (exactly as the SDK sent it) plus where and when it arrived. */
 export type ExplorerItem = Record<string, unknown> & { project_id: string; received_at: string };
 
-/** Explorer answer (design §4.5). */
+/** Explorer answer. */
 export type ExplorerPage = { items: ExplorerItem[]; next_cursor: string | null };
 
 // Position of the last row of a page: (ts as PostgreSQL printed it — microseconds intact, project, event id).

@@ -8,7 +8,7 @@ import { parseQuery } from '../query.ts';
 import { DEFAULT_MAX_RANGE_DAYS, RANGE_QUERY, resolveRange } from './params.ts';
 import { projectScope } from './scope.ts';
 
-/** Overview answer (design §4.5). */
+/** Overview answer. */
 export type Overview = Counters & {
   error_rate: number;
   latency_ms: { p50: number | null; p95: number | null; p99: number | null };

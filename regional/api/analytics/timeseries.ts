@@ -19,7 +19,7 @@ import { projectScope } from './scope.ts';
 /** One point: the bucket starting at `t`. */
 export type Point = Counters & { t: string; p50: number | null; p95: number | null; p99: number | null };
 
-/** Timeseries answer (design §4.5). */
+/** Timeseries answer. */
 export type Timeseries = {
   interval: Interval;
   from: string;
