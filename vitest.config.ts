@@ -12,7 +12,16 @@ export default defineConfig({
           include: ['**/*.test.ts'],
           // Property tests and CDK synthesis are CPU-bound; a loaded 2-core CI machine needs headroom.
           testTimeout: 30_000,
-          exclude: [...exclude, '**/*.integration.test.ts', '**/*.e2e.test.ts'],
+          exclude: [...exclude, '**/*.synth.test.ts', '**/*.integration.test.ts', '**/*.e2e.test.ts'],
+        },
+      },
+      {
+        test: {
+          // CDK synthesis: no network, but 10–80 s per file of CPU, so kept out of the fast unit tier.
+          name: 'synth',
+          include: ['**/*.synth.test.ts'],
+          exclude,
+          testTimeout: 120_000,
         },
       },
       {
