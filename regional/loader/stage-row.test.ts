@@ -97,6 +97,17 @@ describe('stageRow timestamps', () => {
 });
 
 describe('storable text', () => {
+  it('replaces escapes of unpaired surrogates with U+FFFD and keeps pairs and escaped backslashes', () => {
+    expect(storableJson('{"a":"\\udfff","b":"x\\uD800"}')).toBe('{"a":"\\ufffd","b":"x\\ufffd"}');
+    expect(storableJson('{"a":"\\ud83d\\ude00"}')).toBe('{"a":"\\ud83d\\ude00"}');
+    expect(storableJson('{"a":"\\ud83d\\u0041\\ude00"}')).toBe('{"a":"\\ufffd\\u0041\\ufffd"}');
+    expect(storableJson('{"a":"\\\\ud800"}')).toBe('{"a":"\\\\ud800"}');
+    expect(storableJson('{"a":"\\ud800\\ud800\\udc00"}')).toBe('{"a":"\\ufffd\\ud800\\udc00"}');
+    for (const json of ['{"a":"\\ud800"}', '{"a":"\\ud83d\\ude00\\udc00"}']) {
+      expect(JSON.parse(storableJson(json)).a).not.toMatch(/[\ud800-\udfff](?![\udc00-\udfff])/u);
+    }
+  });
+
   it('replaces U+0000 with U+FFFD in strings and in JSON escapes, leaving escaped backslashes alone', () => {
     expect(storableText('gpt\u0000x\u0000')).toBe('gpt\ufffdx\ufffd');
     expect(storableText('plain')).toBe('plain');

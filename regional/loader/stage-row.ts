@@ -158,9 +158,54 @@ export function storableText(s: string): string {
   return s.includes(NUL) ? s.replaceAll(NUL, '\ufffd') : s;
 }
 
-/** The event's JSON text with U+0000 escapes replaced as in storableText. */
+const isHex = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
+
+/** The UTF-16 unit of the `\uXXXX` escape starting at `i` (at the backslash), or -1. */
+function escapedUnit(json: string, i: number): number {
+  if (json.charCodeAt(i) !== 92 || json.charCodeAt(i + 1) !== 117) return -1;
+  for (let k = i + 2; k < i + 6; k++) if (!isHex(json.charCodeAt(k))) return -1;
+  return Number.parseInt(json.slice(i + 2, i + 6), 16);
+}
+
+/**
+ * Replaces escapes of unpaired surrogates (`\ud800` without a low surrogate after it, or a lone
+ * `\udc00`) with `\ufffd`. JavaScript's JSON.parse accepts them, PostgreSQL's json input stores
+ * them, but every json operator (`->>`, `::jsonb`) then refuses the row: the event would be stored
+ * and unreadable. They encode no character, so U+FFFD (as the UTF-8 decoder does for raw ones) is
+ * the faithful replacement, and deterministic for the dedupe key.
+ */
+function withoutLoneSurrogates(json: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = json.indexOf('\\'); i !== -1 && i < json.length; i = json.indexOf('\\', i)) {
+    const unit = escapedUnit(json, i);
+    if (unit === -1) {
+      i += 2; // any other escape (including an escaped backslash) is two characters
+      continue;
+    }
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = escapedUnit(json, i + 6);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i += 12;
+        continue;
+      }
+    } else if (unit < 0xdc00 || unit > 0xdfff) {
+      i += 6;
+      continue;
+    }
+    out += `${json.slice(from, i)}\\ufffd`;
+    i += 6;
+    from = i;
+  }
+  return from === 0 ? json : out + json.slice(from);
+}
+
+const LONE_SURROGATE_HINT = /\\u[dD][89a-fA-F]/;
+
+/** The event's JSON text with U+0000 and unpaired-surrogate escapes replaced by U+FFFD (see storableText). */
 export function storableJson(json: string): string {
-  return json.includes('\\u0000') ? json.replace(NUL_ESCAPE_RE, '$1\\ufffd') : json;
+  const noNul = json.includes('\\u0000') ? json.replace(NUL_ESCAPE_RE, '$1\\ufffd') : json;
+  return LONE_SURROGATE_HINT.test(noNul) ? withoutLoneSurrogates(noNul) : noNul;
 }
 
 /**
