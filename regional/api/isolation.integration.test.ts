@@ -1,5 +1,5 @@
 // Tenant isolation: a second org's admin tries every route against the first org's real and guessed ids.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withOrg } from '../db/tenant.ts';
 import { type Answer, type Harness, startHarness } from './testing/harness.ts';
@@ -126,6 +126,38 @@ describe('tenant isolation (org B against org A)', () => {
     const page = await h.call('GET', `/v1/analytics/events?${range}&cursor=${forged}`, { token: intruder });
     expect(page.status).toBe(200);
     expect(page.body.items).toEqual([]);
+  });
+
+  it('event detail, traces and dimension values show nothing of A', async () => {
+    const traceOfA = createHash('md5').update('ev-0').digest('hex');
+    for (const q of ['', `?project_id=${a.projectId}`]) {
+      expectDenied(await h.call('GET', `/v1/analytics/events/ev-0${q}`, { token: intruderMember }));
+      expectDenied(await h.call('GET', `/v1/analytics/traces/${traceOfA}${q}`, { token: intruderMember }));
+    }
+    // The same ids answer for A itself, so the 404s above are about the org, not the ids.
+    const member = await h.token(a.orgId, 'member');
+    expect((await h.call('GET', '/v1/analytics/events/ev-0', { token: member })).status).toBe(200);
+    expect((await h.call('GET', `/v1/analytics/traces/${traceOfA}`, { token: member })).status).toBe(200);
+    for (const dimension of ['model', 'error_type']) {
+      const values = await h.call('GET', `/v1/analytics/values?${range}&dimension=${dimension}`, {
+        token: intruderMember,
+      });
+      expect(values.status).toBe(200);
+      expect(values.body.values).toEqual([]);
+      expectDenied(
+        await h.call(
+          'GET',
+          `/v1/analytics/values?project_id=${a.projectId}&${range}&dimension=${dimension}`,
+          {
+            token: intruderMember,
+          },
+        ),
+      );
+    }
+    const filtered = await h.call('GET', `/v1/analytics/events?${range}&trace_id=${traceOfA}`, {
+      token: intruderMember,
+    });
+    expect(filtered.body.items).toEqual([]);
   });
 
   it('row-level security is a second wall: the app role sees nothing of A even without the WHERE', async () => {

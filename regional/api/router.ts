@@ -5,9 +5,12 @@ import { createApiKey, listApiKeys, revokeApiKey } from './admin/api-keys.ts';
 import { listAuditLogs } from './admin/audit-logs.ts';
 import { createProject, listProjects } from './admin/projects.ts';
 import { breakdown } from './analytics/breakdown.ts';
+import { eventDetail } from './analytics/event-detail.ts';
 import { listEvents } from './analytics/events.ts';
 import { overview } from './analytics/overview.ts';
 import { timeseries } from './analytics/timeseries.ts';
+import { trace } from './analytics/traces.ts';
+import { dimensionValues } from './analytics/values.ts';
 import { authenticate } from './auth/authenticate.ts';
 import type { Caller } from './auth/caller.ts';
 import type { ApiDeps } from './deps.ts';
@@ -86,6 +89,18 @@ function buildRouter() {
     .get(
       '/v1/analytics/events',
       authed(200, (caller, req, ctx) => listEvents(ctx.deps, caller, queryOf(req))),
+    )
+    .get(
+      '/v1/analytics/events/:event_id',
+      authed(200, (caller, req, ctx) => eventDetail(ctx.deps, caller, req.params.event_id, queryOf(req))),
+    )
+    .get(
+      '/v1/analytics/traces/:trace_id',
+      authed(200, (caller, req, ctx) => trace(ctx.deps, caller, req.params.trace_id, queryOf(req))),
+    )
+    .get(
+      '/v1/analytics/values',
+      authed(200, (caller, req, ctx) => dimensionValues(ctx.deps, caller, queryOf(req))),
     )
     .all('*', (req) => {
       const path = new URL(req.url).pathname;

@@ -9,13 +9,17 @@ import { isContentError } from './content-error.ts';
 import { LoaderError, LoadFailedError, ObjectReadError } from './errors.ts';
 import {
   COPY_STAGE_SQL,
+  CREATE_KEY_USE_SQL,
   CREATE_STAGE_SQL,
   DELTAS_FROM_STAGE_SQL,
   INSERT_DEAD_LETTERS_SQL,
   INSERT_EVENTS_PLAIN_SQL,
   INSERT_EVENTS_SQL,
   INSERT_QUARANTINE_SQL,
+  KEY_USE_SQL,
   PARTITION_DAYS_SQL,
+  RECORD_KEY_USE_SQL,
+  TOUCH_KEY_SQL,
   TRUNCATE_STAGE_SQL,
 } from './load-sql.ts';
 import { DEFAULT_MAX_LINE_BYTES, ndjsonLines } from './ndjson-lines.ts';
@@ -206,6 +210,7 @@ async function loadIsolated(
     );
     await client.query(INSERT_DEAD_LETTERS_SQL, [ref.bucket, ref.key]);
     const { rows } = await client.query<{ inserted: number }>(INSERT_EVENTS_SQL);
+    await client.query(RECORD_KEY_USE_SQL);
     await client.query('RELEASE SAVEPOINT llmo_part');
     return rows[0]?.inserted ?? 0;
   } catch (error) {
@@ -247,6 +252,7 @@ async function loadOnce(
     const days = new Set(dayRows.map((r) => r.d));
     await client.query(CREATE_STAGE_SQL);
     await client.query(CREATE_DELTA_SQL);
+    await client.query(CREATE_KEY_USE_SQL);
     body = await deps.source.open(ref);
     const counts: StageCounts = { lines: 0, good: 0, rejected: 0 };
     const chunks = stageChunks(
@@ -280,6 +286,7 @@ async function loadOnce(
       await copySlices(client, next.value.slices);
       if (next.value.rejected > 0) await client.query(INSERT_DEAD_LETTERS_SQL, [ref.bucket, ref.key]);
       if (next.value.good > 0) {
+        await client.query(RECORD_KEY_USE_SQL);
         inserted += await insertChunk(
           client,
           next.value.good,
@@ -296,7 +303,10 @@ async function loadOnce(
       const pid = (client as unknown as { processID: number }).processID;
       await deps.beforeCommit({ pid, ref });
     }
+    const { rows: keyUse } = await client.query<{ key_id: string; last_used_at: Date }>(KEY_USE_SQL);
     await client.query('COMMIT');
+    // api_keys.last_used_at: after the commit, so the load never waits on (or holds) a key row's lock.
+    for (const k of keyUse) await client.query(TOUCH_KEY_SQL, [k.key_id, k.last_used_at]);
     return {
       ...counts,
       // Quarantined lines were counted good by staging (valid envelopes), but are not stored.

@@ -28,7 +28,7 @@ ON CONFLICT (object_key, line_number) DO NOTHING`;
 
 const EVENT_COLUMNS = `project_id, ts, event_id, org_id, key_id, received_at, operation, provider,
     model, status, environment, duration_ms, input_tokens, output_tokens, cache_read_input_tokens,
-    cache_creation_input_tokens, cost_usd, request_id, event`;
+    cache_creation_input_tokens, cost_usd, request_id, trace_id, user_id, session_id, error_type, event`;
 
 /**
  * Fast path, run under a savepoint: inserts the good staged rows without RETURNING. If the row count
@@ -71,3 +71,23 @@ SELECT coalesce(sum(events), 0)::integer AS inserted FROM delta`;
 /** Partition days as epoch-day numbers (avoids pg's local-time Date parsing of \`date\`). */
 export const PARTITION_DAYS_SQL =
   "SELECT (day - date '1970-01-01')::integer AS d FROM llmo_telemetry_partition_days() AS day";
+
+/** Newest `received_at` per API key among the object's good lines, gathered chunk by chunk. */
+export const CREATE_KEY_USE_SQL = `CREATE TEMP TABLE llmo_key_use (key_id uuid, received_at timestamptz) ON COMMIT DROP`;
+
+/** Adds the staged chunk's newest arrival per key (one row per key per chunk). */
+export const RECORD_KEY_USE_SQL = `
+INSERT INTO llmo_key_use
+SELECT key_id, max(received_at) FROM llmo_stage WHERE reason IS NULL GROUP BY key_id`;
+
+/** The object's newest arrival per key, read before COMMIT (the temp table goes with it). */
+export const KEY_USE_SQL = `
+SELECT key_id, max(received_at) AS last_used_at FROM llmo_key_use GROUP BY key_id ORDER BY key_id`;
+
+/**
+ * $1 key id, $2 newest arrival. Run after COMMIT, one statement per key: it never holds a key row
+ * lock during the load, only ever moves forward, and writes nothing when the value is not newer.
+ */
+export const TOUCH_KEY_SQL = `
+UPDATE api_keys SET last_used_at = $2
+ WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)`;

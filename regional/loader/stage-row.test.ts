@@ -38,7 +38,8 @@ describe('stageRow', () => {
     expect(f[12]).toBe('tab\\there \\\\ back');
     expect(f[8]).toBe(new Date(env.event.timestamp).toISOString());
     // The event column un-escapes back to the event JSON, unknown fields included.
-    const eventText = (f[22] ?? '').replace(/\\(.)/g, (_, c: string) =>
+    expect(f.slice(22, 26)).toEqual(['4bf92f3577b34da6a3ce929d0e0e4736', '\\N', '\\N', '\\N']);
+    const eventText = (f[STAGE_COLUMNS.length - 1] ?? '').replace(/\\(.)/g, (_, c: string) =>
       c === 't' ? '\t' : c === 'n' ? '\n' : c,
     );
     expect(JSON.parse(eventText)).toEqual(env.event);

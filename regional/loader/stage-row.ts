@@ -37,6 +37,10 @@ export const STAGE_COLUMNS = [
   'cache_creation_input_tokens bigint',
   'cost_usd numeric',
   'request_id text',
+  'trace_id text',
+  'user_id text',
+  'session_id text',
+  'error_type text',
   'event text',
 ] as const;
 
@@ -79,6 +83,10 @@ function rejectRow(
     clip(line, MAX_DEAD_LINE_CHARS),
     org,
     project,
+    null,
+    null,
+    null,
+    null,
     null,
     null,
     null,
@@ -252,6 +260,10 @@ export function stageRow(item: NdjsonLine, days: PartitionDays, counts: StageCou
     duration_ms?: number;
     usage?: Usage;
     cost_usd?: number;
+    trace_id?: string;
+    user_id?: string;
+    session_id?: string;
+    error?: { type?: string };
   };
   const ids = { org: env.org_id, project: env.project_id };
   const tsMs = Date.parse(ev.timestamp);
@@ -292,6 +304,10 @@ export function stageRow(item: NdjsonLine, days: PartitionDays, counts: StageCou
     usage?.cache_creation_input_tokens,
     ev.cost_usd,
     storableText(env.request_id),
+    ev.trace_id,
+    ev.user_id === undefined ? undefined : storableText(ev.user_id),
+    ev.session_id === undefined ? undefined : storableText(ev.session_id),
+    ev.error?.type === undefined ? undefined : storableText(ev.error.type),
     // The event's own text from the line (cheaper than re-serialising, keeps the edge's key order).
     storableJson(topLevelObjectMember(item.text, 'event') ?? JSON.stringify(ev)),
   ]);

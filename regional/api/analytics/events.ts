@@ -5,11 +5,20 @@ import { withOrg } from '../../db/tenant.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
 import { cursorParam, encodeCursor, limitParam, PrintedTimestamp, parseQuery } from '../query.ts';
-import { DEFAULT_MAX_RANGE_DAYS, FILTER_QUERY, RANGE_QUERY, resolveRange } from './params.ts';
+import { eventCondition, FILTER_QUERY, filtersOf } from './filters.ts';
+import { DEFAULT_MAX_RANGE_DAYS, RANGE_QUERY, resolveRange } from './params.ts';
 import { projectScope } from './scope.ts';
 
 /** An event as stored (exactly as the SDK sent it) plus where and when it arrived. */
 export type ExplorerItem = Record<string, unknown> & { project_id: string; received_at: string };
+
+/** A stored event row as the API shows it. */
+export type EventRow = { project_id: string; received_at: Date; event: Record<string, unknown> };
+
+/** The stored event plus where and when it arrived (explorer, detail, trace and export share this shape). */
+export function explorerItem(r: EventRow): ExplorerItem {
+  return { ...r.event, project_id: r.project_id, received_at: r.received_at.toISOString() };
+}
 
 /** Explorer answer. */
 export type ExplorerPage = { items: ExplorerItem[]; next_cursor: string | null };
@@ -37,7 +46,8 @@ export async function listEvents(
 ): Promise<ExplorerPage> {
   const q = parseQuery(EVENTS_QUERY, query);
   const range = resolveRange(q, deps.clock(), deps.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS);
-  const { project_id: projectId, limit, cursor: after, ...filters } = q;
+  const { project_id: projectId, limit, cursor: after, ...declared } = q;
+  const filters = eventCondition(filtersOf(declared, query), 9);
   return withOrg(deps.db, caller.org_id, async (client) => {
     const projects = await projectScope(client, caller.org_id, projectId);
     const { rows } = await client.query<{
@@ -50,38 +60,26 @@ export async function listEvents(
       `SELECT project_id, event_id, to_json(ts) #>> '{}' AS ts_text, received_at, event
          FROM telemetry_events
         WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND ts >= $3 AND ts < $4
-          AND ($5::text IS NULL OR model = $5)
-          AND ($6::text IS NULL OR provider = $6)
-          AND ($7::text IS NULL OR operation = $7)
-          AND ($8::text IS NULL OR environment = $8)
-          AND ($9::text IS NULL OR status = $9)
-          AND ($10::timestamptz IS NULL OR (ts, project_id, event_id) < ($10::timestamptz, $11::uuid, $12::text))
+          AND ($5::timestamptz IS NULL OR (ts, project_id, event_id) < ($5::timestamptz, $6::uuid, $7::text))
+          ${filters.sql}
         ORDER BY ts DESC, project_id DESC, event_id DESC
-        LIMIT $13`,
+        LIMIT $8`,
       [
         caller.org_id,
         projects,
         range.from,
         range.to,
-        filters.model ?? null,
-        filters.provider ?? null,
-        filters.operation ?? null,
-        filters.environment ?? null,
-        filters.status ?? null,
         after?.t ?? null,
         after?.p ?? null,
         after?.e ?? null,
         limit + 1,
+        ...filters.params,
       ],
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({
-        ...r.event,
-        project_id: r.project_id,
-        received_at: r.received_at.toISOString(),
-      })),
+      items: page.map(explorerItem),
       next_cursor:
         rows.length > limit && last
           ? encodeCursor({ t: last.ts_text, p: last.project_id, e: last.event_id })

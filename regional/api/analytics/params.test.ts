@@ -2,14 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../errors.ts';
 import { parseQuery } from '../query.ts';
-import {
-  BY_PARAM,
-  FILTER_QUERY,
-  INTERVAL_PARAM,
-  RANGE_QUERY,
-  resolveInterval,
-  resolveRange,
-} from './params.ts';
+import { FILTER_QUERY } from './filters.ts';
+import { BY_PARAM, INTERVAL_PARAM, RANGE_QUERY, resolveInterval, resolveRange } from './params.ts';
 
 const NOW = new Date('2026-11-25T12:34:56.789Z');
 const failure = (fn: () => unknown): { code: string; parameter?: string } | undefined => {
@@ -82,7 +76,15 @@ describe('analytics parameters', () => {
       code: 'invalid_filter',
       parameter: 'status',
     });
-    for (const name of ['model', 'provider', 'operation', 'environment']) {
+    for (const name of [
+      'model',
+      'provider',
+      'operation',
+      'environment',
+      'user_id',
+      'session_id',
+      'error_type',
+    ]) {
       expect(failure(() => parseQuery(FILTER_QUERY, { [name]: '\u0000' }))).toEqual({
         code: 'invalid_filter',
         parameter: name,

@@ -1,15 +1,6 @@
 // Analytics query parameters: time range, interval, breakdown dimension, explorer filters — each with a named 400.
-import { EVENT_LIMITS, EVENT_PATTERNS } from '../../../contract/index.ts';
 import { BadRequestError } from '../errors.ts';
-import {
-  enumParam,
-  instantParam,
-  patternParam,
-  type QueryDecl,
-  requiredEnumParam,
-  textParam,
-  uuidParam,
-} from '../query.ts';
+import { enumParam, instantParam, type QueryDecl, requiredEnumParam, uuidParam } from '../query.ts';
 
 const MINUTE_MS = 60_000;
 /** Longest range any analytics route accepts unless configured otherwise. */
@@ -91,20 +82,3 @@ export const BY_PARAM = requiredEnumParam(
   Object.keys(DIMENSIONS) as [Dimension, ...Dimension[]],
   'invalid_by',
 );
-
-/** Explorer filters on event fields: each as the contract bounds that field, so any stored value can be asked for. */
-export const FILTER_QUERY = {
-  model: textParam('invalid_filter', EVENT_LIMITS.modelMaxLength),
-  provider: patternParam(
-    'invalid_filter',
-    new RegExp(EVENT_PATTERNS.provider),
-    'a provider name [a-z0-9_.-], 1 to 64 characters',
-  ),
-  operation: patternParam(
-    'invalid_filter',
-    new RegExp(EVENT_PATTERNS.operation),
-    'an operation name [a-z0-9_.], 1 to 64 characters',
-  ),
-  environment: textParam('invalid_filter', EVENT_LIMITS.environmentMaxLength),
-  status: enumParam(['ok', 'error'], 'invalid_filter'),
-} satisfies QueryDecl;

@@ -84,6 +84,15 @@ describe('regional/openapi.json', () => {
       token: member,
     });
     await call('GET', `/v1/analytics/events?project_id=${randomUUID()}`, { token: member }); // 404
+    await call('GET', `/v1/analytics/events?${range}&user_id=user-1&attr.route=/chat&error_type=x`, {
+      token: member,
+    });
+    const first = (events.body.items as Array<{ event_id: string; trace_id: string }>)[0];
+    await call('GET', `/v1/analytics/events/${first?.event_id}?project_id=${projectId}`, { token: member });
+    await call('GET', '/v1/analytics/events/no-such-event', { token: member }); // 404
+    await call('GET', `/v1/analytics/traces/${first?.trace_id}`, { token: member });
+    await call('GET', `/v1/analytics/values?${range}&dimension=model&prefix=gpt`, { token: member });
+    await call('GET', `/v1/analytics/values?${range}&dimension=nope`, { token: member }); // 400
     await call('GET', '/v1/projects'); // 401
     await call('GET', '/v1/projects', { token: 'not-a-jwt' }); // 401
     await call('DELETE', '/v1/projects', { token: admin }); // 405

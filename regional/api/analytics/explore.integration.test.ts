@@ -1,0 +1,177 @@
+// Event detail, trace view, dimension filters and dropdown values against seeded telemetry in real PostgreSQL.
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../testing/harness.ts';
+import { rollupEvents, seedEvents } from '../testing/seed-telemetry.ts';
+
+let h: Harness;
+let orgId: string;
+let projectId: string;
+let token: string;
+const HOUR = 3_600_000;
+const end = new Date(Math.floor(Date.now() / HOUR) * HOUR);
+const start = new Date(end.getTime() - 2 * HOUR);
+const range = `from=${start.toISOString()}&to=${end.toISOString()}`;
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
+beforeAll(async () => {
+  h = await startHarness();
+  ({ orgId, projectId } = await h.org());
+  const client = await h.system.connect();
+  try {
+    await seedEvents(client, {
+      orgId,
+      projectId,
+      keyId: randomUUID(),
+      from: start,
+      spanMs: 2 * HOUR,
+      count: 940,
+    });
+    await rollupEvents(client, orgId, projectId, start, end);
+  } finally {
+    client.release();
+  }
+  token = await h.token(orgId, 'member');
+});
+afterAll(() => h.close());
+
+async function count(where: string, params: unknown[] = []): Promise<number> {
+  const { rows } = await h.owner.query(
+    `SELECT count(*)::int AS n FROM telemetry_events WHERE project_id = $1 AND ${where}`,
+    [projectId, ...params],
+  );
+  return rows[0].n;
+}
+
+/** Every event id of the explorer over all pages for a filter query string. */
+async function explore(filter: string): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = [];
+  let cursor: string | null = null;
+  do {
+    const res = await h.call(
+      'GET',
+      `/v1/analytics/events?project_id=${projectId}&${range}&limit=200&${filter}${cursor ? `&cursor=${cursor}` : ''}`,
+      { token },
+    );
+    expect(res.status).toBe(200);
+    out.push(...(res.body.items as Array<Record<string, unknown>>));
+    cursor = res.body.next_cursor as string | null;
+  } while (cursor);
+  return out;
+}
+
+describe('event detail', () => {
+  it('answers one event with every field it was sent with, by id (with or without project_id)', async () => {
+    const res = await h.call('GET', `/v1/analytics/events/ev-47?project_id=${projectId}`, { token });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      event_id: 'ev-47',
+      project_id: projectId,
+      status: 'error',
+      error: { type: 'timeout', message: 'synthetic' },
+      trace_id: md5('ev-9'),
+      session_id: 'ev-s2',
+      user_id: `user-${(47 * 7919) % 200}`,
+      attributes: { route: '/summarize', retry: false },
+    });
+    for (const field of ['time_to_first_token_ms', 'span_id', 'environment', 'received_at', 'usage']) {
+      expect(res.body).toHaveProperty(field);
+    }
+    const anyProject = await h.call('GET', '/v1/analytics/events/ev-47', { token });
+    expect(anyProject.body).toEqual(res.body);
+  });
+
+  it('404s for unknown and malformed ids', async () => {
+    for (const id of ['ev-999999', 'bad%20id', 'x'.repeat(65)]) {
+      const res = await h.call('GET', `/v1/analytics/events/${id}?project_id=${projectId}`, { token });
+      expect(res.status).toBe(404);
+      expect(res.body.error?.code).toBe('not_found');
+    }
+  });
+});
+
+describe('trace', () => {
+  it('lists the trace’s events by start with totals', async () => {
+    const res = await h.call(
+      'GET',
+      `/v1/analytics/traces/${md5('ev-9').toUpperCase()}?project_id=${projectId}`,
+      {
+        token,
+      },
+    );
+    expect(res.status).toBe(200);
+    const items = res.body.items as Array<Record<string, unknown>>;
+    expect(items.map((i) => i.event_id)).toEqual(['ev-45', 'ev-46', 'ev-47', 'ev-48', 'ev-49']);
+    expect(res.body).toMatchObject({ trace_id: md5('ev-9'), truncated: false });
+    expect(res.body.totals).toMatchObject({ events: 5, errors: 1 });
+    expect(Date.parse(String(res.body.ended_at))).toBeGreaterThan(Date.parse(String(res.body.started_at)));
+    const capped = await h.call('GET', `/v1/analytics/traces/${md5('ev-9')}?limit=2`, { token });
+    expect((capped.body.items as unknown[]).length).toBe(2);
+    expect(capped.body).toMatchObject({ truncated: true, totals: { events: 5 } });
+  });
+
+  it('404s for a trace with no events and for malformed ids', async () => {
+    for (const id of [md5('nope'), 'xyz']) {
+      expect((await h.call('GET', `/v1/analytics/traces/${id}`, { token })).status).toBe(404);
+    }
+  });
+});
+
+describe('filters', () => {
+  it('the explorer filters on every dimension, ignoring case where values are names', async () => {
+    const cases: Array<[string, string, unknown[]]> = [
+      ['provider=OpenAI', "provider = 'openai'", []],
+      ['model=GPT-4O&status=OK', "model = 'gpt-4o' AND status = 'ok'", []],
+      ['environment=Staging', "environment = 'staging'", []],
+      ['operation=chat', "operation = 'chat'", []],
+      ['user_id=user-7', 'user_id = $2', ['user-7']],
+      ['session_id=ev-s3', 'session_id = $2', ['ev-s3']],
+      [`trace_id=${md5('ev-9')}`, 'trace_id = $2', [md5('ev-9')]],
+      ['error_type=RATE_LIMIT', "error_type = 'rate_limit'", []],
+      ['attr.route=/chat', "event->'attributes'->>'route' = '/chat'", []],
+      [
+        'attr.retry=true&provider=anthropic',
+        "event->'attributes'->>'retry' = 'true' AND provider = 'anthropic'",
+        [],
+      ],
+    ];
+    for (const [query, where, params] of cases) {
+      const items = await explore(query);
+      const expected = await count(where, params);
+      expect(expected, query).toBeGreaterThan(0);
+      expect(items.length, query).toBe(expected);
+    }
+  });
+
+  it('answers 400 invalid_filter for malformed filters', async () => {
+    for (const q of ['status=maybe', 'trace_id=xyz', 'attr.a%20b=1', `model=${'m'.repeat(300)}`]) {
+      const res = await h.call('GET', `/v1/analytics/events?${range}&${q}`, { token });
+      expect(res.status, q).toBe(400);
+      expect(res.body.error?.code).toBe('invalid_filter');
+    }
+  });
+});
+
+describe('values', () => {
+  it('lists known values of a dimension by prefix, ignoring case, most frequent first', async () => {
+    const res = await h.call(
+      'GET',
+      `/v1/analytics/values?project_id=${projectId}&${range}&dimension=model&prefix=CLA`,
+      {
+        token,
+      },
+    );
+    expect(res.status).toBe(200);
+    expect((res.body.values as Array<{ value: string }>).map((v) => v.value).sort()).toEqual([
+      'claude-3-5-haiku',
+      'claude-sonnet-4',
+    ]);
+    const errors = await h.call('GET', `/v1/analytics/values?${range}&dimension=error_type`, { token });
+    const got = errors.body.values as Array<{ value: string; events: number }>;
+    expect(got.map((v) => v.value).sort()).toEqual(['RateLimitError', 'rate_limit', 'timeout']);
+    expect(got.reduce((n, v) => n + v.events, 0)).toBe(await count("status = 'error'"));
+    const bad = await h.call('GET', `/v1/analytics/values?${range}&dimension=password`, { token });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.code).toBe('invalid_dimension');
+  });
+});
