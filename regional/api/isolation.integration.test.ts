@@ -138,7 +138,21 @@ describe('tenant isolation (org B against org A)', () => {
     const member = await h.token(a.orgId, 'member');
     expect((await h.call('GET', '/v1/analytics/events/ev-0', { token: member })).status).toBe(200);
     expect((await h.call('GET', `/v1/analytics/traces/${traceOfA}`, { token: member })).status).toBe(200);
-    for (const dimension of ['model', 'error_type']) {
+    for (const kind of ['users', 'sessions']) {
+      const all = await h.call('GET', `/v1/analytics/${kind}?${range}`, { token: intruderMember });
+      expect(all.status).toBe(200);
+      expect(all.body.items).toEqual([]);
+      expectDenied(
+        await h.call('GET', `/v1/analytics/${kind}?project_id=${a.projectId}&${range}`, {
+          token: intruderMember,
+        }),
+      );
+      const own = await h.call('GET', `/v1/analytics/${kind}?project_id=${a.projectId}&${range}`, {
+        token: member,
+      });
+      expect((own.body.items as unknown[]).length).toBeGreaterThan(0);
+    }
+    for (const dimension of ['model', 'error_type', 'user_id', 'session_id']) {
       const values = await h.call('GET', `/v1/analytics/values?${range}&dimension=${dimension}`, {
         token: intruderMember,
       });

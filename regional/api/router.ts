@@ -4,6 +4,7 @@ import { type IRequest, Router } from 'itty-router';
 import { createApiKey, listApiKeys, revokeApiKey } from './admin/api-keys.ts';
 import { listAuditLogs } from './admin/audit-logs.ts';
 import { createProject, listProjects } from './admin/projects.ts';
+import { listActors } from './analytics/actors.ts';
 import { breakdown } from './analytics/breakdown.ts';
 import { eventDetail } from './analytics/event-detail.ts';
 import { listEvents } from './analytics/events.ts';
@@ -97,6 +98,14 @@ function buildRouter() {
     .get(
       '/v1/analytics/traces/:trace_id',
       authed(200, (caller, req, ctx) => trace(ctx.deps, caller, req.params.trace_id, queryOf(req))),
+    )
+    .get(
+      '/v1/analytics/users',
+      authed(200, (caller, req, ctx) => listActors(ctx.deps, caller, 'user', queryOf(req))),
+    )
+    .get(
+      '/v1/analytics/sessions',
+      authed(200, (caller, req, ctx) => listActors(ctx.deps, caller, 'session', queryOf(req))),
     )
     .get(
       '/v1/analytics/values',

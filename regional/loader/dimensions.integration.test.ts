@@ -103,4 +103,33 @@ describe('loader dimensions', () => {
     await loadObject({ bucket: BUCKET, key: `keys/${run}-c.gz` }, deps);
     expect(await lastUsed(tenant.keyId)).toBe('2026-11-25T12:12:00.000Z');
   });
+
+  it('keeps per-user and per-session hourly totals equal to the stored events, redeliveries included', async () => {
+    const tenant = await tenantWithKey();
+    const run = runId();
+    const lines = Array.from({ length: 60 }, (_, i) => {
+      const e = makeEnvelope(tenant, i, { runId: run });
+      Object.assign(e.event, { user_id: `u${i % 4}`, ...(i % 3 === 0 ? {} : { session_id: `s${i % 5}` }) });
+      return e;
+    });
+    const key = `actors/${run}.gz`;
+    await writeGzipObject(root, BUCKET, key, ndjson(lines));
+    for (const fastPath of [true, false, true]) {
+      await loadObject({ bucket: BUCKET, key }, { ...deps, chunkLines: 16, fastPath });
+    }
+    const rolled = await system.query(
+      `SELECT kind, actor, sum(events)::int AS events, sum(errors)::int AS errors, sum(cost_usd)::float8 AS cost
+         FROM actor_rollups_1h WHERE project_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+      [tenant.projectId],
+    );
+    const raw = await system.query(
+      `SELECT a.kind, a.actor, count(*)::int AS events, count(*) FILTER (WHERE status = 'error')::int AS errors,
+              sum(cost_usd)::float8 AS cost
+         FROM telemetry_events e CROSS JOIN LATERAL (VALUES ('user', user_id), ('session', session_id)) a(kind, actor)
+        WHERE project_id = $1 AND a.actor IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
+      [tenant.projectId],
+    );
+    expect(raw.rows.length).toBe(4 + 5);
+    expect(rolled.rows).toEqual(raw.rows);
+  });
 });

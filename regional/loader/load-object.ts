@@ -8,10 +8,12 @@ import { CREATE_DELTA_SQL, UPSERT_ROLLUPS_SQL } from '../rollups/minute-sql.ts';
 import { isContentError } from './content-error.ts';
 import { LoaderError, LoadFailedError, ObjectReadError } from './errors.ts';
 import {
+  BEGIN_ACTOR_DELTA_SQL,
   COPY_STAGE_SQL,
   CREATE_KEY_USE_SQL,
   CREATE_STAGE_SQL,
   DELTAS_FROM_STAGE_SQL,
+  FOLD_ACTOR_DELTA_SQL,
   INSERT_DEAD_LETTERS_SQL,
   INSERT_EVENTS_PLAIN_SQL,
   INSERT_EVENTS_SQL,
@@ -253,6 +255,7 @@ async function loadOnce(
     await client.query(CREATE_STAGE_SQL);
     await client.query(CREATE_DELTA_SQL);
     await client.query(CREATE_KEY_USE_SQL);
+    await client.query(BEGIN_ACTOR_DELTA_SQL);
     body = await deps.source.open(ref);
     const counts: StageCounts = { lines: 0, good: 0, rejected: 0 };
     const chunks = stageChunks(
@@ -303,6 +306,7 @@ async function loadOnce(
       const pid = (client as unknown as { processID: number }).processID;
       await deps.beforeCommit({ pid, ref });
     }
+    if (inserted > 0) await client.query(FOLD_ACTOR_DELTA_SQL);
     const { rows: keyUse } = await client.query<{ key_id: string; last_used_at: Date }>(KEY_USE_SQL);
     await client.query('COMMIT');
     // api_keys.last_used_at: after the commit, so the load never waits on (or holds) a key row's lock.

@@ -91,3 +91,13 @@ SELECT key_id, max(received_at) AS last_used_at FROM llmo_key_use GROUP BY key_i
 export const TOUCH_KEY_SQL = `
 UPDATE api_keys SET last_used_at = $2
  WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)`;
+
+/**
+ * Per-user / per-session hourly totals (migration 0006): the insert trigger on telemetry_events puts
+ * the deltas of exactly the inserted rows into this transaction's temp table; the loader makes the
+ * table first and folds it once, in key order, before COMMIT (as with the per-minute rollups).
+ */
+export const BEGIN_ACTOR_DELTA_SQL = 'SELECT llmo_actor_delta_begin()';
+
+/** Folds the actor deltas into actor_rollups_1h. */
+export const FOLD_ACTOR_DELTA_SQL = 'SELECT llmo_fold_actor_delta()';

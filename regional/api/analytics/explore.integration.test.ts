@@ -175,3 +175,84 @@ describe('values', () => {
     expect(bad.body.error?.code).toBe('invalid_dimension');
   });
 });
+
+describe('users and sessions', () => {
+  it('users equal the raw per-user aggregates over whole hours, sorted, paginated without gaps', async () => {
+    const expected = (
+      await h.owner.query(
+        `SELECT user_id AS id, count(*)::int AS events, count(*) FILTER (WHERE status = 'error')::int AS errors,
+                sum(input_tokens)::int AS input_tokens, sum(output_tokens)::int AS output_tokens,
+                min(ts) AS first_seen, max(ts) AS last_seen
+           FROM telemetry_events WHERE project_id = $1 GROUP BY 1`,
+        [projectId],
+      )
+    ).rows as Array<{ id: string; events: number; errors: number; first_seen: Date; last_seen: Date }>;
+    const seen: Array<Record<string, unknown>> = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await h.call(
+        'GET',
+        `/v1/analytics/users?project_id=${projectId}&${range}&sort=events&limit=30${cursor ? `&cursor=${cursor}` : ''}`,
+        { token },
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ kind: 'user', sort: 'events', from: start.toISOString() });
+      seen.push(...(res.body.items as Array<Record<string, unknown>>));
+      cursor = res.body.next_cursor as string | null;
+      pages++;
+    } while (cursor && pages < 50);
+    expect(pages).toBeGreaterThan(1);
+    expect(seen.length).toBe(expected.length);
+    const events = seen.map((r) => Number(r.events));
+    expect(events).toEqual([...events].sort((x, y) => y - x));
+    for (const e of expected) {
+      const got = seen.find((r) => r.id === e.id);
+      expect(got, e.id).toMatchObject({
+        events: e.events,
+        errors: e.errors,
+        first_seen: e.first_seen.toISOString(),
+        last_seen: e.last_seen.toISOString(),
+      });
+      expect(typeof got?.p95).toBe('number');
+    }
+  });
+
+  it('sessions sort by cost and by last seen; bad sort and cursor are named 400s', async () => {
+    const byCost = await h.call('GET', `/v1/analytics/sessions?${range}&sort=cost_usd&limit=5`, { token });
+    expect(byCost.status).toBe(200);
+    const costs = (byCost.body.items as Array<{ cost_usd: number }>).map((r) => r.cost_usd);
+    expect(costs).toEqual([...costs].sort((x, y) => y - x));
+    const [top] = (
+      await h.owner.query(
+        'SELECT session_id, sum(cost_usd)::float8 AS c FROM telemetry_events WHERE project_id = $1 GROUP BY 1 ORDER BY 2 DESC, 1 DESC LIMIT 1',
+        [projectId],
+      )
+    ).rows;
+    expect((byCost.body.items as Array<{ id: string }>)[0]?.id).toBe(top.session_id);
+    const recent = await h.call('GET', `/v1/analytics/sessions?${range}&sort=last_seen&limit=1`, { token });
+    expect((recent.body.items as Array<{ id: string }>)[0]?.id).toBe('ev-s46');
+    for (const [q, code] of [
+      ['sort=p99', 'invalid_sort'],
+      ['cursor=abc', 'invalid_cursor'],
+    ]) {
+      const res = await h.call('GET', `/v1/analytics/sessions?${range}&${q}`, { token });
+      expect(res.status).toBe(400);
+      expect(res.body.error?.code).toBe(code);
+    }
+  });
+
+  it('offers user and session ids as values by prefix', async () => {
+    const res = await h.call(
+      'GET',
+      `/v1/analytics/values?${range}&dimension=user_id&prefix=user-19&limit=200`,
+      {
+        token,
+      },
+    );
+    expect(res.status).toBe(200);
+    const values = (res.body.values as Array<{ value: string }>).map((v) => v.value);
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.every((v) => v.startsWith('user-19'))).toBe(true);
+  });
+});

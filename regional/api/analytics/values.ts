@@ -8,7 +8,8 @@ import { projectScope } from './scope.ts';
 
 /**
  * Where each dimension's values come from: the rollup dimensions from `event_rollups_1m` (a few
- * hundred rows per hour of data); error types from the failed events only (partial index).
+ * hundred rows per hour of data); error types from the failed events only (partial index); user and
+ * session ids from the hourly actor rollups (whole hours around the range; matched by prefix as sent).
  */
 const SOURCES = {
   model: 'rollup',
@@ -17,6 +18,8 @@ const SOURCES = {
   environment: 'rollup',
   status: 'rollup',
   error_type: 'errors',
+  user_id: 'user',
+  session_id: 'session',
 } as const;
 type ValueDimension = keyof typeof SOURCES;
 
@@ -48,16 +51,22 @@ export async function dimensionValues(
   return withOrg(deps.db, caller.org_id, async (client) => {
     const projects = await projectScope(client, caller.org_id, projectId);
     // The column name comes from the fixed SOURCES map, never from input.
+    const source = SOURCES[dim];
     const sql =
-      SOURCES[dim] === 'rollup'
+      source === 'rollup'
         ? `SELECT ${dim} AS value, sum(events)::bigint AS events FROM event_rollups_1m
             WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND minute >= $3 AND minute < $4
               AND ${dim} <> '' AND starts_with(lower(${dim}), lower($5))
             GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $6`
-        : `SELECT error_type AS value, count(*)::bigint AS events FROM telemetry_events
-            WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND ts >= $3 AND ts < $4
-              AND status = 'error' AND error_type IS NOT NULL AND starts_with(lower(error_type), lower($5))
-            GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $6`;
+        : source === 'errors'
+          ? `SELECT error_type AS value, count(*)::bigint AS events FROM telemetry_events
+              WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND ts >= $3 AND ts < $4
+                AND status = 'error' AND error_type IS NOT NULL AND starts_with(lower(error_type), lower($5))
+              GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $6`
+          : `SELECT actor AS value, sum(events)::bigint AS events FROM actor_rollups_1h
+              WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND kind = $7
+                AND hour >= date_trunc('hour', $3::timestamptz) AND hour < $4 AND starts_with(actor, $5)
+              GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $6`;
     const { rows } = await client.query<{ value: string; events: number }>(sql, [
       caller.org_id,
       projects,
@@ -65,6 +74,7 @@ export async function dimensionValues(
       range.to,
       prefix,
       limit,
+      ...(source === 'user' || source === 'session' ? [source] : []),
     ]);
     return { dimension: dim, values: rows };
   });

@@ -93,6 +93,14 @@ describe('regional/openapi.json', () => {
     await call('GET', `/v1/analytics/traces/${first?.trace_id}`, { token: member });
     await call('GET', `/v1/analytics/values?${range}&dimension=model&prefix=gpt`, { token: member });
     await call('GET', `/v1/analytics/values?${range}&dimension=nope`, { token: member }); // 400
+    const users = await call('GET', `/v1/analytics/users?${range}&limit=2`, { token: member });
+    await call('GET', `/v1/analytics/users?${range}&limit=2&cursor=${users.body.next_cursor}`, {
+      token: member,
+    });
+    await call('GET', `/v1/analytics/sessions?project_id=${projectId}&${range}&sort=cost_usd`, {
+      token: member,
+    });
+    await call('GET', `/v1/analytics/sessions?${range}&sort=nope`, { token: member }); // 400
     await call('GET', '/v1/projects'); // 401
     await call('GET', '/v1/projects', { token: 'not-a-jwt' }); // 401
     await call('DELETE', '/v1/projects', { token: admin }); // 405

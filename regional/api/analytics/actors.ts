@@ -1,0 +1,128 @@
+// Users and sessions pages: per actor totals, p95 and first/last seen over whole hours, sortable and paginated.
+import * as v from 'valibot';
+import { withOrg } from '../../db/tenant.ts';
+import type { LatencyHistogram } from '../../rollups/latency-histogram.ts';
+import { type Counters, counters, percentiles } from '../../rollups/minutes.ts';
+import type { Caller } from '../auth/caller.ts';
+import type { ApiDeps } from '../deps.ts';
+import { cursorParam, encodeCursor, enumParam, limitParam, parseQuery, type QueryDecl } from '../query.ts';
+import { DEFAULT_MAX_RANGE_DAYS, RANGE_QUERY, resolveRange } from './params.ts';
+import { projectScope } from './scope.ts';
+
+/** One user or session over the range. */
+export type ActorRow = Counters & {
+  id: string;
+  error_rate: number;
+  p95: number | null;
+  first_seen: string;
+  last_seen: string;
+};
+
+/** Users / sessions answer. `from`/`to` are the whole UTC hours actually read. */
+export type ActorPage = {
+  kind: 'user' | 'session';
+  from: string;
+  to: string;
+  sort: Sort;
+  items: ActorRow[];
+  next_cursor: string | null;
+};
+
+/** Sort keys (descending) mapped to their aggregate expressions: fixed SQL, never from input. */
+const SORTS = {
+  events: 'sum(events)',
+  errors: 'sum(errors)',
+  cost_usd: 'sum(cost_usd)',
+  tokens: 'sum(input_tokens) + sum(output_tokens)',
+  last_seen: 'extract(epoch FROM max(last_seen))',
+} as const;
+type Sort = keyof typeof SORTS;
+
+// Position after the last row: its sort value and actor id (ties broken by id).
+const CursorSchema = v.strictObject({
+  v: v.pipe(v.number(), v.finite()),
+  a: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+});
+
+/** Query parameters of the users and sessions routes. */
+export const ACTORS_QUERY = {
+  ...RANGE_QUERY,
+  sort: enumParam(Object.keys(SORTS) as [Sort, ...Sort[]], 'invalid_sort'),
+  limit: limitParam(50, 200),
+  cursor: cursorParam(CursorSchema),
+} satisfies QueryDecl;
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Lists users or sessions of the caller's org with their totals, most `sort` first. Reads the hourly
+ * `actor_rollups_1h` (kept by a trigger on telemetry_events), so the range is widened to whole UTC
+ * hours; p95 merges the histograms of the page's actors only.
+ */
+export async function listActors(
+  deps: Pick<ApiDeps, 'db' | 'clock' | 'maxRangeDays'>,
+  caller: Caller,
+  kind: 'user' | 'session',
+  query: Record<string, unknown>,
+): Promise<ActorPage> {
+  const q = parseQuery(ACTORS_QUERY, query);
+  const minutes = resolveRange(q, deps.clock(), deps.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS);
+  const from = new Date(Math.floor(minutes.from.getTime() / HOUR_MS) * HOUR_MS);
+  const to = new Date(Math.ceil(minutes.to.getTime() / HOUR_MS) * HOUR_MS);
+  const sort: Sort = q.sort ?? 'events';
+  const expr = SORTS[sort];
+  const after = q.cursor;
+  return withOrg(deps.db, caller.org_id, async (client) => {
+    const projects = await projectScope(client, caller.org_id, q.project_id);
+    const { rows } = await client.query<
+      Counters & { actor: string; sv: number; first_seen: Date; last_seen: Date }
+    >(
+      `SELECT actor, ${expr}::float8 AS sv, sum(events)::bigint AS events, sum(errors)::bigint AS errors,
+              sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
+              sum(cost_usd)::numeric AS cost_usd, min(first_seen) AS first_seen, max(last_seen) AS last_seen
+         FROM actor_rollups_1h
+        WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND kind = $3 AND hour >= $4 AND hour < $5
+        GROUP BY actor
+       HAVING $6::float8 IS NULL OR (${expr}::float8, actor) < ($6::float8, $7::text)
+        ORDER BY 2 DESC, actor DESC
+        LIMIT $8`,
+      [caller.org_id, projects, kind, from, to, after?.v ?? null, after?.a ?? null, q.limit + 1],
+    );
+    const page = rows.slice(0, q.limit);
+    const hists = new Map<string, LatencyHistogram>();
+    if (page.length > 0) {
+      const { rows: buckets } = await client.query<{ actor: string; b: string; n: number }>(
+        `SELECT actor, h.key AS b, sum(h.value::bigint)::bigint AS n
+           FROM actor_rollups_1h CROSS JOIN LATERAL jsonb_each_text(latency_hist) AS h
+          WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND kind = $3 AND hour >= $4 AND hour < $5
+            AND actor = ANY($6::text[])
+          GROUP BY 1, 2`,
+        [caller.org_id, projects, kind, from, to, page.map((r) => r.actor)],
+      );
+      for (const r of buckets) {
+        const h = hists.get(r.actor) ?? {};
+        h[r.b] = r.n;
+        hists.set(r.actor, h);
+      }
+    }
+    const last = page[page.length - 1];
+    return {
+      kind,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      sort,
+      items: page.map((r) => {
+        const c = counters(r);
+        return {
+          id: r.actor,
+          ...c,
+          error_rate: c.events > 0 ? c.errors / c.events : 0,
+          p95: percentiles(hists.get(r.actor)).p95,
+          first_seen: r.first_seen.toISOString(),
+          last_seen: r.last_seen.toISOString(),
+        };
+      }),
+      next_cursor: rows.length > q.limit && last ? encodeCursor({ v: last.sv, a: last.actor }) : null,
+    };
+  });
+}
