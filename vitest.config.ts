@@ -1,7 +1,14 @@
 // Test runner configuration: three tiers chosen by file name (ARCHITECTURE.md, "Tests").
 import { defineConfig } from 'vitest/config';
 
-const exclude = ['**/node_modules/**', '.data/**', 'web/.next/**', 'cdk.out/**', '**/.venv/**'];
+const exclude = [
+  '**/node_modules/**',
+  '.data/**',
+  'web/.next/**',
+  'web/.next-dev/**',
+  'cdk.out/**',
+  '**/.venv/**',
+];
 
 export default defineConfig({
   test: {
@@ -39,7 +46,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['**/*.e2e.test.ts'],
           exclude,
-          globalSetup: ['./infra/testing/global-setup.ts'],
+          globalSetup: ['./infra/testing/global-setup.ts', './infra/testing/web-build-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

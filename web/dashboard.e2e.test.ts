@@ -1,5 +1,9 @@
 // The dashboard in a real browser against `npm start`: sign-in through the issuer, live overview numbers,
-// the event explorer, creating (shown once) and revoking a key, the audit log, and a member's limits.
+// the event explorer, creating (shown once) and revoking a key, the audit log, a member's limits, the
+// security headers, refused open redirects and cross-site sign-outs, and a sign-out that holds.
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StackInfo } from '../infra/local/context.ts';
@@ -11,10 +15,27 @@ let browser: Browser;
 let admin: BrowserContext;
 let page: Page;
 
-// Pages compile on first request under `next dev`; a bound for that on a busy machine, not a speed target.
-const PAGE_TIMEOUT_MS = 240_000;
+// A bound for a busy machine, not a speed target (timings are in benchmarks/results/).
+const PAGE_TIMEOUT_MS = 60_000;
+/** Every console error or uncaught exception of any page, checked at the end (hydration, CSP, React). */
+const consoleErrors: string[] = [];
+
+/** Records the console errors and uncaught exceptions of every page a context opens. */
+function watchConsole(context: BrowserContext): void {
+  context.on('page', (p) => {
+    p.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`${p.url()}: ${message.text()}`);
+    });
+    p.on('pageerror', (error) => consoleErrors.push(`${p.url()}: ${error.message}`));
+  });
+}
 const runId = Date.now().toString(36);
 const model = `e2e-model-${runId}`;
+const environment = `e2e-env-${runId}`;
+const user = `user-${runId}`;
+const sessionId = `session-${runId}`;
+const traceId = randomBytes(16).toString('hex');
+const SCREENSHOTS = path.join(import.meta.dirname, 'screenshots');
 
 /** Signs in through the issuer's form, starting from a protected page. */
 async function signIn(context: BrowserContext, email: string): Promise<Page> {
@@ -34,34 +55,9 @@ async function metric(p: Page, id: string): Promise<number> {
   return Number(((await p.getByTestId(id).textContent()) ?? '').replace(/[^0-9]/g, ''));
 }
 
-/**
- * Asks once for every page while the browser starts, so `next dev` compiles them together instead of
- * one by one inside the tests (unauthenticated requests compile the page, then redirect to sign-in).
- */
-async function warmUp(): Promise<void> {
-  const paths = [
-    '/overview',
-    '/events',
-    '/admin',
-    '/admin/keys',
-    '/admin/audit',
-    '/api/auth/login',
-    '/api/auth/callback',
-  ];
-  await Promise.all(
-    paths.map((p) =>
-      fetch(`${info.web_url}${p}`, {
-        redirect: 'manual',
-        signal: AbortSignal.timeout(PAGE_TIMEOUT_MS),
-      }).catch(() => undefined),
-    ),
-  );
-}
-
 beforeAll(async () => {
   await stack.prepare();
   info = await stack.start();
-  const warm = warmUp();
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -75,8 +71,8 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   });
-  admin = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  await warm;
+  admin = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  watchConsole(admin);
 }, 600_000);
 afterAll(async () => {
   await browser?.close();
@@ -99,10 +95,12 @@ describe('dashboard', () => {
 
   it('the overview updates by itself to include newly sent events', { timeout: 300_000 }, async () => {
     const before = await metric(page, 'metric-events');
+    const start = Date.now() - 2_000;
     const events = Array.from({ length: 5 }, (_, i) => ({
       schema_version: '1.0',
       event_id: `dash-${runId}-${i}`,
-      timestamp: new Date().toISOString(),
+      // One trace of five calls, each starting 150 ms after the previous one.
+      timestamp: new Date(start + i * 150).toISOString(),
       operation: 'chat',
       provider: 'openai',
       model,
@@ -111,6 +109,12 @@ describe('dashboard', () => {
       duration_ms: 200 + i * 50,
       usage: { input_tokens: 100, output_tokens: 10 },
       cost_usd: 0.002,
+      environment,
+      user_id: user,
+      session_id: sessionId,
+      trace_id: traceId,
+      span_id: randomBytes(8).toString('hex'),
+      attributes: { route: '/chat', attempt: i },
     }));
     const res = await fetch(`${info.ingest_url}/v1/events`, {
       method: 'POST',
@@ -124,7 +128,7 @@ describe('dashboard', () => {
       .toBeGreaterThanOrEqual(before + events.length);
     await expect(page.getByTestId('breakdown').textContent()).resolves.toContain(model);
     await expect(page.getByTestId('freshness').textContent()).resolves.toMatch(/^Data as of /);
-    await page.screenshot({ path: '/tmp/llmo-dashboard-overview.png', fullPage: true });
+    await expect(page.getByTestId('chart-note').textContent()).resolves.toContain('partial');
   });
 
   it('the event explorer filters by model and status', { timeout: 300_000 }, async () => {
@@ -132,6 +136,78 @@ describe('dashboard', () => {
     await expect.poll(() => page.getByTestId('event-row').count(), { timeout: 60_000 }).toBe(5);
     await page.goto(`${info.web_url}/events?model=${model}&status=error`);
     await expect(page.getByTestId('event-row').count()).resolves.toBe(1);
+  });
+
+  it('opens an event in a drawer the URL keeps, with its error, user, session and attributes', {
+    timeout: 300_000,
+  }, async () => {
+    const web = info.web_url ?? '';
+    await page.goto(`${web}/events?model=${model}&status=error`);
+    await page.getByTestId('event-open').first().click();
+    const drawer = page.getByTestId('event-drawer');
+    await drawer.waitFor();
+    expect(new URL(page.url()).searchParams.get('event')).toBe(`dash-${runId}-0`);
+    const text = (await drawer.textContent()) ?? '';
+    for (const expected of ['rate_limit', 'slow down', environment, user, sessionId, traceId, 'route']) {
+      expect(text).toContain(expected);
+    }
+    // Deep link: the same URL opens the same drawer.
+    await page.reload();
+    await drawer.waitFor();
+  });
+
+  it('breakdown sorts by a column and its rows lead to the filtered explorer', {
+    timeout: 300_000,
+  }, async () => {
+    await page.goto(`${info.web_url}/overview?by=model&sort=error_rate&dir=desc`);
+    await expect(page.getByTestId('sort-error_rate').getAttribute('aria-sort')).resolves.toBe('descending');
+    await page.getByTestId('breakdown-link').filter({ hasText: model }).click();
+    await page.waitForURL((url) => url.pathname === '/events' && url.searchParams.get('model') === model);
+    await expect.poll(() => page.getByTestId('event-row').count()).toBe(5);
+  });
+
+  it('offers all projects and says so for an unknown project', { timeout: 300_000 }, async () => {
+    await page.goto(`${info.web_url}/overview?project=all`);
+    expect(await metric(page, 'metric-events')).toBeGreaterThanOrEqual(5);
+    await page.goto(`${info.web_url}/overview?project=00000000-0000-4000-8000-000000000000`);
+    await page.getByTestId('project-not-found').waitFor();
+    await expect(page.getByTestId('metric-events').count()).resolves.toBe(0);
+  });
+
+  it('follows the system’s dark mode', { timeout: 120_000 }, async () => {
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.goto(`${info.web_url}/overview`);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).toBe('rgb(3, 7, 18)');
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await background()).toBe('rgb(249, 250, 251)');
+  });
+
+  it('fits every page into 390 px and writes screenshots at 1440 and 390 px', {
+    timeout: 600_000,
+  }, async () => {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    const pages: Array<[string, string]> = [
+      ['overview', '/overview'],
+      ['events', `/events?model=${model}`],
+      ['event-drawer', `/events?model=${model}&status=error&event=dash-${runId}-0`],
+      ['admin', '/admin'],
+      ['admin-keys', '/admin/keys'],
+      ['admin-audit', '/admin/audit'],
+    ];
+    for (const [name, target] of pages) {
+      await page.setViewportSize({ width: 1440, height: 1000 });
+      await page.goto(`${info.web_url}${target}`);
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-1440.png`), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${info.web_url}${target}`);
+      await page.waitForLoadState('networkidle');
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, `${name} at 390 px`).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-390.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: 1440, height: 1000 });
   });
 
   it('an admin creates a key, sees it once, and revokes it after confirming', {
@@ -142,6 +218,11 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Create key' }).click();
     const shown = (await page.getByTestId('new-key-value').textContent()) ?? '';
     expect(shown).toMatch(/^lok_[0-9A-Za-z]{12}\.[0-9A-Za-z]{45}$/);
+    // A ready-to-paste snippet with the real ingest URL and the key.
+    const snippet = (await page.getByTestId('ingest-snippet').textContent()) ?? '';
+    expect(snippet).toContain(`${info.ingest_url}/v1/events`);
+    expect(snippet).toContain(`LLM_OBSERVER_API_KEY='${shown}'`);
+    expect(snippet).toContain(`LLM_OBSERVER_ENDPOINT='${info.ingest_url}'`);
     const prefix = shown.slice(4, 16);
     const row = page.getByTestId(`key-${prefix}`);
     await expect(row.textContent()).resolves.toContain('active');
@@ -165,7 +246,8 @@ describe('dashboard', () => {
   });
 
   it('a member sees no admin section and gets a clear refusal there', { timeout: 300_000 }, async () => {
-    const member = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const member = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    watchConsole(member);
     const p = await signIn(member, info.demo.member_email);
     await p.getByTestId('metric-events').waitFor();
     await expect(p.getByRole('navigation', { name: 'Main' }).textContent()).resolves.not.toContain('Admin');
@@ -174,11 +256,105 @@ describe('dashboard', () => {
     await member.close();
   });
 
-  it('signing out ends the session', { timeout: 300_000 }, async () => {
+  it('sends the security headers on every kind of route', { timeout: 120_000 }, async () => {
+    for (const path of ['/', '/overview', '/signed-out', '/api/auth/login', '/api/health', '/no-such-page']) {
+      const res = await fetch(`${info.web_url}${path}`, { redirect: 'manual' });
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('strict-origin-when-cross-origin');
+    }
+    // A fresh nonce per response.
+    const [a, b] = await Promise.all(
+      [1, 2].map(async () => (await fetch(`${info.web_url}/`)).headers.get('content-security-policy')),
+    );
+    expect(a).not.toBe(b);
+  });
+
+  it('refuses to be framed', { timeout: 120_000 }, async () => {
+    // Its own context: Chromium reports the refusal as a console error, which is expected here.
+    const framer = await browser.newContext();
+    await framer.addCookies(await admin.cookies(info.web_url));
+    const p = await framer.newPage();
+    // A page that answers 200 without a session: a cross-site frame gets no Lax cookie, and a page
+    // needing one would redirect to the issuer instead of being refused.
+    await p.setContent(`<iframe src="${info.web_url}/signed-out" width="800" height="600"></iframe>`);
+    // Chromium replaces a refused frame with its error page: the dashboard never renders inside it.
+    await expect
+      .poll(() => p.frames().map((f) => f.url()), { timeout: 20_000 })
+      .toContain('chrome-error://chromewebdata/');
+    await framer.close();
+  });
+
+  it.each([
+    '/%09/evil.example/x',
+    '/%0A/evil.example/x',
+    '/%0D%5Cevil.example/x',
+    '/%5C%5Cevil.example',
+    '//evil.example',
+    '/.//evil.example',
+    'https://evil.example/',
+  ])('after sign-in stays on the dashboard for returnTo=%s', { timeout: 120_000 }, async (returnTo) => {
+    // The issuer still knows the admin, so sign-in completes without the form.
+    const web = info.web_url ?? '';
+    await page.goto(`${web}/api/auth/login?returnTo=${returnTo}`);
+    await page.waitForURL((url) => url.toString().startsWith(web) && url.pathname !== '/api/auth/callback');
+    expect(new URL(page.url()).origin).toBe(new URL(web).origin);
+    expect(new URL(page.url()).pathname).toBe('/overview');
+  });
+
+  it('refuses a cross-site sign-out (logout CSRF)', { timeout: 120_000 }, async () => {
+    const cookie = (await admin.cookies(info.web_url)).find((c) => c.name === 'llmo_session');
+    expect(cookie).toBeDefined();
+    for (const origin of ['https://evil.example', undefined]) {
+      const res = await fetch(`${info.web_url}/api/auth/logout`, {
+        method: 'POST',
+        headers: { cookie: `llmo_session=${cookie?.value}`, ...(origin ? { origin } : {}) },
+        redirect: 'manual',
+      });
+      expect(res.status).toBe(403);
+    }
+    // Still signed in.
     await page.goto(`${info.web_url}/overview`);
+    await page.getByTestId('metric-events').waitFor();
+  });
+
+  it('signing out ends the session here and at the issuer, and a copied cookie is refused', {
+    timeout: 300_000,
+  }, async () => {
+    await page.goto(`${info.web_url}/overview`);
+    const copied = (await admin.cookies(info.web_url)).find((c) => c.name === 'llmo_session');
+    expect(copied).toBeDefined();
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/overview'));
+    // Our own page, not the issuer's confirmation.
+    await page.waitForURL(`${info.web_url}/signed-out`);
+    await page.getByTestId('signed-out').waitFor();
     const cookies = await admin.cookies(info.web_url);
     expect(cookies.find((c) => c.name === 'llmo_session')).toBeUndefined();
+
+    // Visiting again asks for the password: the dashboard does not sign the user back in.
+    await page.goto(`${info.web_url}/overview`);
+    await page.waitForURL((url) => url.toString().startsWith(info.issuer));
+    await page.locator('input[name=password]').waitFor();
+
+    // The cookie copied before sign-out no longer opens a page or runs an action.
+    const replay = await fetch(`${info.web_url}/overview`, {
+      headers: { cookie: `llmo_session=${copied?.value}` },
+      redirect: 'manual',
+    });
+    expect(replay.status).toBe(307);
+    expect(replay.headers.get('location')).toMatch(/^\/api\/auth\/login/);
+    const replayed = await browser.newContext();
+    await replayed.addCookies([{ ...(copied as NonNullable<typeof copied>) }]);
+    const p = await replayed.newPage();
+    await p.goto(`${info.web_url}/admin`);
+    await p.waitForURL((url) => url.toString().startsWith(info.issuer));
+    await replayed.close();
+  });
+
+  it('logged no console error on any page', () => {
+    expect(consoleErrors).toEqual([]);
   });
 });

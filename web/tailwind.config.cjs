@@ -5,6 +5,8 @@ const colors = require('tailwindcss/colors');
 /** @type {import('tailwindcss').Config} */
 
 module.exports = {
+  // Dark mode follows the system setting (prefers-color-scheme); Tremor's components use `dark-tremor-*`.
+  darkMode: 'media',
   // Relative to this file: Next runs with the repository root as its working directory.
   content: {
     relative: true,
@@ -44,11 +46,39 @@ module.exports = {
             inverted: colors.white,
           },
         },
+        'dark-tremor': {
+          brand: {
+            faint: '#0B1229',
+            muted: colors.blue[950],
+            subtle: colors.blue[800],
+            DEFAULT: colors.blue[500],
+            emphasis: colors.blue[400],
+            inverted: colors.blue[950],
+          },
+          background: {
+            muted: '#131A2B',
+            subtle: colors.gray[800],
+            DEFAULT: colors.gray[900],
+            emphasis: colors.gray[300],
+          },
+          border: { DEFAULT: colors.gray[800] },
+          ring: { DEFAULT: colors.gray[800] },
+          content: {
+            subtle: colors.gray[600],
+            DEFAULT: colors.gray[400],
+            emphasis: colors.gray[200],
+            strong: colors.gray[50],
+            inverted: colors.gray[950],
+          },
+        },
       },
       boxShadow: {
         'tremor-input': '0 1px 2px 0 rgb(0 0 0 / 0.05)',
         'tremor-card': '0 1px 3px 0 rgb(0 0 0 / 0.1), 0 1px 2px -1px rgb(0 0 0 / 0.1)',
         'tremor-dropdown': '0 4px 6px -1px rgb(0 0 0 / 0.1), 0 2px 4px -2px rgb(0 0 0 / 0.1)',
+        'dark-tremor-input': '0 1px 2px 0 rgb(0 0 0 / 0.05)',
+        'dark-tremor-card': '0 1px 3px 0 rgb(0 0 0 / 0.1), 0 1px 2px -1px rgb(0 0 0 / 0.1)',
+        'dark-tremor-dropdown': '0 4px 6px -1px rgb(0 0 0 / 0.1), 0 2px 4px -2px rgb(0 0 0 / 0.1)',
       },
       borderRadius: {
         'tremor-small': '0.375rem',
@@ -68,7 +98,7 @@ module.exports = {
   safelist: [
     {
       pattern:
-        /^(bg|text|border|ring|stroke|fill)-(gray|blue|rose|emerald|amber|indigo|orange|violet)-(?:50|100|200|300|400|500|600|700|800|900|950)$/,
+        /^(bg|text|border|ring|stroke|fill)-(gray|blue|rose|emerald|amber|indigo|orange|violet|fuchsia|cyan|lime|purple)-(?:50|100|200|300|400|500|600|700|800|900|950)$/,
       variants: ['hover'],
     },
   ],

@@ -17,6 +17,7 @@ describe('loadLocalConfig', () => {
       dynamodb: 4006,
       postgres: 5433,
     });
+    expect(config.webMode).toBe('build');
   });
 
   it('takes overrides', () => {
@@ -24,7 +25,9 @@ describe('loadLocalConfig', () => {
       LLMO_API_PORT: '5001',
       DATABASE_URL: 'postgres://u:p@h/db',
       LLMO_DATA_DIR: '/x',
+      LLMO_WEB_MODE: 'dev',
     });
+    expect(config.webMode).toBe('dev');
     expect(config.ports.api).toBe(5001);
     expect(config.databaseUrl).toBe('postgres://u:p@h/db');
     expect(config.dataDir).toBe('/x');
@@ -37,6 +40,7 @@ describe('loadLocalConfig', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['LOG_LEVEL', 'loud'],
     ['LLMO_KEY_TABLE', 'a b'],
+    ['LLMO_WEB_MODE', 'prod'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => loadLocalConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadLocalConfig({ [name]: value })).toThrow(name);

@@ -29,6 +29,7 @@ const EnvSchema = v.object({
   LLMO_KEY_TABLE: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{3,255}$/)), 'llmo-api-keys'),
   LLMO_FIREHOSE_STREAM: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/)), 'llmo-events'),
   LLMO_LANDING_BUCKET: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9.-]{3,63}$/)), 'llmo-landing'),
+  LLMO_WEB_MODE: v.optional(v.picklist(['build', 'dev'], 'must be build or dev'), 'build'),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
 });
 
@@ -50,6 +51,8 @@ export interface LocalConfig {
   keyTableName: string;
   firehoseStream: string;
   landingBucket: string;
+  /** `build`: serve a production build of the dashboard (rebuilt when web/ changed); `dev`: `next dev`. */
+  webMode: 'build' | 'dev';
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -83,6 +86,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
     keyTableName: e.LLMO_KEY_TABLE,
     firehoseStream: e.LLMO_FIREHOSE_STREAM,
     landingBucket: e.LLMO_LANDING_BUCKET,
+    webMode: e.LLMO_WEB_MODE,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -4,7 +4,7 @@ import Provider, { type Configuration } from 'oidc-provider';
 import { LOCAL_CLIENT_ID } from './client-id.ts';
 import { publicJwk, type SigningJwk } from './issuer-keys.ts';
 import { listenLocal } from './listen.ts';
-import { renderLoginPage } from './login-page.ts';
+import { renderLoginPage, renderLogoutPage } from './login-page.ts';
 import { checkPassword, type LocalUser } from './users.ts';
 
 /** How to run the issuer. */
@@ -74,7 +74,17 @@ function configuration(options: IssuerOptions): Configuration {
     conformIdTokenClaims: false,
     scopes: ['openid', 'email', 'profile', 'offline_access'],
     pkce: { required: () => true },
-    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        // No confirmation step: the dashboard's sign-out button was the confirmation (as with Cognito).
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = renderLogoutPage(form);
+        },
+      },
+    },
     ttl: { IdToken: 3600, AccessToken: 3600, Session: 8 * 3600, Interaction: 600, Grant: 8 * 3600 },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     findAccount: async (_ctx, sub) => {

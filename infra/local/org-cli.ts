@@ -6,6 +6,7 @@ import { databaseUrls } from '../../regional/db/urls.ts';
 import { createOrganization, InvalidOrganizationError } from '../../regional/ops/organizations.ts';
 import { loadLocalConfig } from './config.ts';
 import { readSecrets } from './secrets.ts';
+import { readStackFile } from './stack-file.ts';
 
 const USAGE = 'usage: npm run org -- create --name NAME';
 
@@ -20,8 +21,10 @@ async function main(): Promise<void> {
   }
   const config = loadLocalConfig();
   const secrets = await readSecrets(config.dataDir);
+  // The running stack's database (whatever port it was started with), else the configured port.
   const ownerUrl =
     config.databaseUrl ??
+    (await readStackFile(config.dataDir))?.database_url ??
     `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${config.ports.postgres}/postgres`;
   const { system } = databaseUrls(ownerUrl, { app: secrets.appPassword, system: secrets.systemPassword });
   const pool = createPool(system, { max: 1, applicationName: 'llmo-org-cli' });

@@ -17,6 +17,7 @@ import { LOCAL_CLIENT_ID, startLocalIssuer } from './oidc.ts';
 import { startEmbeddedPostgres } from './postgres.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
 import { seedDemo } from './seed.ts';
+import { stackFilePath } from './stack-file.ts';
 import { readUsers } from './users.ts';
 import { startWeb } from './web.ts';
 
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
     key,
     users: () => readUsers(path.join(config.dataDir, 'users.json')),
     redirectUris: [`${webUrl}/api/auth/callback`],
-    postLogoutRedirectUris: [`${webUrl}/`],
+    postLogoutRedirectUris: [`${webUrl}/signed-out`],
     cookieSecret: secrets.cookieSecret,
   });
   stops.push({ name: 'issuer', stop: issuer.stop });
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
     log(service.name, 'started', service.url ? { url: service.url } : {});
   }
 
-  const stackFile = path.join(config.dataDir, 'stack.json');
+  const stackFile = stackFilePath(config.dataDir);
   await writeFile(stackFile, `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
   process.stdout.write(
     [

@@ -5,6 +5,7 @@ import { LOCAL_CLIENT_ID } from './client-id.ts';
 import { loadLocalConfig } from './config.ts';
 import { loadOrCreateSigningJwk } from './issuer-keys.ts';
 import { mintToken } from './mint-token.ts';
+import { readStackFile } from './stack-file.ts';
 import { userSub } from './users.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,11 +39,13 @@ async function main(): Promise<void> {
   if (!/^\d{1,6}$/.test(ttl) || Number(ttl) < 1) fail('--ttl must be a number of seconds');
 
   const config = loadLocalConfig();
+  // The issuer of the running stack (whatever ports it was started with), else the configured port.
+  const issuer = (await readStackFile(config.dataDir))?.issuer ?? `http://localhost:${config.ports.issuer}`;
   const key = await loadOrCreateSigningJwk(path.join(config.dataDir, 'oidc', 'signing-key.json'));
   const token = await mintToken(
     { sub: userSub(email), email, orgId: org.toLowerCase(), role },
     {
-      issuer: `http://localhost:${config.ports.issuer}`,
+      issuer,
       audience: LOCAL_CLIENT_ID,
       key,
       expiresInSeconds: Number(ttl),

@@ -1,26 +1,42 @@
-// Local-stack service: the Next.js dashboard (`next dev web`), configured to use the local API and issuer.
+// Local-stack service: the Next.js dashboard (a production build, or `next dev` for hot reload), on the local API and issuer.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { LocalContext, RunningService } from './context.ts';
+import { ensureDashboardBuild, NEXT_BIN, WEB_DIR } from './web-build.ts';
 
-const WEB_DIR = path.resolve(import.meta.dirname, '../../web');
 const READY_TIMEOUT_MS = 90_000;
+/** `next dev` writes its own output folder, so it never overwrites the production build in `.next`. */
+const DEV_DIST_DIR = '.next-dev';
 
 /**
- * Starts the dashboard in development mode on `ctx.config.ports.web` and resolves once Next says it is
- * ready; pages compile on first request, so `npm start` stays quick (production builds are Vercel's job).
+ * Starts the dashboard on `ctx.config.ports.web` and resolves once Next says it is ready. By default it
+ * serves a production build (`next build` runs only when web/'s sources changed since the last one), so
+ * every page answers at once; `LLMO_WEB_MODE=dev` (`npm run dev:web`) runs `next dev` with hot reload.
  */
 export async function startWeb(ctx: LocalContext): Promise<RunningService> {
   const apiUrl = ctx.services.get('api')?.url;
   if (!apiUrl) throw new Error('the dashboard needs the regional API: start it before the web service');
   const port = ctx.config.ports.web;
   const url = `http://localhost:${port}`;
-  const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
+  const ingestUrl = ctx.services.get('edge')?.url;
+  const dev = ctx.config.webMode === 'dev';
+  const logger = ctx.logger('web');
+  if (!dev) {
+    await ensureDashboardBuild((message, fields) => logger.info(message, fields));
+  }
   const child = spawn(
     process.execPath,
-    [nextBin, 'dev', '.', '--turbopack', '--port', String(port), '--hostname', '127.0.0.1'],
+    [
+      NEXT_BIN,
+      dev ? 'dev' : 'start',
+      '.',
+      ...(dev ? ['--turbopack'] : []),
+      '--port',
+      String(port),
+      '--hostname',
+      '127.0.0.1',
+    ],
     {
       // web/ as the working directory, as on Vercel: Tailwind looks for its config there.
       cwd: WEB_DIR,
@@ -34,6 +50,10 @@ export async function startWeb(ctx: LocalContext): Promise<RunningService> {
         LLMO_WEB_SESSION_SECRET: createHmac('sha256', ctx.secrets.cookieSecret)
           .update('llmo-web-session')
           .digest('base64url'),
+        // Signed-out sessions stay refused across restarts of the dashboard.
+        ...(ingestUrl ? { LLMO_WEB_INGEST_URL: ingestUrl } : {}),
+        LLMO_WEB_SESSION_STORE: path.join(ctx.config.dataDir, 'web', 'revoked-sessions'),
+        ...(dev ? { LLMO_WEB_DIST_DIR: DEV_DIST_DIR } : {}),
         NEXT_TELEMETRY_DISABLED: '1',
         FORCE_COLOR: '0',
         NO_COLOR: '1',
@@ -54,7 +74,7 @@ export async function startWeb(ctx: LocalContext): Promise<RunningService> {
   const onExit = () => killGroup('SIGKILL');
   process.once('exit', onExit);
 
-  await waitUntilReady(child, (line) => ctx.logger('web').info(line));
+  await waitUntilReady(child, port, (line) => logger.info(line));
   return {
     name: 'web',
     url,
@@ -74,7 +94,7 @@ export async function startWeb(ctx: LocalContext): Promise<RunningService> {
 }
 
 /** Forwards Next's output line by line and resolves at its "Ready" line; rejects if it exits or hangs. */
-function waitUntilReady(child: ChildProcess, log: (line: string) => void): Promise<void> {
+function waitUntilReady(child: ChildProcess, port: number, log: (line: string) => void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let ready = false;
     const timer = setTimeout(() => {
@@ -96,7 +116,12 @@ function waitUntilReady(child: ChildProcess, log: (line: string) => void): Promi
     child.stderr?.on('data', onData);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      if (!ready) reject(new Error(`the dashboard exited before it was ready (${code ?? signal})`));
+      if (!ready)
+        reject(
+          new Error(
+            `the dashboard exited before it was ready (${code ?? signal}); is port ${port} in use? (LLMO_WEB_PORT)`,
+          ),
+        );
     });
   });
 }

@@ -17,8 +17,8 @@ export default async function Home({ searchParams }: { searchParams: Promise<Sea
   const error = param(await searchParams, 'error');
   return (
     <main className="grid min-h-screen place-items-center p-6">
-      <div className="w-full max-w-md rounded-lg border border-gray-200 bg-white p-6 shadow-sm">
-        <h1 className="text-lg font-medium text-gray-900">LLM Observer</h1>
+      <div className="w-full max-w-md rounded-lg border border-gray-200 bg-white p-6 shadow-sm dark:border-gray-800 dark:bg-gray-900">
+        <h1 className="text-lg font-medium text-gray-900 dark:text-gray-100">LLM Observer</h1>
         <p className="mt-2 text-sm text-gray-500">
           Volume, errors, tokens, cost and latency of your LLM calls, seconds after they happen.
         </p>

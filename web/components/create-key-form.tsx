@@ -6,13 +6,18 @@ import { type FormEvent, useState, useTransition } from 'react';
 import type { ActionResult } from '../app/(dashboard)/admin/actions.ts';
 import type { ErrorView } from '../lib/api-errors.ts';
 import type { CreatedApiKey } from '../lib/api-types.ts';
+import { CustomerText } from './customer-text.tsx';
+import { IngestSnippet } from './ingest-snippet.tsx';
 
 /** Name field + Create button; the new key lives only in this component's state until dismissed. */
 export function CreateKeyForm({
   projectId,
+  ingestUrl,
   action,
 }: {
   projectId: string;
+  /** The edge's public URL, shown in the ready-to-paste snippet. */
+  ingestUrl: string;
   action: (projectId: string, name: string) => Promise<ActionResult<CreatedApiKey>>;
 }) {
   const router = useRouter();
@@ -43,15 +48,15 @@ export function CreateKeyForm({
   };
   return (
     <div className="mt-4">
-      <form onSubmit={submit} className="flex items-end gap-3" data-testid="create-key">
-        <label htmlFor="new-key-name" className="text-sm text-gray-600">
+      <form onSubmit={submit} className="flex flex-wrap items-end gap-3" data-testid="create-key">
+        <label htmlFor="new-key-name" className="text-sm text-gray-600 dark:text-gray-300">
           New key name
           <TextInput
             id="new-key-name"
             value={name}
             onValueChange={setName}
             placeholder="e.g. production"
-            className="mt-1 w-64"
+            className="mt-1 w-full sm:w-64"
           />
         </label>
         <Button type="submit" loading={pending} disabled={!name.trim()}>
@@ -67,17 +72,19 @@ export function CreateKeyForm({
         // A plain box rather than Callout: Callout wraps its children in <p>, which cannot hold blocks.
         <div
           role="status"
-          className="mt-4 rounded-md border-l-4 border-amber-500 bg-amber-50 p-4 text-sm text-amber-900"
+          className="mt-4 rounded-md border-l-4 border-amber-500 bg-amber-50 p-4 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100"
           data-testid="new-key"
         >
-          <p className="font-semibold">Key “{created.name}” created — copy it now</p>
+          <p className="font-semibold">
+            Key “<CustomerText value={created.name} />” created — copy it now
+          </p>
           <p className="mt-1">
             This is the only time the full key is shown. We keep only a digest of it, so it cannot be shown
             again.
           </p>
           <div className="mt-3 flex flex-wrap items-center gap-3">
             <code
-              className="rounded bg-white px-2 py-1 font-mono text-sm text-gray-900"
+              className="max-w-full break-all rounded bg-white px-2 py-1 font-mono text-sm text-gray-900"
               data-testid="new-key-value"
             >
               {created.key}
@@ -89,6 +96,7 @@ export function CreateKeyForm({
               I have stored it
             </Button>
           </div>
+          <IngestSnippet ingestUrl={ingestUrl} apiKey={created.key} />
         </div>
       ) : null}
     </div>

@@ -12,7 +12,7 @@ export function NavLinks({ admin }: { admin: boolean }) {
     ...(admin ? [{ href: '/admin', label: 'Admin' }] : []),
   ];
   return (
-    <nav className="flex gap-1" aria-label="Main">
+    <nav className="flex flex-wrap gap-1" aria-label="Main">
       {links.map((link) => {
         const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
         return (
@@ -20,7 +20,9 @@ export function NavLinks({ admin }: { admin: boolean }) {
             key={link.href}
             href={link.href}
             className={`rounded-md px-3 py-1.5 text-sm font-medium ${
-              active ? 'bg-blue-50 text-blue-700' : 'text-gray-600 hover:bg-gray-100 hover:text-gray-900'
+              active
+                ? 'bg-blue-50 text-blue-700 dark:bg-blue-950 dark:text-blue-300'
+                : 'text-gray-600 hover:bg-gray-100 hover:text-gray-900 dark:text-gray-300 dark:hover:bg-gray-800'
             }`}
           >
             {link.label}

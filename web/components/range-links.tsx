@@ -13,7 +13,7 @@ export function RangeLinks({
   selected: RangePreset;
 }) {
   return (
-    <div className="inline-flex overflow-hidden rounded-md border border-gray-200 bg-white shadow-sm">
+    <div className="inline-flex max-w-full flex-wrap overflow-hidden rounded-md border border-gray-200 bg-white shadow-sm dark:border-gray-700 dark:bg-gray-900">
       {(Object.keys(RANGE_PRESETS) as RangePreset[]).map((preset) => {
         const query = new URLSearchParams({ ...params, range: preset });
         const active = preset === selected;
@@ -22,7 +22,9 @@ export function RangeLinks({
             key={preset}
             href={`${path}?${query.toString()}`}
             className={`px-3 py-1.5 text-xs font-medium ${
-              active ? 'bg-blue-600 text-white' : 'text-gray-600 hover:bg-gray-50'
+              active
+                ? 'bg-blue-600 text-white'
+                : 'text-gray-600 hover:bg-gray-50 dark:text-gray-300 dark:hover:bg-gray-800'
             }`}
             aria-current={active ? 'true' : undefined}
           >

@@ -92,7 +92,7 @@ export interface BreakdownRow {
   p95: number | null;
 }
 
-/** `GET /v1/analytics/breakdown`: the top `limit` rows and `other`, the rest summed (null when none). */
+/** `GET /v1/analytics/breakdown`: the top values, and the rest summed. */
 export interface Breakdown {
   by: Dimension;
   limit: number;
@@ -113,9 +113,47 @@ export interface ExplorerItem {
   usage?: { input_tokens?: number; output_tokens?: number };
   cost_usd?: number;
   environment?: string;
+  response_model?: string;
   error?: { type?: string; message?: string };
+  time_to_first_token_ms?: number;
+  trace_id?: string;
+  span_id?: string;
+  parent_span_id?: string;
+  user_id?: string;
+  session_id?: string;
+  attributes?: Record<string, unknown>;
+  sdk?: { name?: string; version?: string; language?: string };
   project_id: string;
   received_at: string;
+  [field: string]: unknown;
+}
+
+/** `GET /v1/analytics/traces/{trace_id}`. */
+export interface Trace {
+  trace_id: string;
+  started_at: string;
+  ended_at: string;
+  duration_ms: number;
+  totals: { events: number; errors: number; input_tokens: number; output_tokens: number; cost_usd: number };
+  items: ExplorerItem[];
+  truncated: boolean;
+}
+
+/** Dimensions whose known values `GET /v1/analytics/values` lists. */
+export const VALUE_DIMENSIONS = [
+  'model',
+  'provider',
+  'operation',
+  'environment',
+  'status',
+  'error_type',
+] as const;
+export type ValueDimension = (typeof VALUE_DIMENSIONS)[number];
+
+/** `GET /v1/analytics/values`. */
+export interface DimensionValues {
+  dimension: ValueDimension;
+  values: Array<{ value: string; events: number }>;
 }
 
 /** A keyset page. */

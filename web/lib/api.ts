@@ -7,12 +7,15 @@ import type {
   Breakdown,
   CreatedApiKey,
   Dimension,
+  DimensionValues,
   ExplorerItem,
   Interval,
   Overview,
   Page,
   Project,
   Timeseries,
+  Trace,
+  ValueDimension,
 } from './api-types.ts';
 import { webConfig } from './config.ts';
 import type { Session } from './session-types.ts';
@@ -54,12 +57,15 @@ async function call<T>(
   }
 }
 
-/** Range and project of an analytics call. */
+/** Range and project (absent: every project of the organization) of an analytics call. */
 export interface AnalyticsQuery {
-  project_id: string;
+  project_id: string | undefined;
   from: string;
   to: string;
 }
+
+/** Explorer filters, as the API names them (`attr.<key>` for attributes). */
+export type EventFilters = Record<string, string | undefined>;
 
 /** Every regional API call the dashboard makes, bound to one user's session. */
 export function regionalApi(session: Session) {
@@ -89,7 +95,18 @@ export function regionalApi(session: Session) {
       call<Timeseries>(session, 'GET', '/v1/analytics/timeseries', { ...q }),
     breakdown: (q: AnalyticsQuery & { by: Dimension }) =>
       call<Breakdown>(session, 'GET', '/v1/analytics/breakdown', { ...q, limit: 20 }),
-    events: (q: AnalyticsQuery & { model?: string; provider?: string; status?: string; cursor?: string }) =>
+    events: (q: AnalyticsQuery & EventFilters & { cursor?: string }) =>
       call<Page<ExplorerItem>>(session, 'GET', '/v1/analytics/events', { ...q, limit: 50 }),
+    event: (eventId: string, projectId: string | undefined) =>
+      call<ExplorerItem>(session, 'GET', `/v1/analytics/events/${encodeURIComponent(eventId)}`, {
+        project_id: projectId,
+      }),
+    trace: (traceId: string, projectId: string | undefined) =>
+      call<Trace>(session, 'GET', `/v1/analytics/traces/${encodeURIComponent(traceId)}`, {
+        project_id: projectId,
+        limit: 500,
+      }),
+    values: (q: AnalyticsQuery & { dimension: ValueDimension }) =>
+      call<DimensionValues>(session, 'GET', '/v1/analytics/values', { ...q, limit: 100 }),
   };
 }

@@ -18,8 +18,13 @@ describe('parseWebConfig', () => {
       clientId: 'llmo-dashboard',
       baseUrl: 'https://dashboard.example.test',
       sessionSecret: 's'.repeat(43),
+      ingestUrl: 'https://YOUR-INGEST-HOST',
+      sessionStoreFile: undefined,
       secureCookies: true,
     });
+    expect(parseWebConfig({ ...valid, LLMO_WEB_SESSION_STORE: '/data/revoked' }).sessionStoreFile).toBe(
+      '/data/revoked',
+    );
   });
 
   it('uses non-Secure cookies only for a plain-HTTP (local) dashboard', () => {

@@ -21,6 +21,10 @@ const EnvSchema = v.object({
     v.string('LLMO_WEB_SESSION_SECRET is required'),
     v.minLength(32, 'LLMO_WEB_SESSION_SECRET must be at least 32 characters'),
   ),
+  LLMO_WEB_INGEST_URL: v.optional(url('LLMO_WEB_INGEST_URL')),
+  LLMO_WEB_SESSION_STORE: v.optional(
+    v.pipe(v.string(), v.nonEmpty('LLMO_WEB_SESSION_STORE must be a file path when set')),
+  ),
 });
 
 /** Validated dashboard configuration (URLs without a trailing slash). */
@@ -34,6 +38,10 @@ export interface WebConfig {
   baseUrl: string;
   /** Key material for the session and sign-in cookies; never sent anywhere. */
   sessionSecret: string;
+  /** The public ingest URL (the edge), shown in ready-to-paste snippets; a placeholder when unset. */
+  ingestUrl: string;
+  /** File keeping signed-out session ids across restarts; in memory only when unset. */
+  sessionStoreFile: string | undefined;
   /** Cookies get `Secure` when the dashboard is served over HTTPS. */
   secureCookies: boolean;
 }
@@ -57,6 +65,8 @@ export function parseWebConfig(env: Record<string, string | undefined>): WebConf
     clientId: e.LLMO_WEB_CLIENT_ID,
     baseUrl: e.LLMO_WEB_BASE_URL,
     sessionSecret: e.LLMO_WEB_SESSION_SECRET,
+    ingestUrl: e.LLMO_WEB_INGEST_URL ?? 'https://YOUR-INGEST-HOST',
+    sessionStoreFile: e.LLMO_WEB_SESSION_STORE,
     secureCookies: e.LLMO_WEB_BASE_URL.startsWith('https://'),
   };
 }

@@ -11,7 +11,31 @@ export function param(params: SearchParams, name: string): string | undefined {
   return first === undefined || first === '' ? undefined : first;
 }
 
-/** The requested project if it is one of the list, otherwise the first one (undefined for none). */
-export function selectProject(projects: Project[], requested: string | undefined): Project | undefined {
-  return projects.find((p) => p.id === requested) ?? projects[0];
+/** The `project` value that means every project of the organization. */
+export const ALL_PROJECTS = 'all';
+
+/** What the `project` parameter selects. */
+export type ProjectChoice =
+  | { kind: 'one'; project: Project; id: string; apiId: string }
+  | { kind: 'all'; id: typeof ALL_PROJECTS; apiId: undefined }
+  | { kind: 'none' }
+  | { kind: 'unknown'; requested: string };
+
+/**
+ * The project a page shows: the requested one, every project for `all`, the first one when nothing is
+ * requested, and `unknown` (a not-found, never another project) for an id that is not one of the list.
+ * `apiId` is the API's `project_id` (absent for all projects).
+ */
+export function chooseProject(projects: Project[], requested: string | undefined): ProjectChoice {
+  if (requested === ALL_PROJECTS) {
+    return projects.length ? { kind: 'all', id: ALL_PROJECTS, apiId: undefined } : { kind: 'none' };
+  }
+  if (requested !== undefined) {
+    const project = projects.find((p) => p.id === requested.toLowerCase());
+    return project
+      ? { kind: 'one', project, id: project.id, apiId: project.id }
+      : { kind: 'unknown', requested };
+  }
+  const first = projects[0];
+  return first ? { kind: 'one', project: first, id: first.id, apiId: first.id } : { kind: 'none' };
 }

@@ -5,13 +5,31 @@ import { resolveRange } from './range.ts';
 const NOW = new Date('2026-11-25T12:00:30.000Z');
 
 describe('resolveRange', () => {
-  it('ends a minute after now and starts the preset length before now', () => {
+  it('ends where the current bucket ends and spans the preset length', () => {
     expect(resolveRange('6h', NOW)).toEqual({
       preset: '6h',
-      from: '2026-11-25T06:00:30.000Z',
-      to: '2026-11-25T12:01:30.000Z',
+      from: '2026-11-25T06:05:00.000Z',
+      to: '2026-11-25T12:05:00.000Z',
       interval: '5m',
+      partialFrom: '2026-11-25T12:00:00.000Z',
+      multiDay: false,
     });
+  });
+
+  it('shows the same buckets on every reload within a bucket, and moves one bucket at a time', () => {
+    const a = resolveRange('15m', new Date('2026-11-25T16:11:01.000Z'));
+    const b = resolveRange('15m', new Date('2026-11-25T16:11:59.999Z'));
+    const c = resolveRange('15m', new Date('2026-11-25T16:12:00.000Z'));
+    expect(b).toEqual(a);
+    expect(Date.parse(c.from) - Date.parse(a.from)).toBe(60_000);
+    expect(Date.parse(c.to) - Date.parse(a.to)).toBe(60_000);
+  });
+
+  it('marks ranges that cross midnight (UTC) as multi-day', () => {
+    expect(resolveRange('24h', NOW).multiDay).toBe(true);
+    expect(resolveRange('7d', NOW).multiDay).toBe(true);
+    expect(resolveRange('1h', NOW).multiDay).toBe(false);
+    expect(resolveRange('1h', new Date('2026-11-25T00:20:00.000Z')).multiDay).toBe(true);
   });
 
   it.each([undefined, '', 'forever', 'toString', '__proto__'])('falls back to one hour for %s', (value) => {

@@ -12,12 +12,26 @@ export const RANGE_PRESETS = {
 
 export type RangePreset = keyof typeof RANGE_PRESETS;
 
+/** Bucket width of each interval in milliseconds. */
+export const INTERVAL_MS: Record<Interval, number> = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '6h': 21_600_000,
+  '1d': 86_400_000,
+};
+
 /** A resolved range: ISO bounds for the API. */
 export interface ResolvedRange {
   preset: RangePreset;
   from: string;
   to: string;
   interval: Interval;
+  /** Start of the bucket that contains now: the last bucket, still filling. */
+  partialFrom: string;
+  /** Whether the range crosses a UTC day boundary (axis labels then carry the date). */
+  multiDay: boolean;
 }
 
 /** The preset named in a query parameter, `1h` for anything else. */
@@ -25,14 +39,24 @@ export function rangePreset(value: string | undefined): RangePreset {
   return value !== undefined && Object.hasOwn(RANGE_PRESETS, value) ? (value as RangePreset) : '1h';
 }
 
-/** The bounds of a preset ending now; `to` is a minute ahead so events stamped this minute are included. */
+/**
+ * The bounds of a preset ending now, aligned to its buckets: the range ends where the current bucket
+ * ends and starts the preset's length before that. Each reload within a bucket shows the same buckets,
+ * and the window moves one bucket at a time (no jump between reloads); the last bucket is partial.
+ */
 export function resolveRange(value: string | undefined, now: Date): ResolvedRange {
   const preset = rangePreset(value);
   const { ms, interval } = RANGE_PRESETS[preset];
+  const step = INTERVAL_MS[interval];
+  const current = Math.floor(now.getTime() / step) * step;
+  const to = current + step;
+  const from = to - ms;
   return {
     preset,
-    from: new Date(now.getTime() - ms).toISOString(),
-    to: new Date(now.getTime() + 60_000).toISOString(),
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
     interval,
+    partialFrom: new Date(current).toISOString(),
+    multiDay: new Date(from).toISOString().slice(0, 10) !== new Date(to - 1).toISOString().slice(0, 10),
   };
 }

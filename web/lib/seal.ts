@@ -1,46 +1,52 @@
-// Authenticated encryption of cookie values (AES-256-GCM) with a key derived from the session secret.
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+// Cookie values sealed as encrypted JWTs (jose: `dir` + A256GCM) with a key derived per purpose from the session secret.
+import { hkdfSync } from 'node:crypto';
+import { EncryptJWT, jwtDecrypt } from 'jose';
 
 /** What a sealed value is for; a value sealed for one purpose never opens for another. */
 export type SealPurpose = 'session' | 'sign-in';
 
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+const keys = new Map<string, Uint8Array>();
 
-function keyFor(secret: string, purpose: SealPurpose): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'llmo-web', `cookie:${purpose}`, 32));
+function keyFor(secret: string, purpose: SealPurpose): Uint8Array {
+  const id = `${purpose}\0${secret}`;
+  let key = keys.get(id);
+  if (!key) {
+    key = new Uint8Array(hkdfSync('sha256', secret, 'llmo-web', `cookie:${purpose}`, 32));
+    keys.set(id, key);
+  }
+  return key;
 }
 
 /**
- * Encrypts `value` as JSON with an expiry (`exp`, seconds since the epoch) so that a stolen or replayed
- * cookie stops working on time, whatever the browser does with Max-Age.
+ * Encrypts `value` with an expiry (`exp`, seconds since the epoch) so that a stolen or replayed cookie
+ * stops working on time, whatever the browser does with Max-Age. The purpose is the token's audience.
  */
-export function seal(value: unknown, secret: string, purpose: SealPurpose, exp: number): string {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', keyFor(secret, purpose), iv);
-  cipher.setAAD(Buffer.from(purpose));
-  const body = Buffer.concat([cipher.update(JSON.stringify({ exp, value }), 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+export function seal(value: unknown, secret: string, purpose: SealPurpose, exp: number): Promise<string> {
+  return new EncryptJWT({ v: value })
+    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+    .setAudience(purpose)
+    .setExpirationTime(exp)
+    .encrypt(keyFor(secret, purpose));
 }
 
 /** Decrypts a sealed value; undefined if it was tampered with, sealed for another purpose or key, or expired. */
-export function unseal<T>(
+export async function unseal<T>(
   sealed: string | undefined,
   secret: string,
   purpose: SealPurpose,
   nowSeconds: number,
-): T | undefined {
-  if (!sealed || !/^[A-Za-z0-9_-]+$/.test(sealed)) return undefined;
-  const raw = Buffer.from(sealed, 'base64url');
-  if (raw.length <= IV_BYTES + TAG_BYTES) return undefined;
+): Promise<T | undefined> {
+  if (!sealed || sealed.length > 8192) return undefined;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', keyFor(secret, purpose), raw.subarray(0, IV_BYTES));
-    decipher.setAAD(Buffer.from(purpose));
-    decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-    const json = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
-    const parsed = JSON.parse(json.toString('utf8')) as { exp?: unknown; value?: unknown };
-    if (typeof parsed.exp !== 'number' || parsed.exp <= nowSeconds) return undefined;
-    return parsed.value as T;
+    const { payload } = await jwtDecrypt(sealed, keyFor(secret, purpose), {
+      audience: purpose,
+      currentDate: new Date(nowSeconds * 1000),
+      requiredClaims: ['exp'],
+      keyManagementAlgorithms: ['dir'],
+      contentEncryptionAlgorithms: ['A256GCM'],
+      clockTolerance: 0,
+    });
+    return payload.v as T;
   } catch {
     return undefined;
   }

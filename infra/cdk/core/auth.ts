@@ -48,7 +48,7 @@ export class Auth extends Construct {
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
         callbackUrls: [callback],
-        logoutUrls: [`${config.dashboardUrl}/`],
+        logoutUrls: [`${config.dashboardUrl}/signed-out`],
       },
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,

@@ -9,18 +9,23 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const session = await getSession();
   return (
     <div className="min-h-screen">
-      <header className="border-b border-gray-200 bg-white">
-        <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-6 py-3">
-          <div className="flex items-center gap-6">
-            <span className="text-base font-semibold text-gray-900">LLM Observer</span>
+      <header className="border-b border-gray-200 bg-white dark:border-gray-800 dark:bg-gray-900">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3 sm:px-6">
+          <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
+            <span className="text-base font-semibold text-gray-900 dark:text-gray-100">LLM Observer</span>
             {session ? <NavLinks admin={session.role === 'admin'} /> : null}
           </div>
           {session ? (
-            <div className="flex items-center gap-3 text-sm text-gray-600">
-              <span data-testid="user-email">{session.email}</span>
+            <div className="flex min-w-0 items-center gap-3 text-sm text-gray-600 dark:text-gray-300">
+              <span data-testid="user-email" className="min-w-0 truncate" title={session.email}>
+                {session.email}
+              </span>
               <Badge color={session.role === 'admin' ? 'indigo' : 'gray'}>{session.role}</Badge>
               <form action="/api/auth/logout" method="post">
-                <button type="submit" className="rounded-md px-2 py-1 text-gray-600 hover:bg-gray-100">
+                <button
+                  type="submit"
+                  className="whitespace-nowrap rounded-md px-2 py-1 text-gray-600 hover:bg-gray-100 dark:text-gray-300 dark:hover:bg-gray-800"
+                >
                   Sign out
                 </button>
               </form>
@@ -28,7 +33,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           ) : null}
         </div>
       </header>
-      <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+      <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">{children}</main>
     </div>
   );
 }

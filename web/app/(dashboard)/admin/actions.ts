@@ -1,5 +1,6 @@
 'use server';
 // Admin mutations as server actions: the browser never sees the token, only the outcome (or the error view).
+import { revalidatePath } from 'next/cache';
 import { regionalApi } from '../../../lib/api.ts';
 import { type ErrorView, errorView } from '../../../lib/api-errors.ts';
 import type { CreatedApiKey, Project } from '../../../lib/api-types.ts';
@@ -26,7 +27,9 @@ async function run<T>(fn: (api: ReturnType<typeof regionalApi>, session: Session
 
 /** Creates a project (the API writes the audit row). */
 export async function createProjectAction(name: string): Promise<ActionResult<Project>> {
-  return run((api) => api.createProject(name));
+  const result = await run((api) => api.createProject(name));
+  if (result.ok) revalidatePath('/admin');
+  return result;
 }
 
 /** Creates an API key; the full key is in this result only, and is never stored by the dashboard. */
@@ -34,12 +37,17 @@ export async function createApiKeyAction(
   projectId: string,
   name: string,
 ): Promise<ActionResult<CreatedApiKey>> {
-  return run((api) => api.createApiKey(projectId, name));
+  const result = await run((api) => api.createApiKey(projectId, name));
+  // The answer carries the page rendered afresh, so the new key is in the list at once.
+  if (result.ok) revalidatePath('/admin/keys');
+  return result;
 }
 
 /** Revokes an API key; the edge refuses it within seconds. */
 export async function revokeApiKeyAction(
   keyId: string,
 ): Promise<ActionResult<{ id: string; revoked_at: string }>> {
-  return run((api) => api.revokeApiKey(keyId));
+  const result = await run((api) => api.revokeApiKey(keyId));
+  if (result.ok) revalidatePath('/admin/keys');
+  return result;
 }

@@ -1,4 +1,5 @@
-// Event explorer: raw events newest first, filtered by model, provider and status, with keyset paging.
+// Event explorer: raw events newest first, filtered on every dimension (kept in the URL), with keyset paging
+// and an event detail drawer that the URL names (`?event=`), so it can be linked to.
 import {
   Badge,
   Card,
@@ -13,18 +14,25 @@ import {
   Title,
 } from '@tremor/react';
 import Link from 'next/link';
+import { CustomerText } from '../../../components/customer-text.tsx';
 import { ErrorPanel } from '../../../components/error-panel.tsx';
+import { EventDrawer } from '../../../components/event-drawer.tsx';
 import { EventsFilter } from '../../../components/events-filter.tsx';
+import { ProjectMissing } from '../../../components/project-missing.tsx';
 import { ProjectPicker } from '../../../components/project-picker.tsx';
 import { RangeLinks } from '../../../components/range-links.tsx';
 import { regionalApi } from '../../../lib/api.ts';
 import { errorView } from '../../../lib/api-errors.ts';
+import type { ExplorerItem, ValueDimension } from '../../../lib/api-types.ts';
+import { readFilters } from '../../../lib/event-filters.ts';
 import { formatCount, formatMs, formatTime, formatUsd } from '../../../lib/format.ts';
-import { param, type SearchParams, selectProject } from '../../../lib/params.ts';
+import { chooseProject, param, type SearchParams } from '../../../lib/params.ts';
 import { resolveRange } from '../../../lib/range.ts';
 import { requireSession } from '../../../lib/session.ts';
 
-/** `/events?project=&range=&model=&provider=&status=&from=&to=&cursor=`. */
+const SUGGESTED: ValueDimension[] = ['model', 'provider', 'operation', 'environment', 'error_type'];
+
+/** `/events?project=&range=&<filters>&from=&to=&cursor=&event=`. */
 export default async function EventsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
   const session = await requireSession('/events');
@@ -33,20 +41,39 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
   // Later pages keep the bounds of the first one, so the keyset walk stays in one fixed window.
   const from = param(sp, 'from') ?? range.from;
   const to = param(sp, 'to') ?? range.to;
-  const filters = {
-    model: param(sp, 'model'),
-    provider: param(sp, 'provider'),
-    status: param(sp, 'status'),
-  };
+  const filters = readFilters(sp);
   const cursor = param(sp, 'cursor');
+  const eventId = param(sp, 'event');
 
   let loaded: Awaited<ReturnType<typeof load>>;
   async function load() {
     const { projects } = await api.projects();
-    const project = selectProject(projects, param(sp, 'project'));
-    if (!project) return { projects, project: undefined, page: undefined };
-    const page = await api.events({ project_id: project.id, from, to, ...filters, cursor });
-    return { projects, project, page };
+    const choice = chooseProject(projects, param(sp, 'project'));
+    if (choice.kind === 'none' || choice.kind === 'unknown') return { projects, choice } as const;
+    const q = { project_id: choice.apiId, from, to };
+    const [page, ...known] = await Promise.all([
+      api.events({ ...q, ...filters, cursor }),
+      // Suggestions only: a failure leaves the field free-text.
+      ...SUGGESTED.map((dimension) =>
+        api
+          .values({ ...q, dimension })
+          .then((v) => v.values.map((x) => x.value))
+          .catch(() => [] as string[]),
+      ),
+    ]);
+    // The list holds each event as sent, so a drawer for a listed event needs no extra call; a deep link
+    // to any other event asks the API for it by id.
+    const listed = eventId ? page.items.find((e) => e.event_id === eventId) : undefined;
+    const detail: unknown =
+      listed ??
+      (eventId ? await api.event(eventId, choice.apiId).catch((error: unknown) => error) : undefined);
+    return {
+      projects,
+      choice,
+      page,
+      detail,
+      known: Object.fromEntries(SUGGESTED.map((d, i) => [d, known[i] ?? []])),
+    } as const;
   }
   try {
     loaded = await load();
@@ -58,95 +85,93 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
       </>
     );
   }
-  const { projects, project, page } = loaded;
-  if (!project || !page) {
+  if (loaded.choice.kind === 'none' || loaded.choice.kind === 'unknown') {
     return (
-      <Card className="mt-6">
-        <Title>No projects yet</Title>
-      </Card>
+      <>
+        <Title>Events</Title>
+        <ProjectMissing choice={loaded.choice} admin={session.role === 'admin'} path="/events" />
+      </>
     );
   }
-  const base: Record<string, string> = { project: project.id, range: range.preset };
-  for (const [name, value] of Object.entries(filters)) if (value) base[name] = value;
+  const { projects, choice, page, detail, known } = loaded;
+  if (!page) return null;
+  const keep: Record<string, string> = { project: choice.id, range: range.preset };
+  const base: Record<string, string> = { ...keep, ...filters };
+  const here: Record<string, string> = { ...base, ...(cursor ? { from, to, cursor } : {}) };
+  const withEvent = (id: string) => `/events?${new URLSearchParams({ ...here, event: id }).toString()}`;
+  const filterHref = (name: string, value: string) =>
+    `/events?${new URLSearchParams({ ...keep, [name]: value }).toString()}`;
+  const traceHref = (traceId: string) =>
+    `/traces/${encodeURIComponent(traceId)}?${new URLSearchParams({ project: choice.id }).toString()}`;
   const next = page.next_cursor
     ? `/events?${new URLSearchParams({ ...base, from, to, cursor: page.next_cursor }).toString()}`
     : undefined;
+  const active = Object.entries(filters);
 
   return (
     <>
-      <Flex justifyContent="between" className="flex-wrap gap-3">
-        <div>
+      <Flex justifyContent="between" alignItems="start" className="flex-wrap gap-3">
+        <div className="min-w-0">
           <Title>Events</Title>
           <Text>
             {formatTime(from)} – {formatTime(to)}
             {cursor ? ' · older page' : ''}
           </Text>
         </div>
-        <Flex justifyContent="end" className="w-auto flex-wrap gap-3">
-          <ProjectPicker projects={projects} selected={project.id} />
+        <div className="flex w-full flex-wrap items-center justify-end gap-3 sm:w-auto">
+          <ProjectPicker projects={projects} selected={choice.id} />
           <RangeLinks
             path="/events"
             params={Object.fromEntries(Object.entries(base).filter(([k]) => k !== 'range'))}
             selected={range.preset}
           />
-        </Flex>
+        </div>
       </Flex>
       <Card className="mt-6">
-        <EventsFilter
-          initial={{
-            project: project.id,
-            range: range.preset,
-            model: filters.model ?? '',
-            provider: filters.provider ?? '',
-            status: filters.status ?? '',
-          }}
-        />
-        <Table className="mt-4" data-testid="events-table">
-          <TableHead>
-            <TableRow>
-              <TableHeaderCell>Time</TableHeaderCell>
-              <TableHeaderCell>Model</TableHeaderCell>
-              <TableHeaderCell>Provider</TableHeaderCell>
-              <TableHeaderCell>Operation</TableHeaderCell>
-              <TableHeaderCell>Status</TableHeaderCell>
-              <TableHeaderCell className="text-right">Duration</TableHeaderCell>
-              <TableHeaderCell className="text-right">Tokens in / out</TableHeaderCell>
-              <TableHeaderCell className="text-right">Cost</TableHeaderCell>
-              <TableHeaderCell>Event id</TableHeaderCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {page.items.length === 0 ? (
+        <EventsFilter keep={keep} initial={filters} known={known} />
+        {active.length ? (
+          <p className="mt-3 text-sm text-gray-600 dark:text-gray-300" data-testid="active-filters">
+            Filtered by{' '}
+            {active.map(([name, value], i) => (
+              <span key={name}>
+                {i ? ', ' : ''}
+                {name} = <CustomerText value={value} />
+              </span>
+            ))}
+          </p>
+        ) : null}
+        <div className="mt-4 overflow-x-auto">
+          <Table data-testid="events-table" className="min-w-full">
+            <TableHead>
               <TableRow>
-                <TableCell colSpan={9}>No events match.</TableCell>
+                <TableHeaderCell>Time (UTC)</TableHeaderCell>
+                <TableHeaderCell>Model</TableHeaderCell>
+                <TableHeaderCell className="hidden md:table-cell">Provider</TableHeaderCell>
+                <TableHeaderCell className="hidden lg:table-cell">Operation</TableHeaderCell>
+                <TableHeaderCell>Status</TableHeaderCell>
+                <TableHeaderCell className="text-right">Duration</TableHeaderCell>
+                <TableHeaderCell className="hidden text-right md:table-cell">Tokens in / out</TableHeaderCell>
+                <TableHeaderCell className="hidden text-right sm:table-cell">Cost</TableHeaderCell>
+                <TableHeaderCell className="hidden xl:table-cell">Environment</TableHeaderCell>
               </TableRow>
-            ) : (
-              page.items.map((e) => (
-                <TableRow key={`${e.event_id}-${e.received_at}`} data-testid="event-row">
-                  <TableCell>{formatTime(e.timestamp)}</TableCell>
-                  <TableCell className="font-medium text-gray-900">{e.model ?? '—'}</TableCell>
-                  <TableCell>{e.provider ?? '—'}</TableCell>
-                  <TableCell>{e.operation ?? '—'}</TableCell>
-                  <TableCell>
-                    <Badge color={e.status === 'error' ? 'rose' : 'emerald'}>{e.status ?? '—'}</Badge>
-                  </TableCell>
-                  <TableCell className="text-right">{formatMs(e.duration_ms)}</TableCell>
-                  <TableCell className="text-right">
-                    {formatCount(e.usage?.input_tokens ?? 0)} / {formatCount(e.usage?.output_tokens ?? 0)}
-                  </TableCell>
-                  <TableCell className="text-right">
-                    {e.cost_usd === undefined ? '—' : formatUsd(e.cost_usd)}
-                  </TableCell>
-                  <TableCell className="font-mono text-xs">{e.event_id}</TableCell>
+            </TableHead>
+            <TableBody>
+              {page.items.length === 0 ? (
+                <TableRow>
+                  <TableCell colSpan={9}>No events match.</TableCell>
                 </TableRow>
-              ))
-            )}
-          </TableBody>
-        </Table>
+              ) : (
+                page.items.map((e) => (
+                  <EventRow key={`${e.project_id}-${e.event_id}`} event={e} href={withEvent(e.event_id)} />
+                ))
+              )}
+            </TableBody>
+          </Table>
+        </div>
         <Flex justifyContent="end" className="mt-4 gap-4">
           {cursor ? (
             <Link
-              className="text-sm font-medium text-blue-700 hover:underline"
+              className="text-sm font-medium text-blue-700 hover:underline dark:text-blue-400"
               href={`/events?${new URLSearchParams(base)}`}
             >
               ← Newest
@@ -154,7 +179,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
           ) : null}
           {next ? (
             <Link
-              className="text-sm font-medium text-blue-700 hover:underline"
+              className="text-sm font-medium text-blue-700 hover:underline dark:text-blue-400"
               href={next}
               data-testid="next-page"
             >
@@ -165,6 +190,77 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
           )}
         </Flex>
       </Card>
+      {eventId ? (
+        detail && !(detail instanceof Error) && typeof detail === 'object' && 'event_id' in detail ? (
+          <EventDrawer
+            event={detail as ExplorerItem}
+            closeHref={`/events?${new URLSearchParams(here).toString()}`}
+            filterHref={filterHref}
+            traceHref={traceHref}
+          />
+        ) : (
+          <aside
+            data-testid="event-drawer-missing"
+            className="fixed inset-y-0 right-0 z-40 w-full max-w-lg border-l border-gray-200 bg-white p-5 text-sm shadow-xl dark:border-gray-800 dark:bg-gray-950"
+          >
+            <ErrorPanel view={errorView(detail)} returnTo="/events" />
+            <Link
+              href={`/events?${new URLSearchParams(here).toString()}`}
+              className="mt-4 block text-blue-700"
+            >
+              Close
+            </Link>
+          </aside>
+        )
+      ) : null}
     </>
+  );
+}
+
+/** One explorer row; its time and model open the drawer. Failed calls show their error type. */
+function EventRow({ event: e, href }: { event: ExplorerItem; href: string }) {
+  return (
+    <TableRow data-testid="event-row">
+      <TableCell className="whitespace-nowrap">
+        <Link
+          href={href}
+          scroll={false}
+          className="text-blue-700 hover:underline dark:text-blue-400"
+          data-testid="event-open"
+        >
+          {formatTime(e.timestamp).replace(' UTC', '')}
+        </Link>
+      </TableCell>
+      <TableCell className="font-medium text-gray-900 dark:text-gray-100">
+        <CustomerText value={e.model} maxWidth="max-w-[10rem] lg:max-w-[14rem]" />
+      </TableCell>
+      <TableCell className="hidden md:table-cell">
+        <CustomerText value={e.provider} maxWidth="max-w-[8rem]" />
+      </TableCell>
+      <TableCell className="hidden lg:table-cell">
+        <CustomerText value={e.operation} maxWidth="max-w-[8rem]" />
+      </TableCell>
+      <TableCell>
+        <Badge color={e.status === 'error' ? 'rose' : 'emerald'}>
+          {e.status === 'error' && e.error?.type ? (
+            <CustomerText value={e.error.type} maxWidth="max-w-[8rem]" />
+          ) : (
+            (e.status ?? '—')
+          )}
+        </Badge>
+      </TableCell>
+      <TableCell className="whitespace-nowrap text-right">{formatMs(e.duration_ms)}</TableCell>
+      <TableCell className="hidden whitespace-nowrap text-right md:table-cell">
+        {e.usage
+          ? `${formatCount(e.usage.input_tokens ?? 0)} / ${formatCount(e.usage.output_tokens ?? 0)}`
+          : '—'}
+      </TableCell>
+      <TableCell className="hidden text-right sm:table-cell">
+        {e.cost_usd === undefined ? '—' : formatUsd(e.cost_usd)}
+      </TableCell>
+      <TableCell className="hidden xl:table-cell">
+        <CustomerText value={e.environment} maxWidth="max-w-[8rem]" />
+      </TableCell>
+    </TableRow>
   );
 }

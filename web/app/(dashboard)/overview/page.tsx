@@ -1,4 +1,4 @@
-// Overview: totals, freshness, time series and breakdowns of one project over a range, refreshed live.
+// Overview: totals, freshness, time series and breakdowns of one project (or all) over a range, refreshed live.
 import {
   Card,
   Flex,
@@ -14,13 +14,30 @@ import {
 } from '@tremor/react';
 import Link from 'next/link';
 import { AutoRefresh } from '../../../components/auto-refresh.tsx';
-import { LatencyChart, VolumeChart } from '../../../components/charts.tsx';
+import {
+  CostChart,
+  ErrorRateChart,
+  LatencyChart,
+  TokensChart,
+  VolumeChart,
+} from '../../../components/charts.tsx';
+import { CustomerText } from '../../../components/customer-text.tsx';
 import { ErrorPanel } from '../../../components/error-panel.tsx';
+import { IngestSnippet } from '../../../components/ingest-snippet.tsx';
+import { ProjectMissing } from '../../../components/project-missing.tsx';
 import { ProjectPicker } from '../../../components/project-picker.tsx';
 import { RangeLinks } from '../../../components/range-links.tsx';
 import { regionalApi } from '../../../lib/api.ts';
 import { errorView } from '../../../lib/api-errors.ts';
 import { BREAKDOWN_DIMENSIONS, type Dimension } from '../../../lib/api-types.ts';
+import {
+  errorRate,
+  parseSort,
+  SORT_COLUMNS,
+  type SortColumn,
+  sortRows,
+} from '../../../lib/breakdown-sort.ts';
+import { webConfig } from '../../../lib/config.ts';
 import {
   ago,
   bucketLabel,
@@ -30,13 +47,24 @@ import {
   formatTime,
   formatUsd,
 } from '../../../lib/format.ts';
-import { param, type SearchParams, selectProject } from '../../../lib/params.ts';
+import { chooseProject, param, type SearchParams } from '../../../lib/params.ts';
 import { resolveRange } from '../../../lib/range.ts';
 import { requireSession } from '../../../lib/session.ts';
 
 const REFRESH_SECONDS = 5;
 
-/** The overview page for `?project=&range=&by=`. */
+const COLUMN_LABELS: Record<SortColumn, string> = {
+  key: '',
+  events: 'Events',
+  errors: 'Errors',
+  error_rate: 'Error rate',
+  tokens: 'Tokens in / out',
+  cost: 'Cost',
+  p50: 'p50',
+  p95: 'p95',
+};
+
+/** The overview page for `?project=&range=&by=&sort=&dir=`. */
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
   const session = await requireSession('/overview');
@@ -45,19 +73,20 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const range = resolveRange(param(sp, 'range'), now);
   const byParam = param(sp, 'by');
   const by: Dimension = BREAKDOWN_DIMENSIONS.find((d) => d === byParam) ?? 'model';
+  const sort = parseSort(param(sp, 'sort'), param(sp, 'dir'));
 
   let data: Awaited<ReturnType<typeof load>>;
   async function load() {
     const { projects } = await api.projects();
-    const project = selectProject(projects, param(sp, 'project'));
-    if (!project) return { projects, project: undefined } as const;
-    const q = { project_id: project.id, from: range.from, to: range.to };
+    const choice = chooseProject(projects, param(sp, 'project'));
+    if (choice.kind === 'none' || choice.kind === 'unknown') return { projects, choice } as const;
+    const q = { project_id: choice.apiId, from: range.from, to: range.to };
     const [overview, series, breakdown] = await Promise.all([
       api.overview(q),
       api.timeseries({ ...q, interval: range.interval }),
       api.breakdown({ ...q, by }),
     ]);
-    return { projects, project, overview, series, breakdown } as const;
+    return { projects, choice, overview, series, breakdown } as const;
   }
   try {
     data = await load();
@@ -72,38 +101,47 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       </>
     );
   }
-  if (!data.project) {
+  if (data.choice.kind === 'none' || data.choice.kind === 'unknown') {
     return (
-      <Card className="mt-6">
-        <Title>No projects yet</Title>
-        <Text className="mt-2">
-          {session.role === 'admin' ? (
-            <>
-              Create one on the <Link href="/admin">Admin</Link> page, then send events with one of its keys.
-            </>
-          ) : (
-            'Ask an admin of your organization to create a project.'
-          )}
-        </Text>
-      </Card>
+      <>
+        <Title>Overview</Title>
+        <ProjectMissing choice={data.choice} admin={session.role === 'admin'} path="/overview" />
+      </>
     );
   }
-  const { projects, project, overview, series, breakdown } = data;
-  const keep = { project: project.id, range: range.preset, by };
-  const multiDay = range.preset === '7d';
-  const chartRows = series.points.map((p) => ({
-    time: bucketLabel(p.t, multiDay),
-    Events: p.events,
-    Errors: p.errors,
-    p50: p.p50,
-    p95: p.p95,
-    p99: p.p99,
-  }));
+  const { projects, choice, overview, series, breakdown } = data;
+  if (!overview || !series || !breakdown) return null;
+  const keep = { project: choice.id, range: range.preset, by };
+  const lastIndex = series.points.length - 1;
+  const rows = series.points.map((p, i) => {
+    // The bucket that contains now is still filling: its label says so, instead of a silent cliff.
+    const partial = i === lastIndex && p.t >= range.partialFrom;
+    const time = `${bucketLabel(p.t, range.multiDay)}${partial ? ' (partial)' : ''}`;
+    return {
+      time,
+      Events: p.events,
+      Errors: p.errors,
+      p50: p.p50,
+      p95: p.p95,
+      p99: p.p99,
+      'Input tokens': p.input_tokens,
+      'Output tokens': p.output_tokens,
+      Cost: p.cost_usd,
+      'Error rate': p.events > 0 ? p.errors / p.events : null,
+    };
+  });
+  const empty = overview.events === 0 && overview.data_as_of === null;
+  const sortHref = (column: SortColumn) => {
+    const dir = sort.column === column && sort.direction === 'desc' ? 'asc' : 'desc';
+    return `/overview?${new URLSearchParams({ ...keep, sort: column, dir }).toString()}`;
+  };
+  const explorerHref = (key: string) =>
+    `/events?${new URLSearchParams({ project: choice.id, range: range.preset, [by]: key }).toString()}`;
 
   return (
     <>
-      <Flex justifyContent="between" className="flex-wrap gap-3">
-        <div>
+      <Flex justifyContent="between" alignItems="start" className="flex-wrap gap-3">
+        <div className="min-w-0">
           <Title>Overview</Title>
           <p data-testid="freshness" className="text-tremor-default text-tremor-content">
             {overview.data_as_of
@@ -111,12 +149,39 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
               : 'No data in this range yet'}
           </p>
         </div>
-        <Flex justifyContent="end" className="w-auto flex-wrap gap-3">
-          <ProjectPicker projects={projects} selected={project.id} />
-          <RangeLinks path="/overview" params={{ project: project.id, by }} selected={range.preset} />
+        <div className="flex w-full flex-wrap items-center justify-end gap-3 sm:w-auto">
+          <ProjectPicker projects={projects} selected={choice.id} />
+          <RangeLinks path="/overview" params={{ project: choice.id, by }} selected={range.preset} />
           <AutoRefresh seconds={REFRESH_SECONDS} />
-        </Flex>
+        </div>
       </Flex>
+
+      {empty && choice.kind === 'one' ? (
+        <Card className="mt-6" data-testid="onboarding">
+          <Title>Send your first events</Title>
+          <Text className="mt-1">
+            No events have arrived for <CustomerText value={choice.project.name} /> in this range. Point the
+            SDK (or any HTTP client) at the ingest URL with one of the project’s API keys
+            {session.role === 'admin' ? (
+              <>
+                {' '}
+                (create one on{' '}
+                <Link
+                  className="font-medium text-blue-700 hover:underline dark:text-blue-400"
+                  href={`/admin/keys?project=${choice.id}`}
+                >
+                  API keys
+                </Link>
+                )
+              </>
+            ) : (
+              ' (an admin of your organization can create one)'
+            )}
+            ; events show up here within seconds.
+          </Text>
+          <IngestSnippet ingestUrl={webConfig().ingestUrl} />
+        </Card>
+      ) : null}
 
       <div className="mt-6 grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-5">
         <Card decoration="top" decorationColor="blue">
@@ -126,7 +191,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         <Card decoration="top" decorationColor="rose">
           <Text>Errors</Text>
           <Metric data-testid="metric-errors">{formatCount(overview.errors)}</Metric>
-          <p data-testid="metric-error-rate" className="text-tremor-default text-tremor-content">
+          <p
+            data-testid="metric-error-rate"
+            className="whitespace-nowrap text-tremor-default text-tremor-content"
+          >
             {formatPercent(overview.error_rate)} error rate
           </p>
         </Card>
@@ -135,48 +203,67 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           <Metric data-testid="metric-tokens">
             {formatCount(overview.input_tokens + overview.output_tokens)}
           </Metric>
-          <Text>
-            {formatCount(overview.input_tokens)} in · {formatCount(overview.output_tokens)} out
-          </Text>
+          <p className="truncate text-tremor-default text-tremor-content">
+            <span className="whitespace-nowrap">{formatCount(overview.input_tokens)} in</span> ·{' '}
+            <span className="whitespace-nowrap">{formatCount(overview.output_tokens)} out</span>
+          </p>
         </Card>
         <Card decoration="top" decorationColor="emerald">
           <Text>Cost</Text>
           <Metric data-testid="metric-cost">{formatUsd(overview.cost_usd)}</Metric>
         </Card>
         <Card decoration="top" decorationColor="amber">
-          <Text>Latency p50 / p95 / p99</Text>
-          <Metric data-testid="metric-latency" className="text-xl">
+          <Text className="truncate">Latency p50</Text>
+          <Metric data-testid="metric-latency" className="whitespace-nowrap">
             {formatMs(overview.latency_ms.p50)}
           </Metric>
-          <Text>
-            p95 {formatMs(overview.latency_ms.p95)} · p99 {formatMs(overview.latency_ms.p99)}
-          </Text>
+          <p className="truncate text-tremor-default text-tremor-content">
+            <span className="whitespace-nowrap">p95 {formatMs(overview.latency_ms.p95)}</span> ·{' '}
+            <span className="whitespace-nowrap">p99 {formatMs(overview.latency_ms.p99)}</span>
+          </p>
         </Card>
       </div>
 
-      <div className="mt-6 grid grid-cols-1 gap-4 lg:grid-cols-2">
+      <p className="mt-4 text-tremor-default text-tremor-content" data-testid="chart-note">
+        Per {series.interval}, UTC. The last bucket is still filling (marked “partial”); buckets without calls
+        have no latency or error rate and are left as gaps.
+      </p>
+      <div className="mt-2 grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Card>
           <Title>Events and errors</Title>
-          <Text>per {series.interval}</Text>
-          <VolumeChart data={chartRows} />
+          <VolumeChart data={rows} />
         </Card>
         <Card>
           <Title>Latency</Title>
-          <Text>p50, p95, p99 per {series.interval}</Text>
-          <LatencyChart data={chartRows} />
+          <Text>p50, p95, p99</Text>
+          <LatencyChart data={rows} />
+        </Card>
+        <Card>
+          <Title>Error rate</Title>
+          <ErrorRateChart data={rows} categories={['Error rate']} />
+        </Card>
+        <Card>
+          <Title>Tokens</Title>
+          <TokensChart data={rows} />
+        </Card>
+        <Card>
+          <Title>Cost</Title>
+          <CostChart data={rows} categories={['Cost']} />
         </Card>
       </div>
 
       <Card className="mt-6">
         <Flex justifyContent="between" className="flex-wrap gap-3">
           <Title>Breakdown</Title>
-          <div className="inline-flex overflow-hidden rounded-md border border-gray-200">
+          <div className="inline-flex max-w-full flex-wrap overflow-hidden rounded-md border border-gray-200 dark:border-gray-700">
             {BREAKDOWN_DIMENSIONS.map((d) => (
               <Link
                 key={d}
                 href={`/overview?${new URLSearchParams({ ...keep, by: d }).toString()}`}
                 className={`px-3 py-1.5 text-xs font-medium capitalize ${
-                  d === by ? 'bg-blue-600 text-white' : 'text-gray-600 hover:bg-gray-50'
+                  d === by
+                    ? 'bg-blue-600 text-white'
+                    : 'text-gray-600 hover:bg-gray-50 dark:text-gray-300 dark:hover:bg-gray-800'
                 }`}
               >
                 {d}
@@ -184,50 +271,82 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             ))}
           </div>
         </Flex>
-        <Table className="mt-4" data-testid="breakdown">
-          <TableHead>
-            <TableRow>
-              <TableHeaderCell className="capitalize">{by}</TableHeaderCell>
-              <TableHeaderCell className="text-right">Events</TableHeaderCell>
-              <TableHeaderCell className="text-right">Errors</TableHeaderCell>
-              <TableHeaderCell className="text-right">Tokens in / out</TableHeaderCell>
-              <TableHeaderCell className="text-right">Cost</TableHeaderCell>
-              <TableHeaderCell className="text-right">p95</TableHeaderCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {breakdown.rows.length === 0 ? (
+        <Text className="mt-2">Click a column to sort, a row to see its events.</Text>
+        <div className="mt-4 overflow-x-auto">
+          <Table data-testid="breakdown">
+            <TableHead>
               <TableRow>
-                <TableCell colSpan={6}>No events in this range.</TableCell>
+                {SORT_COLUMNS.map((column) => (
+                  <TableHeaderCell key={column} className={column === 'key' ? 'capitalize' : 'text-right'}>
+                    <Link
+                      href={sortHref(column)}
+                      className="whitespace-nowrap hover:underline"
+                      data-testid={`sort-${column}`}
+                      aria-sort={
+                        sort.column === column
+                          ? sort.direction === 'asc'
+                            ? 'ascending'
+                            : 'descending'
+                          : undefined
+                      }
+                    >
+                      {column === 'key' ? by : COLUMN_LABELS[column]}
+                      {sort.column === column ? (sort.direction === 'asc' ? ' ↑' : ' ↓') : ''}
+                    </Link>
+                  </TableHeaderCell>
+                ))}
               </TableRow>
-            ) : (
-              breakdown.rows.map((row) => (
-                <TableRow key={row.key}>
-                  <TableCell className="font-medium text-gray-900">{row.key || '(none)'}</TableCell>
-                  <TableCell className="text-right">{formatCount(row.events)}</TableCell>
-                  <TableCell className="text-right">{formatCount(row.errors)}</TableCell>
-                  <TableCell className="text-right">
-                    {formatCount(row.input_tokens)} / {formatCount(row.output_tokens)}
-                  </TableCell>
-                  <TableCell className="text-right">{formatUsd(row.cost_usd)}</TableCell>
-                  <TableCell className="text-right">{formatMs(row.p95)}</TableCell>
+            </TableHead>
+            <TableBody>
+              {breakdown.rows.length === 0 ? (
+                <TableRow>
+                  <TableCell colSpan={SORT_COLUMNS.length}>No events in this range.</TableCell>
                 </TableRow>
-              ))
-            )}
-            {breakdown.other && (
-              <TableRow key="(other)" data-testid="breakdown-other">
-                <TableCell className="italic">other ({formatCount(breakdown.other.keys)})</TableCell>
-                <TableCell className="text-right">{formatCount(breakdown.other.events)}</TableCell>
-                <TableCell className="text-right">{formatCount(breakdown.other.errors)}</TableCell>
-                <TableCell className="text-right">
-                  {formatCount(breakdown.other.input_tokens)} / {formatCount(breakdown.other.output_tokens)}
-                </TableCell>
-                <TableCell className="text-right">{formatUsd(breakdown.other.cost_usd)}</TableCell>
-                <TableCell className="text-right">{formatMs(breakdown.other.p95)}</TableCell>
-              </TableRow>
-            )}
-          </TableBody>
-        </Table>
+              ) : (
+                sortRows(breakdown.rows, sort.column, sort.direction).map((row) => (
+                  <TableRow key={row.key} data-testid="breakdown-row">
+                    <TableCell className="font-medium text-gray-900 dark:text-gray-100">
+                      {row.key ? (
+                        <Link
+                          href={explorerHref(row.key)}
+                          className="hover:underline"
+                          data-testid="breakdown-link"
+                        >
+                          <CustomerText value={row.key} />
+                        </Link>
+                      ) : (
+                        '(none)'
+                      )}
+                    </TableCell>
+                    <TableCell className="text-right">{formatCount(row.events)}</TableCell>
+                    <TableCell className="text-right">{formatCount(row.errors)}</TableCell>
+                    <TableCell className="text-right">{formatPercent(errorRate(row))}</TableCell>
+                    <TableCell className="whitespace-nowrap text-right">
+                      {formatCount(row.input_tokens)} / {formatCount(row.output_tokens)}
+                    </TableCell>
+                    <TableCell className="text-right">{formatUsd(row.cost_usd)}</TableCell>
+                    <TableCell className="text-right">{formatMs(row.p50)}</TableCell>
+                    <TableCell className="text-right">{formatMs(row.p95)}</TableCell>
+                  </TableRow>
+                ))
+              )}
+              {breakdown.other ? (
+                <TableRow data-testid="breakdown-other">
+                  <TableCell className="italic">other ({formatCount(breakdown.other.keys)})</TableCell>
+                  <TableCell className="text-right">{formatCount(breakdown.other.events)}</TableCell>
+                  <TableCell className="text-right">{formatCount(breakdown.other.errors)}</TableCell>
+                  <TableCell className="text-right">{formatPercent(errorRate(breakdown.other))}</TableCell>
+                  <TableCell className="whitespace-nowrap text-right">
+                    {formatCount(breakdown.other.input_tokens)} / {formatCount(breakdown.other.output_tokens)}
+                  </TableCell>
+                  <TableCell className="text-right">{formatUsd(breakdown.other.cost_usd)}</TableCell>
+                  <TableCell className="text-right">{formatMs(breakdown.other.p50)}</TableCell>
+                  <TableCell className="text-right">{formatMs(breakdown.other.p95)}</TableCell>
+                </TableRow>
+              ) : null}
+            </TableBody>
+          </Table>
+        </div>
       </Card>
     </>
   );

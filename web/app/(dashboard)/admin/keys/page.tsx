@@ -14,13 +14,16 @@ import {
 } from '@tremor/react';
 import { AdminTabs } from '../../../../components/admin-tabs.tsx';
 import { CreateKeyForm } from '../../../../components/create-key-form.tsx';
+import { CustomerText } from '../../../../components/customer-text.tsx';
 import { ErrorPanel } from '../../../../components/error-panel.tsx';
+import { ProjectMissing } from '../../../../components/project-missing.tsx';
 import { ProjectPicker } from '../../../../components/project-picker.tsx';
 import { RevokeButton } from '../../../../components/revoke-button.tsx';
 import { regionalApi } from '../../../../lib/api.ts';
 import { errorView } from '../../../../lib/api-errors.ts';
+import { webConfig } from '../../../../lib/config.ts';
 import { formatTime } from '../../../../lib/format.ts';
-import { param, type SearchParams, selectProject } from '../../../../lib/params.ts';
+import { chooseProject, param, type SearchParams } from '../../../../lib/params.ts';
 import { requireSession } from '../../../../lib/session.ts';
 import { createApiKeyAction, revokeApiKeyAction } from '../actions.ts';
 
@@ -32,9 +35,11 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
   let loaded: Awaited<ReturnType<typeof load>>;
   async function load() {
     const { projects } = await api.projects();
-    const project = selectProject(projects, param(sp, 'project'));
-    const keys = project ? (await api.apiKeys(project.id)).api_keys : [];
-    return { projects, project, keys };
+    // Keys belong to one project: "all" shows the first one here.
+    const requested = param(sp, 'project');
+    const choice = chooseProject(projects, requested === 'all' ? undefined : requested);
+    const keys = choice.kind === 'one' ? (await api.apiKeys(choice.project.id)).api_keys : [];
+    return { projects, choice, keys };
   }
   try {
     loaded = await load();
@@ -46,7 +51,8 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
       </>
     );
   }
-  const { projects, project, keys } = loaded;
+  const { projects, choice, keys } = loaded;
+  const project = choice.kind === 'one' ? choice.project : undefined;
   return (
     <>
       <Title className="mb-4">Admin</Title>
@@ -60,10 +66,14 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
                 SDKs send events with these keys. Revoked keys are refused at the edge within seconds.
               </Text>
             </div>
-            <ProjectPicker projects={projects} selected={project.id} />
+            <ProjectPicker projects={projects} selected={project.id} allowAll={false} />
           </Flex>
-          <CreateKeyForm projectId={project.id} action={createApiKeyAction} />
-          <Table className="mt-6" data-testid="keys-table">
+          <CreateKeyForm
+            projectId={project.id}
+            ingestUrl={webConfig().ingestUrl}
+            action={createApiKeyAction}
+          />
+          <Table className="mt-6 overflow-x-auto" data-testid="keys-table">
             <TableHead>
               <TableRow>
                 <TableHeaderCell>Name</TableHeaderCell>
@@ -82,7 +92,9 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
               ) : (
                 keys.map((k) => (
                   <TableRow key={k.id} data-testid={`key-${k.prefix}`}>
-                    <TableCell className="font-medium text-gray-900">{k.name}</TableCell>
+                    <TableCell className="font-medium text-gray-900 dark:text-gray-100">
+                      <CustomerText value={k.name} />
+                    </TableCell>
                     <TableCell className="font-mono text-xs">lok_{k.prefix}.…</TableCell>
                     <TableCell>
                       <Badge color={k.status === 'active' ? 'emerald' : 'gray'}>{k.status}</Badge>
@@ -102,12 +114,9 @@ export default async function AdminKeysPage({ searchParams }: { searchParams: Pr
             </TableBody>
           </Table>
         </Card>
-      ) : (
-        <Card>
-          <Title>No projects yet</Title>
-          <Text>Create a project first.</Text>
-        </Card>
-      )}
+      ) : choice.kind === 'none' || choice.kind === 'unknown' ? (
+        <ProjectMissing choice={choice} admin path="/admin/keys" />
+      ) : null}
     </>
   );
 }

@@ -1,0 +1,11 @@
+// The dashboard server's logger: the repository's one log shape (runtime/log.ts), service `web`, LOG_LEVEL applied.
+import 'server-only';
+import { createLogger, type Logger, parseLogLevel } from '../../runtime/log.ts';
+
+let logger: Logger | undefined;
+
+/** Created on first use, so a bad LOG_LEVEL fails the request that logs rather than the build. */
+export function webLog(): Logger {
+  logger ??= createLogger({ service: 'web', level: parseLogLevel(process.env.LOG_LEVEL) });
+  return logger;
+}
