@@ -1,0 +1,174 @@
+// Benchmark: the dashboard's exploration routes (event detail, trace, users, sessions, values, filtered explorer) p50/p95/p99.
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { newKeyTagSecret } from '../../contract/index.ts';
+import { generateSigningJwk } from '../../infra/local/issuer-keys.ts';
+import { mintToken } from '../../infra/local/mint-token.ts';
+import { LOCAL_CLIENT_ID, startLocalIssuer } from '../../infra/local/oidc.ts';
+import { createTokenVerifier } from '../../regional/api/auth/verifier.ts';
+import { createRegionalApi } from '../../regional/api/router.ts';
+import { rollupEvents, seedEvents } from '../../regional/api/testing/seed-telemetry.ts';
+import { createPool } from '../../regional/db/pool.ts';
+import { startBenchDb } from './bench-db.ts';
+import { summary } from './stats.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '10000000' },
+    days: { type: 'string', default: '7' },
+    users: { type: 'string', default: '2000' },
+    iterations: { type: 'string', default: '40' },
+    dir: { type: 'string', default: '/var/tmp/llmo-bench-explore' },
+    out: { type: 'string', default: 'benchmarks/results/api-explore.json' },
+  },
+});
+const EVENTS = Number(args.events);
+const DAYS = Number(args.days);
+const DAY = 86_400_000;
+const CHUNK = 500_000;
+const log = (msg: string, fields: Record<string, unknown> = {}) =>
+  process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), msg, ...fields })}\n`);
+
+async function main(): Promise<void> {
+  const db = await startBenchDb(args.dir ?? '/var/tmp/llmo-bench-explore');
+  const system = createPool(db.urls.system, { max: 2, statementTimeoutMs: 3_600_000 });
+  const app = createPool(db.urls.app, { max: 4, statementTimeoutMs: 600_000 });
+  const key = await generateSigningJwk();
+  const issuer = await startLocalIssuer({
+    port: 0,
+    key,
+    users: async () => [],
+    redirectUris: ['http://localhost/cb'],
+    cookieSecret: randomUUID(),
+  });
+  try {
+    // A fresh org each run (the data set is generated per run; the directory only keeps the cluster).
+    const org = await system.query<{ id: string }>(
+      'INSERT INTO organizations (name) VALUES ($1) RETURNING id',
+      [`explore-${randomUUID().slice(0, 8)}`],
+    );
+    const orgId = org.rows[0]?.id ?? '';
+    const project = await system.query<{ id: string }>(
+      "INSERT INTO projects (org_id, name) VALUES ($1, 'bench') RETURNING id",
+      [orgId],
+    );
+    const projectId = project.rows[0]?.id ?? '';
+    const end = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    const start = new Date(end.getTime() - DAYS * DAY);
+    await system.query('SELECT llmo_ensure_telemetry_partitions($1::date, $2::date)', [start, end]);
+    const client = await system.connect();
+    const t0 = performance.now();
+    try {
+      await client.query('SET synchronous_commit = off');
+      const chunks = Math.ceil(EVENTS / CHUNK);
+      const span = (end.getTime() - start.getTime()) / chunks;
+      for (let i = 0; i < chunks; i += 1) {
+        await seedEvents(client, {
+          orgId,
+          projectId,
+          keyId: randomUUID(),
+          from: new Date(start.getTime() + i * span),
+          spanMs: span,
+          count: Math.min(CHUNK, EVENTS - i * CHUNK),
+          idPrefix: `c${i}-`,
+          users: Number(args.users),
+        });
+        log('events chunk', { chunk: i + 1, of: chunks });
+      }
+      for (let d = 0; d < DAYS; d += 1) {
+        await rollupEvents(
+          client,
+          orgId,
+          projectId,
+          new Date(start.getTime() + d * DAY),
+          new Date(start.getTime() + (d + 1) * DAY),
+        );
+      }
+      await client.query('VACUUM ANALYZE telemetry_events');
+      await client.query('VACUUM ANALYZE event_rollups_1m');
+      await client.query('VACUUM ANALYZE actor_rollups_1h');
+    } finally {
+      client.release();
+    }
+    const generateS = (performance.now() - t0) / 1000;
+    log('generated', { seconds: Math.round(generateS) });
+
+    const api = createRegionalApi({
+      verifier: createTokenVerifier({
+        kind: 'oidc',
+        issuer: issuer.issuer,
+        audience: LOCAL_CLIENT_ID,
+        jwksUri: issuer.jwksUri,
+        tokenUse: 'id',
+      }),
+      db: app,
+      clock: () => end,
+      keyTagSecret: { version: 'B', secret: newKeyTagSecret() },
+    });
+    const token = await mintToken(
+      { sub: 'bench', email: 'bench@example.test', orgId, role: 'member' },
+      { issuer: issuer.issuer, audience: LOCAL_CLIENT_ID, key },
+    );
+    const get = async (path: string): Promise<Record<string, unknown>> => {
+      const res = await api(
+        new Request(`http://bench${path}`, { headers: { authorization: `Bearer ${token}` } }),
+      );
+      if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const from = new Date(end.getTime() - DAY);
+    const q = `project_id=${projectId}&from=${from.toISOString()}&to=${end.toISOString()}`;
+    // A recent event (last chunk) gives the ids the dashboard would follow.
+    const recent = (await get(`/v1/analytics/events?${q}&limit=1`)).items as Array<Record<string, string>>;
+    const ev = recent[0] ?? {};
+    const routes: Record<string, string> = {
+      'event detail': `/v1/analytics/events/${ev.event_id}?project_id=${projectId}`,
+      trace: `/v1/analytics/traces/${ev.trace_id}?project_id=${projectId}`,
+      'users, 24 h by events': `/v1/analytics/users?${q}`,
+      'users, 24 h by cost': `/v1/analytics/users?${q}&sort=cost_usd`,
+      'sessions, 24 h by events': `/v1/analytics/sessions?${q}`,
+      'values model': `/v1/analytics/values?${q}&dimension=model`,
+      'values user_id prefix': `/v1/analytics/values?${q}&dimension=user_id&prefix=user-1`,
+      'explorer user_id filter': `/v1/analytics/events?${q}&user_id=${ev.user_id}`,
+      'explorer error_type filter': `/v1/analytics/events?${q}&error_type=timeout`,
+      'explorer provider=OpenAI': `/v1/analytics/events?${q}&provider=OpenAI`,
+      'explorer attr.route=/chat': `/v1/analytics/events?${q}&attr.route=/chat`,
+    };
+    const results: Record<string, ReturnType<typeof summary>> = {};
+    for (const [name, path] of Object.entries(routes)) {
+      for (let i = 0; i < 3; i += 1) await get(path);
+      const ms: number[] = [];
+      for (let i = 0; i < Number(args.iterations); i += 1) {
+        const t = performance.now();
+        await get(path);
+        ms.push(performance.now() - t);
+      }
+      results[name] = summary(ms);
+      log(name, results[name]);
+    }
+    const out = {
+      run_at: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() },
+      events: EVENTS,
+      days: DAYS,
+      users: Number(args.users),
+      last24h_events: Math.round(EVENTS / DAYS),
+      generate_s: Math.round(generateS),
+      iterations: Number(args.iterations),
+      results,
+    };
+    await writeFile(args.out ?? 'benchmarks/results/api-explore.json', `${JSON.stringify(out, null, 2)}\n`);
+    log('written', { file: args.out });
+  } finally {
+    await issuer.stop();
+    await Promise.all([system.end(), app.end()]);
+    await db.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
