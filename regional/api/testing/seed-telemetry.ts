@@ -52,7 +52,7 @@ export async function seedEvents(client: pg.ClientBase, spec: SeedSpec): Promise
                 CASE WHEN g % 47 = 0 THEN 'error' ELSE 'ok' END AS st,
                 CASE WHEN g % 47 = 0 THEN (${ERROR_TYPES})[1 + (g / 47) % 3] END AS etype,
                 md5($6 || (g / 5)) AS trace,
-                'user-' || (g * 7919 % $8) AS usr,
+                'user-' || (g::bigint * 7919 % $8) AS usr,
                 $6 || 's' || (g / 20) AS sess,
                 (${ROUTES})[1 + g % 3] AS route,
                 g,
