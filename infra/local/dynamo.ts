@@ -3,6 +3,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { listenLocal } from './listen.ts';
+import { privateDir } from './private-fs.ts';
 
 /** Credentials the local stand-ins accept; they are not secrets (nothing checks them). */
 export const LOCAL_AWS = {
@@ -18,6 +19,8 @@ export interface LocalDynamo {
 
 /** Starts dynalite on 127.0.0.1:`port` (0 = any free port); `dataDir` persists tables, omitted = in memory. */
 export async function startDynalite(options: { port: number; dataDir?: string }): Promise<LocalDynamo> {
+  // The key records (digests, org ids) live in LevelDB files under it: owner-only.
+  if (options.dataDir) await privateDir(options.dataDir);
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,

@@ -8,6 +8,7 @@ import { sqsEventOf } from '../../regional/loader/sqs-handler.ts';
 import { wireLoader } from '../../regional/loader/wire.ts';
 import type { LocalContext, RunningService } from './context.ts';
 import { type FirehoseExports, localS3Client } from './firehose.ts';
+import { PRIVATE_FILE_MODE } from './private-fs.ts';
 
 /** Like SQS maxReceiveCount: after this many failed deliveries a notification goes to the local DLQ file. */
 export const LOCAL_MAX_RECEIVES = 8;
@@ -71,7 +72,9 @@ export async function startLoader(
     receives.set(id, count);
     if (count < LOCAL_MAX_RECEIVES) throw new Error(`load failed (attempt ${count}); redeliver`);
     receives.delete(id);
-    await appendFile(dlqFile, `${JSON.stringify({ at: new Date().toISOString(), body })}\n`);
+    await appendFile(dlqFile, `${JSON.stringify({ at: new Date().toISOString(), body })}\n`, {
+      mode: PRIVATE_FILE_MODE,
+    });
     log.error('notification moved to the local DLQ', { objects: id, file: dlqFile });
   });
 

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { withTransaction } from '../../regional/db/tenant.ts';
 import { createOrganization } from '../../regional/ops/organizations.ts';
 import type { DemoTenant } from './context.ts';
+import { PRIVATE_FILE_MODE } from './private-fs.ts';
 import { hashPassword, type LocalUser, readUsers, upsertUsers, userSub } from './users.ts';
 
 const ADMIN_EMAIL = 'admin@demo.local';
@@ -41,7 +42,7 @@ export async function seedDemo(system: pg.Pool, dataDir: string, password: strin
     );
     return { orgId: org.id, projectId };
   });
-  await writeFile(stateFile, JSON.stringify(ids));
+  await writeFile(stateFile, JSON.stringify(ids), { mode: PRIVATE_FILE_MODE });
 
   const usersFile = path.join(dataDir, 'users.json');
   const existing = new Map((await readUsers(usersFile)).map((u) => [u.email, u]));

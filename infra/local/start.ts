@@ -1,5 +1,5 @@
 // `npm start`: runs the whole system on one machine with local stand-ins for AWS; Ctrl-C stops it all.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { migrate } from '../../regional/db/migrate.ts';
 import { createPool } from '../../regional/db/pool.ts';
@@ -50,7 +50,10 @@ function log(service: string, message: string, fields: Record<string, unknown> =
 async function main(): Promise<void> {
   const config = loadLocalConfig();
   logLevel = config.logLevel;
-  await mkdir(config.dataDir, { recursive: true });
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // Owner-only, except as root: there the `postgres` user must still pass through it to a cluster in
+  // .data/postgres (its own folder is 0700 anyway, and the tenant-data folders under it always are).
+  if (process.getuid?.() !== 0) await chmod(config.dataDir, 0o700);
   const secrets = await loadOrCreateSecrets(config.dataDir);
 
   let ownerUrl = config.databaseUrl;

@@ -1,8 +1,9 @@
 // File-backed object store behind the local S3 stand-in: buckets are directories, objects are files.
 import { createHash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PRIVATE_FILE_MODE, privateDir } from '../private-fs.ts';
 
 /** What is known about one stored object. */
 export interface ObjectMeta {
@@ -36,8 +37,10 @@ export class ObjectStore {
   constructor(private readonly root: string) {}
 
   async createBucket(bucket: string): Promise<void> {
-    await mkdir(path.join(this.root, bucket, 'objects'), { recursive: true });
-    await mkdir(path.join(this.root, bucket, 'meta'), { recursive: true });
+    // Landing objects hold every tenant's events: owner-only folders and files.
+    await privateDir(this.root);
+    await privateDir(path.join(this.root, bucket, 'objects'));
+    await privateDir(path.join(this.root, bucket, 'meta'));
   }
 
   async bucketExists(bucket: string): Promise<boolean> {
@@ -66,9 +69,11 @@ export class ObjectStore {
     };
     const dir = path.join(this.root, bucket);
     const tmp = path.join(dir, `objects/.${name}.${process.pid}.${Date.now()}.tmp`);
-    await writeFile(tmp, data);
+    await writeFile(tmp, data, { mode: PRIVATE_FILE_MODE });
     await rename(tmp, path.join(dir, 'objects', name));
-    await writeFile(path.join(dir, 'meta', `${name}.json`), JSON.stringify(meta));
+    await writeFile(path.join(dir, 'meta', `${name}.json`), JSON.stringify(meta), {
+      mode: PRIVATE_FILE_MODE,
+    });
     index.set(key, meta);
     return meta;
   }

@@ -1,0 +1,42 @@
+// Local state is owner-only: landing objects and their folders, and folders left 0755 by an older run.
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { privateDir } from './private-fs.ts';
+import { ObjectStore } from './s3/object-store.ts';
+
+const made: string[] = [];
+afterEach(async () => {
+  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+const modeOf = async (p: string): Promise<number> => (await stat(p)).mode & 0o777;
+
+describe('local data permissions', () => {
+  it('stores landing objects as 0600 files in 0700 folders', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'llmo-private-'));
+    made.push(root);
+    const store = new ObjectStore(path.join(root, 's3'));
+    await store.createBucket('landing');
+    await store.put('landing', '2026/12/02/10/x.gz', Buffer.from('tenant data'), {});
+    for (const dir of ['s3', 's3/landing/objects', 's3/landing/meta']) {
+      expect(await modeOf(path.join(root, dir))).toBe(0o700);
+    }
+    for (const sub of ['objects', 'meta']) {
+      const dir = path.join(root, 's3/landing', sub);
+      const files = await readdir(dir);
+      expect(files.length).toBe(1);
+      expect(await modeOf(path.join(dir, files[0] as string))).toBe(0o600);
+    }
+  });
+
+  it('narrows a folder an older run left readable by everyone', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'llmo-private-'));
+    made.push(root);
+    const dir = path.join(root, 'dynamodb');
+    await mkdir(dir, { mode: 0o755 });
+    await privateDir(dir);
+    expect(await modeOf(dir)).toBe(0o700);
+  });
+});
