@@ -89,8 +89,18 @@ describe('dashboard', () => {
     const session = cookies.find((c) => c.name === 'llmo_session');
     expect(session?.httpOnly).toBe(true);
     expect(session?.sameSite).toBe('Lax');
-    // The cookie is sealed: no token (a JWT starts with eyJ) can be read from it.
-    expect(session?.value).not.toContain('eyJ');
+    // The cookie is sealed (an encrypted JWT: dir + A256GCM): neither the ID token nor the email can be read.
+    const parts = (session?.value ?? '').split('.');
+    expect(parts).toHaveLength(5);
+    expect(JSON.parse(Buffer.from(parts[0] ?? '', 'base64url').toString())).toEqual({
+      alg: 'dir',
+      enc: 'A256GCM',
+    });
+    for (const part of parts.slice(1)) {
+      const clear = Buffer.from(part, 'base64url').toString('latin1');
+      expect(clear).not.toContain(info.demo.admin_email);
+      expect(clear).not.toContain('eyJ');
+    }
   });
 
   it('the overview updates by itself to include newly sent events', { timeout: 300_000 }, async () => {

@@ -10,7 +10,7 @@ const TABS = [
 /** Tabs as links; `current` is highlighted. */
 export function AdminTabs({ current }: { current: (typeof TABS)[number]['id'] }) {
   return (
-    <div className="mb-6 flex gap-4 border-b border-gray-200">
+    <div className="mb-6 flex flex-wrap gap-4 border-b border-gray-200 dark:border-gray-700">
       {TABS.map((tab) => (
         <Link
           key={tab.id}

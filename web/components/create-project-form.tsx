@@ -28,7 +28,7 @@ export function CreateProjectForm({ action }: { action: (name: string) => Promis
   };
   return (
     <form onSubmit={submit} className="mt-4" data-testid="create-project">
-      <div className="flex items-end gap-3">
+      <div className="flex flex-wrap items-end gap-3">
         <label htmlFor="new-project-name" className="text-sm text-gray-600">
           New project name
           <TextInput
@@ -36,7 +36,7 @@ export function CreateProjectForm({ action }: { action: (name: string) => Promis
             value={name}
             onValueChange={setName}
             placeholder="e.g. checkout-bot"
-            className="mt-1 w-64"
+            className="mt-1 w-full sm:w-64"
           />
         </label>
         <Button type="submit" loading={pending} disabled={!name.trim()}>

@@ -62,7 +62,7 @@ export default async function AdminProjectsPage() {
             {projects.map((p) => (
               <TableRow key={p.id}>
                 <TableCell className="font-medium text-gray-900">{p.name}</TableCell>
-                <TableCell className="font-mono text-xs">{p.id}</TableCell>
+                <TableCell className="break-all font-mono text-xs">{p.id}</TableCell>
                 <TableCell>{formatTime(p.created_at)}</TableCell>
                 <TableCell>
                   <Link
