@@ -1,18 +1,14 @@
 // Ingest benchmark: the edge ingest path vs a bare read+JSON.parse server, side by side in one run.
 // Usage: npx tsx benchmarks/ingest/run.ts [--quick]   (writes benchmarks/results/ingest.md)
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { generateApiKey } from '../../contract/index.ts';
 import { buildEdge, edgeConfigFor } from '../../edge/build.ts';
-import { LOCAL_AWS } from '../../infra/local/dynamo.ts';
-import { TEST_KEY_TAG, TEST_KEY_TAG_SECRETS } from '../../infra/testing/key-tag.ts';
+import { TEST_KEY_TAG_SECRETS } from '../../infra/testing/key-tag.ts';
+import { putBenchKey } from './bench-key.ts';
 import { makeBodies } from './bodies.ts';
 import { type LoadResult, quantile, runOpenLoop } from './load.ts';
 
@@ -95,24 +91,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   const dynamo = { endpoint: await child('dynamo') };
-  const key = generateApiKey(TEST_KEY_TAG);
-  const ddb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamo.endpoint });
-  await DynamoDBDocumentClient.from(ddb).send(
-    new PutCommand({
-      TableName: 'llmo-api-keys',
-      Item: {
-        prefix: key.prefix,
-        key_id: randomUUID(),
-        org_id: randomUUID(),
-        project_id: randomUUID(),
-        secret_sha256: key.secretSha256.toString('hex'),
-        status: 'active',
-        version: Date.now(),
-        updated_at: new Date().toISOString(),
-      },
-    }),
-  );
-  ddb.destroy();
+  const key = await putBenchKey(dynamo.endpoint);
   const firehoseUrl = await child('firehose');
   const urls = {
     bare: `${await child('bare')}/v1/events`,

@@ -78,14 +78,27 @@ async def _finish_async(pending: Any, span: Span, stream: bool, on_response: OnI
     return result
 
 
-class StreamProxy:
-    """Iterates the provider's stream unchanged; the span ends when it is exhausted, fails or is closed."""
+class _Proxy:
+    """What both stream proxies share: the wrapped stream, its span, and attribute pass-through."""
 
     def __init__(self, inner: Any, span: Span, on_chunk: OnItem) -> None:
         self._inner = inner
         self._span = span
         self._on_chunk = on_chunk
         self._it: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def __del__(self) -> None:
+        try:
+            self._span.end()
+        except Exception:
+            pass
+
+
+class StreamProxy(_Proxy):
+    """Iterates the provider's stream unchanged; the span ends when it is exhausted, fails or is closed."""
 
     def __iter__(self) -> "StreamProxy":
         return self
@@ -125,24 +138,9 @@ class StreamProxy:
         finally:
             self._span.end()
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
 
-    def __del__(self) -> None:
-        try:
-            self._span.end()
-        except Exception:
-            pass
-
-
-class AsyncStreamProxy:
+class AsyncStreamProxy(_Proxy):
     """The async twin of StreamProxy."""
-
-    def __init__(self, inner: Any, span: Span, on_chunk: OnItem) -> None:
-        self._inner = inner
-        self._span = span
-        self._on_chunk = on_chunk
-        self._it: Any = None
 
     def __aiter__(self) -> "AsyncStreamProxy":
         return self
@@ -183,12 +181,3 @@ class AsyncStreamProxy:
                     await result
         finally:
             self._span.end()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    def __del__(self) -> None:
-        try:
-            self._span.end()
-        except Exception:
-            pass

@@ -128,21 +128,31 @@ def _sse(h: BaseHTTPRequestHandler, events: List[Tuple[Optional[str], Any]]) -> 
     h.wfile.write(b"0\r\n\r\n")
 
 
-class FakeOpenAI:
+class _ProviderFake:
+    """``fail_next`` = (status, body, headers) answers the next request with that error."""
+
+    fail_next: Optional[Tuple[int, Any, Dict[str, str]]] = None
+
+    def _failed(self, h: BaseHTTPRequestHandler) -> bool:
+        if self.fail_next is None:
+            return False
+        status, payload, headers = self.fail_next
+        self.fail_next = None
+        FakeServer.reply(h, status, payload, headers)
+        return True
+
+
+class FakeOpenAI(_ProviderFake):
     """Chat completions, responses and embeddings, streamed or not. ``fail_next`` answers the next
     request with (status, body, headers)."""
 
     def __init__(self) -> None:
-        self.fail_next: Optional[Tuple[int, Any, Dict[str, str]]] = None
         self.server = FakeServer(self._handle)
         self.base_url = self.server.url + "/v1"
 
     def _handle(self, h: BaseHTTPRequestHandler, path: str, body: bytes) -> None:
         req = json.loads(body)
-        if self.fail_next is not None:
-            status, payload, headers = self.fail_next
-            self.fail_next = None
-            FakeServer.reply(h, status, payload, headers)
+        if self._failed(h):
             return
         model = req.get("model", "gpt-4o-mini")
         usage = {"prompt_tokens": 1200, "completion_tokens": 350, "total_tokens": 1550,
@@ -195,20 +205,16 @@ class FakeOpenAI:
         self.server.close()
 
 
-class FakeAnthropic:
+class FakeAnthropic(_ProviderFake):
     """POST /v1/messages, streamed or not, with prompt-cache usage."""
 
     def __init__(self) -> None:
-        self.fail_next: Optional[Tuple[int, Any, Dict[str, str]]] = None
         self.server = FakeServer(self._handle)
         self.base_url = self.server.url
 
     def _handle(self, h: BaseHTTPRequestHandler, path: str, body: bytes) -> None:
         req = json.loads(body)
-        if self.fail_next is not None:
-            status, payload, headers = self.fail_next
-            self.fail_next = None
-            FakeServer.reply(h, status, payload, headers)
+        if self._failed(h):
             return
         model = req.get("model", "claude-sonnet-4")
         usage = {"input_tokens": 200, "output_tokens": 80, "cache_read_input_tokens": 3000,
