@@ -76,8 +76,8 @@ describe('conditions', () => {
     );
     expect(c.params).toEqual(["x' OR 1=1 --", 'u', 'route', '/chat']);
     expect(rollupCondition(parseFilters({ provider: 'OpenAI', status: 'ok' }), 3)).toEqual({
-      sql: ' AND lower(provider) = lower($3::text) AND status = $4::text',
-      params: ['OpenAI', 'ok'],
+      sql: ' AND provider = $3::text AND status = $4::text',
+      params: ['openai', 'ok'],
     });
     expect(eventCondition(parseFilters({}), 1)).toEqual({ sql: '', params: [] });
   });

@@ -129,7 +129,13 @@ function rollupClauses(f: Filters, add: (value: unknown) => string): string[] {
   // Column names come from the fixed list above, never from input.
   for (const k of ROLLUP_FILTERS) {
     const val = f[k];
-    if (val !== undefined) out.push(`lower(${k}) = lower(${add(val)})`);
+    if (val === undefined) continue;
+    // provider and operation are lower case by contract: an exact match on the lower-cased input.
+    out.push(
+      k === 'provider' || k === 'operation'
+        ? `${k} = ${add(val.toLowerCase())}`
+        : `lower(${k}) = lower(${add(val)})`,
+    );
   }
   if (f.status !== undefined) out.push(`status = ${add(f.status)}`);
   return out;
