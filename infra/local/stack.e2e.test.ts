@@ -85,4 +85,30 @@ describe('npm start', () => {
     expect(second.demo).toEqual(first.demo);
     expect(['0', 'SIGINT']).toContain(await stack.stop());
   });
+
+  it('printed only log lines of the one shape on stdout (runtime/log.ts), across both runs', () => {
+    // npm's own header (`> llm-observer-cloud@… start`, `> tsx infra/local/start.ts`) and blank lines aside.
+    const lines = stack.stdoutLines.filter((line) => line.trim() !== '' && !line.startsWith('> '));
+    expect(lines.length).toBeGreaterThan(10);
+    const misshapen = lines.filter((line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return true;
+      }
+      const [level, time, service, message] = Object.keys(entry);
+      return !(
+        level === 'level' &&
+        time === 'time' &&
+        service === 'service' &&
+        message === 'message' &&
+        ['debug', 'info', 'warn', 'error'].includes(String(entry.level)) &&
+        !Number.isNaN(Date.parse(String(entry.time))) &&
+        typeof entry.service === 'string' &&
+        typeof entry.message === 'string'
+      );
+    });
+    expect(misshapen).toEqual([]);
+  });
 });

@@ -136,7 +136,8 @@ async function main(): Promise<void> {
 
   const stackFile = stackFilePath(config.dataDir);
   await writeFile(stackFile, `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
-  process.stdout.write(
+  // The banner is for the person at the terminal: stderr, so stdout holds only JSON log lines.
+  process.stderr.write(
     [
       '',
       'LLM Observer Cloud is running locally.',

@@ -13,6 +13,8 @@ const PORTS = ['WEB', 'API', 'INGEST', 'ISSUER', 'FIREHOSE', 'S3', 'DYNAMODB', '
 export class StackProcess {
   env: NodeJS.ProcessEnv = {};
   dataDir = '';
+  /** Every line the stack printed on stdout, across restarts (the log-shape test reads them). */
+  stdoutLines: string[] = [];
   private child: ChildProcess | undefined;
 
   /** Creates the data dir and picks free ports; the stack brings its own PostgreSQL. */
@@ -41,14 +43,19 @@ export class StackProcess {
     });
     this.child = child;
     let output = '';
+    let partial = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      this.stdoutLines.push(...lines);
+    });
     await new Promise<void>((resolve, reject) => {
-      child.stdout?.on('data', (chunk: Buffer) => {
+      const onData = (chunk: Buffer) => {
         output += chunk.toString();
         if (output.includes('Press Ctrl-C to stop.')) resolve();
-      });
-      child.stderr?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
       child.once('exit', (code) => reject(new Error(`stack exited with ${code}:\n${output.slice(-4000)}`)));
     });
     return JSON.parse(await readFile(path.join(this.dataDir, 'stack.json'), 'utf8')) as StackInfo;

@@ -1,5 +1,6 @@
 // Creates pg pools with the settings every service uses (statement timeout, bigint parsing, app name).
 import pg from 'pg';
+import { createLogger, parseLogLevel } from '../../runtime/log.ts';
 import type { DatabaseCredentials } from './credentials.ts';
 
 // int8 (bigint) arrives as a JS number: every count and token sum we store stays below 2^53.
@@ -16,15 +17,14 @@ export interface PoolOptions {
   /**
    * Told when an idle pooled connection is dropped by the server (failover, scaling, shutdown). pg
    * emits that on the pool, where an unheard 'error' would crash the process; the pool replaces the
-   * connection on next use. Default: one JSON line on stderr.
+   * connection on next use. Default: one warn line (runtime/log.ts).
    */
   onIdleError?: (error: Error) => void;
 }
 
+const fallbackLog = createLogger({ service: 'db-pool', level: parseLogLevel(process.env.LOG_LEVEL) });
 const logIdleError = (error: Error): void => {
-  process.stderr.write(
-    `${JSON.stringify({ level: 'WARN', message: 'idle database connection lost', error: error.message })}\n`,
-  );
+  fallbackLog.warn('idle database connection lost', { error: error.message });
 };
 
 /** SQLSTATE 28P01: the password was refused (e.g. rotated since we read it). */
