@@ -1,106 +1,26 @@
-// Response shapes of the regional API (regional/openapi.json), as the dashboard reads them.
+// Answer types of the regional API, taken from the types generated from regional/openapi.json (openapi.gen.ts).
+import type { components } from './openapi.gen.ts';
+
+type Schemas = components['schemas'];
 
 /** `GET /v1/projects` item. */
-export interface Project {
-  id: string;
-  name: string;
-  created_at: string;
-}
-
-/** `GET /v1/projects/{id}/api-keys` item; never a secret. */
-export interface ApiKey {
-  id: string;
-  prefix: string;
-  name: string;
-  status: 'active' | 'revoked';
-  created_at: string;
-  revoked_at: string | null;
-  last_used_at: string | null;
-}
-
-/** `POST /v1/projects/{id}/api-keys` answer: the only time the full key is shown. */
-export interface CreatedApiKey {
-  id: string;
-  prefix: string;
-  name: string;
-  key: string;
-  created_at: string;
-}
-
+export type Project = Schemas['Project'];
+/** `GET /v1/projects/{id}/api-keys` item: never the secret. */
+export type ApiKey = Schemas['ApiKey'];
+/** `POST /v1/projects/{id}/api-keys`: the one answer that carries the full key. */
+export type CreatedApiKey = Schemas['CreatedApiKey'];
 /** `GET /v1/audit-logs` item. */
-export interface AuditItem {
-  id: string;
-  at: string;
-  actor: { sub: string; email: string | null };
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  details: Record<string, unknown>;
-}
-
-/** Latency percentiles in ms; null when no event in the range reported a duration. */
-export interface Percentiles {
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
-
+export type AuditItem = Schemas['AuditItem'];
+export type Percentiles = Schemas['Percentiles'];
 /** `GET /v1/analytics/overview`. */
-export interface Overview {
-  events: number;
-  errors: number;
-  error_rate: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
-  latency_ms: Percentiles;
-  from: string;
-  to: string;
-  data_as_of: string | null;
-}
-
-/** `GET /v1/analytics/timeseries` point. */
-export interface TimeseriesPoint extends Percentiles {
-  t: string;
-  events: number;
-  errors: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
-}
-
+export type Overview = Schemas['Overview'];
+export type TimeseriesPoint = Schemas['TimeseriesPoint'];
 /** `GET /v1/analytics/timeseries`. */
-export interface Timeseries {
-  interval: Interval;
-  points: TimeseriesPoint[];
-  data_as_of: string | null;
-}
-
-/** Breakdown dimensions. */
-export const BREAKDOWN_DIMENSIONS = ['model', 'provider', 'operation', 'status', 'environment'] as const;
-export type Dimension = (typeof BREAKDOWN_DIMENSIONS)[number];
-
-/** `GET /v1/analytics/breakdown` row. */
-export interface BreakdownRow {
-  key: string;
-  events: number;
-  errors: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
-  p50: number | null;
-  p95: number | null;
-}
-
-/** `GET /v1/analytics/breakdown`: the top values, and the rest summed. */
-export interface Breakdown {
-  by: Dimension;
-  limit: number;
-  rows: BreakdownRow[];
-  other: (Omit<BreakdownRow, 'key'> & { keys: number }) | null;
-  data_as_of: string | null;
-}
-
+export type Timeseries = Schemas['Timeseries'];
+export type BreakdownRow = Schemas['BreakdownRow'];
+/** `GET /v1/analytics/breakdown`: the top `limit` rows and `other`, the rest summed (null when none). */
+export type Breakdown = Schemas['Breakdown'];
+// Written by hand: the spec's ExplorerItem composes the whole event schema (allOf), which the pages do not need.
 /** `GET /v1/analytics/events` item: the event as sent, plus where and when it arrived. */
 export interface ExplorerItem {
   event_id: string;
@@ -139,6 +59,9 @@ export interface Trace {
   truncated: boolean;
 }
 
+/** `GET /v1/analytics/values`. */
+export type DimensionValues = Schemas['DimensionValues'];
+
 /** Dimensions whose known values `GET /v1/analytics/values` lists. */
 export const VALUE_DIMENSIONS = [
   'model',
@@ -147,14 +70,18 @@ export const VALUE_DIMENSIONS = [
   'environment',
   'status',
   'error_type',
-] as const;
+] as const satisfies readonly DimensionValues['dimension'][];
 export type ValueDimension = (typeof VALUE_DIMENSIONS)[number];
 
-/** `GET /v1/analytics/values`. */
-export interface DimensionValues {
-  dimension: ValueDimension;
-  values: Array<{ value: string; events: number }>;
-}
+/** Breakdown dimensions. */
+export const BREAKDOWN_DIMENSIONS = [
+  'model',
+  'provider',
+  'operation',
+  'status',
+  'environment',
+] as const satisfies readonly Breakdown['by'][];
+export type Dimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 
 /** A keyset page. */
 export interface Page<T> {
@@ -163,4 +90,4 @@ export interface Page<T> {
 }
 
 /** Timeseries bucket widths the API accepts. */
-export type Interval = '1m' | '5m' | '15m' | '1h' | '6h' | '1d';
+export type Interval = Timeseries['interval'];
