@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret, parseApiKey } from '../../../contract/index.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
+import { MAX_KEYS_PER_PROJECT, MAX_PROJECTS_PER_ORG } from './limits.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -190,6 +191,33 @@ describe('admin routes', () => {
     );
     expect((await h.call('GET', '/v1/audit-logs?limit=0', { token: admin })).body.error?.code).toBe(
       'invalid_limit',
+    );
+  });
+
+  it('caps projects per org and keys per project, so their listings stay bounded', async () => {
+    const { orgId, projectId } = await h.org();
+    const admin = await h.token(orgId, 'admin');
+    // Fill up to one below each cap directly, then let the API create the last one and refuse the next.
+    await h.system.query(
+      "INSERT INTO projects (org_id, name) SELECT $1, 'filler-' || g FROM generate_series(2, $2) AS g",
+      [orgId, MAX_PROJECTS_PER_ORG - 1],
+    );
+    expect((await h.call('POST', '/v1/projects', { token: admin, body: { name: 'last' } })).status).toBe(201);
+    const over = await h.call('POST', '/v1/projects', { token: admin, body: { name: 'one too many' } });
+    expect(over.status).toBe(409);
+    expect(over.body.error?.code).toBe('project_limit_reached');
+    await h.system.query(
+      `INSERT INTO api_keys (org_id, project_id, prefix, secret_sha256, name, status, revoked_at)
+       SELECT $1, $2, substr(md5(random()::text || g), 1, 12), sha256(g::text::bytea), 'k', 'revoked', now() FROM generate_series(2, $3) AS g`,
+      [orgId, projectId, MAX_KEYS_PER_PROJECT],
+    );
+    const path = `/v1/projects/${projectId}/api-keys`;
+    expect((await h.call('POST', path, { token: admin, body: { name: 'last' } })).status).toBe(201);
+    const keyOver = await h.call('POST', path, { token: admin, body: { name: 'one too many' } });
+    expect(keyOver.status).toBe(409);
+    expect(keyOver.body.error?.code).toBe('key_limit_reached');
+    expect(((await h.call('GET', path, { token: admin })).body.api_keys as unknown[]).length).toBe(
+      MAX_KEYS_PER_PROJECT,
     );
   });
 

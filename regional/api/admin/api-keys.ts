@@ -8,6 +8,7 @@ import { NotFoundError } from '../errors.ts';
 import { pathId } from '../ids.ts';
 import { parseNameBody } from '../params.ts';
 import { recordAudit } from './audit.ts';
+import { ensureBelowCap, MAX_KEYS_PER_PROJECT } from './limits.ts';
 import { projectExists } from './projects.ts';
 
 /** A key as listings show it: never the secret, never its digest. */
@@ -84,6 +85,17 @@ export async function createApiKey(
   const generated = generateApiKey(deps.keyTagSecret);
   const created = await withOrg(deps.db, caller.org_id, async (client) => {
     if (!(await projectExists(client, caller.org_id, projectId))) throw new NotFoundError('No such project');
+    await ensureBelowCap(
+      client,
+      `keys:${projectId}`,
+      'SELECT count(*)::int AS n FROM api_keys WHERE org_id = $1 AND project_id = $2',
+      [caller.org_id, projectId],
+      {
+        max: MAX_KEYS_PER_PROJECT,
+        code: 'key_limit_reached',
+        what: 'API keys per project, revoked ones included',
+      },
+    );
     const res = await client.query<{ id: string; created_at: Date }>(
       `INSERT INTO api_keys (org_id, project_id, prefix, secret_sha256, name)
        VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`,

@@ -5,6 +5,7 @@ import type { ApiDeps } from '../deps.ts';
 import { ConflictError } from '../errors.ts';
 import { parseNameBody } from '../params.ts';
 import { recordAudit } from './audit.ts';
+import { ensureBelowCap, MAX_PROJECTS_PER_ORG } from './limits.ts';
 
 /** A project as the API shows it. */
 export type ProjectView = { id: string; name: string; created_at: string };
@@ -32,7 +33,7 @@ export async function listProjects(
   return { projects: rows.map(view) };
 }
 
-/** Creates a project and its audit row in one transaction; 409 when the org already has that name. */
+/** Creates a project and its audit row in one transaction; 409 when the org already has that name or has reached its cap. */
 export async function createProject(
   deps: Pick<ApiDeps, 'db'>,
   caller: Caller,
@@ -42,6 +43,13 @@ export async function createProject(
   const { name } = parseNameBody(body);
   try {
     return await withOrg(deps.db, caller.org_id, async (client) => {
+      await ensureBelowCap(
+        client,
+        `projects:${caller.org_id}`,
+        'SELECT count(*)::int AS n FROM projects WHERE org_id = $1',
+        [caller.org_id],
+        { max: MAX_PROJECTS_PER_ORG, code: 'project_limit_reached', what: 'projects per organization' },
+      );
       const res = await client.query<ProjectRow>(
         'INSERT INTO projects (org_id, name) VALUES ($1, $2) RETURNING id, name, created_at',
         [caller.org_id, name],
