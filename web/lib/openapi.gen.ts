@@ -972,7 +972,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The change conflicts with existing data. Codes: `project_name_taken`. */
+        /** @description The change conflicts with existing data. Codes: `project_name_taken`; `project_limit_reached` (an organization has at most 1000 projects); `key_limit_reached` (a project has at most 1000 API keys, revoked ones included). */
         Conflict: {
             headers: {
                 "x-request-id": components["headers"]["RequestId"];
@@ -1180,6 +1180,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
         };
     };
