@@ -20,44 +20,10 @@ export type Timeseries = Schemas['Timeseries'];
 export type BreakdownRow = Schemas['BreakdownRow'];
 /** `GET /v1/analytics/breakdown`: the top `limit` rows and `other`, the rest summed (null when none). */
 export type Breakdown = Schemas['Breakdown'];
-// Written by hand: the spec's ExplorerItem composes the whole event schema (allOf), which the pages do not need.
 /** `GET /v1/analytics/events` item: the event as sent, plus where and when it arrived. */
-export interface ExplorerItem {
-  event_id: string;
-  timestamp: string;
-  operation?: string;
-  provider?: string;
-  model?: string;
-  status?: string;
-  duration_ms?: number;
-  usage?: { input_tokens?: number; output_tokens?: number };
-  cost_usd?: number;
-  environment?: string;
-  response_model?: string;
-  error?: { type?: string; message?: string };
-  time_to_first_token_ms?: number;
-  trace_id?: string;
-  span_id?: string;
-  parent_span_id?: string;
-  user_id?: string;
-  session_id?: string;
-  attributes?: Record<string, unknown>;
-  sdk?: { name?: string; version?: string; language?: string };
-  project_id: string;
-  received_at: string;
-  [field: string]: unknown;
-}
-
+export type ExplorerItem = Schemas['ExplorerItem'];
 /** `GET /v1/analytics/traces/{trace_id}`. */
-export interface Trace {
-  trace_id: string;
-  started_at: string;
-  ended_at: string;
-  duration_ms: number;
-  totals: { events: number; errors: number; input_tokens: number; output_tokens: number; cost_usd: number };
-  items: ExplorerItem[];
-  truncated: boolean;
-}
+export type Trace = Schemas['Trace'];
 
 /** `GET /v1/analytics/values`. */
 export type DimensionValues = Schemas['DimensionValues'];

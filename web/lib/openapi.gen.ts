@@ -644,116 +644,6 @@ export interface components {
             items: components["schemas"]["ActorRow"][];
             next_cursor: string | null;
         };
-        unknown_nested_0: string | number | boolean | null;
-        unknown_nested_1: {
-            [key: string]: components["schemas"]["unknown_nested_0"];
-        };
-        unknown_nested_2: {
-            [key: string]: components["schemas"]["unknown_nested_1"];
-        };
-        unknown_nested_3: {
-            [key: string]: components["schemas"]["unknown_nested_2"];
-        };
-        unknown_nested_4: {
-            [key: string]: components["schemas"]["unknown_nested_3"];
-        };
-        unknown_nested_5: {
-            [key: string]: components["schemas"]["unknown_nested_4"];
-        };
-        unknown_nested_6: {
-            [key: string]: components["schemas"]["unknown_nested_5"];
-        };
-        unknown_nested_7: {
-            [key: string]: components["schemas"]["unknown_nested_6"];
-        };
-        unknown_nested_8: {
-            [key: string]: components["schemas"]["unknown_nested_7"];
-        };
-        unknown_nested_9: {
-            [key: string]: components["schemas"]["unknown_nested_8"];
-        };
-        unknown_nested_10: {
-            [key: string]: components["schemas"]["unknown_nested_9"];
-        };
-        unknown_nested_11: {
-            [key: string]: components["schemas"]["unknown_nested_10"];
-        };
-        unknown_nested_12: {
-            [key: string]: components["schemas"]["unknown_nested_11"];
-        };
-        unknown_nested_13: {
-            [key: string]: components["schemas"]["unknown_nested_12"];
-        };
-        unknown_nested_14: {
-            [key: string]: components["schemas"]["unknown_nested_13"];
-        };
-        unknown_nested_15: {
-            [key: string]: components["schemas"]["unknown_nested_14"];
-        };
-        unknown_nested_16: {
-            [key: string]: components["schemas"]["unknown_nested_15"];
-        };
-        unknown_nested_17: {
-            [key: string]: components["schemas"]["unknown_nested_16"];
-        };
-        unknown_nested_18: {
-            [key: string]: components["schemas"]["unknown_nested_17"];
-        };
-        unknown_nested_19: {
-            [key: string]: components["schemas"]["unknown_nested_18"];
-        };
-        unknown_nested_20: {
-            [key: string]: components["schemas"]["unknown_nested_19"];
-        };
-        unknown_nested_21: {
-            [key: string]: components["schemas"]["unknown_nested_20"];
-        };
-        unknown_nested_22: {
-            [key: string]: components["schemas"]["unknown_nested_21"];
-        };
-        unknown_nested_23: {
-            [key: string]: components["schemas"]["unknown_nested_22"];
-        };
-        unknown_nested_24: {
-            [key: string]: components["schemas"]["unknown_nested_23"];
-        };
-        unknown_nested_25: {
-            [key: string]: components["schemas"]["unknown_nested_24"];
-        };
-        unknown_nested_26: {
-            [key: string]: components["schemas"]["unknown_nested_25"];
-        };
-        unknown_nested_27: {
-            [key: string]: components["schemas"]["unknown_nested_26"];
-        };
-        unknown_nested_28: {
-            [key: string]: components["schemas"]["unknown_nested_27"];
-        };
-        unknown_nested_29: {
-            [key: string]: components["schemas"]["unknown_nested_28"];
-        };
-        unknown_nested_30: {
-            [key: string]: components["schemas"]["unknown_nested_29"];
-        };
-        unknown_nested_31: {
-            [key: string]: components["schemas"]["unknown_nested_30"];
-        };
-        unknown_nested_32: {
-            [key: string]: components["schemas"]["unknown_nested_31"];
-        };
-        safe_key: unknown;
-        /**
-         * Format: date-time
-         * @description RFC 3339 date-time with offset (Z or ±hh:mm), upper-case T and Z, at most 9 fraction digits, years 1970-9999, no leap second; format date-time checks the calendar.
-         */
-        rfc3339: string;
-        milliseconds: number;
-        token_count: number;
-        span_id: string;
-        /** @description Flat map of short keys to strings, numbers or booleans. */
-        flat_map: {
-            [key: string]: string | number | boolean;
-        };
         /**
          * LLM Observer telemetry event v1
          * @description One LLM operation. Field names follow the OpenTelemetry GenAI conventions. 1.x only ever adds optional fields or enum values; unknown fields are allowed and kept. Lengths count Unicode code points. Unknown fields may nest at most 32 levels of arrays and objects ($defs/unknown_value). Objects must not carry the keys __proto__, constructor or prototype.
@@ -783,7 +673,7 @@ export interface components {
                 cache_read_input_tokens?: components["schemas"]["token_count"];
                 cache_creation_input_tokens?: components["schemas"]["token_count"];
             } & {
-                [key: string]: components["schemas"]["unknown_nested_32"];
+                [key: string]: components["schemas"]["unknown_value"];
             };
             cost_usd?: number;
             /** @description Required when status is "error". */
@@ -792,7 +682,7 @@ export interface components {
                 type: string;
                 message: string;
             } & {
-                [key: string]: components["schemas"]["unknown_nested_32"];
+                [key: string]: components["schemas"]["unknown_value"];
             };
             trace_id?: string;
             span_id?: components["schemas"]["span_id"];
@@ -811,124 +701,122 @@ export interface components {
                 version: string;
                 language: string;
             } & {
-                [key: string]: components["schemas"]["unknown_nested_32"];
-            };
-            $defs: {
-                /** @description The value of an unknown (free-form) field: any JSON with at most 32 levels of nested arrays and objects, so that PostgreSQL can always store it. unknown_nested_<n> allows n more levels. */
-                unknown_value: components["schemas"]["unknown_nested_32"];
-                unknown_nested_32: {
-                    [key: string]: components["schemas"]["unknown_nested_31"];
-                };
-                unknown_nested_31: {
-                    [key: string]: components["schemas"]["unknown_nested_30"];
-                };
-                unknown_nested_30: {
-                    [key: string]: components["schemas"]["unknown_nested_29"];
-                };
-                unknown_nested_29: {
-                    [key: string]: components["schemas"]["unknown_nested_28"];
-                };
-                unknown_nested_28: {
-                    [key: string]: components["schemas"]["unknown_nested_27"];
-                };
-                unknown_nested_27: {
-                    [key: string]: components["schemas"]["unknown_nested_26"];
-                };
-                unknown_nested_26: {
-                    [key: string]: components["schemas"]["unknown_nested_25"];
-                };
-                unknown_nested_25: {
-                    [key: string]: components["schemas"]["unknown_nested_24"];
-                };
-                unknown_nested_24: {
-                    [key: string]: components["schemas"]["unknown_nested_23"];
-                };
-                unknown_nested_23: {
-                    [key: string]: components["schemas"]["unknown_nested_22"];
-                };
-                unknown_nested_22: {
-                    [key: string]: components["schemas"]["unknown_nested_21"];
-                };
-                unknown_nested_21: {
-                    [key: string]: components["schemas"]["unknown_nested_20"];
-                };
-                unknown_nested_20: {
-                    [key: string]: components["schemas"]["unknown_nested_19"];
-                };
-                unknown_nested_19: {
-                    [key: string]: components["schemas"]["unknown_nested_18"];
-                };
-                unknown_nested_18: {
-                    [key: string]: components["schemas"]["unknown_nested_17"];
-                };
-                unknown_nested_17: {
-                    [key: string]: components["schemas"]["unknown_nested_16"];
-                };
-                unknown_nested_16: {
-                    [key: string]: components["schemas"]["unknown_nested_15"];
-                };
-                unknown_nested_15: {
-                    [key: string]: components["schemas"]["unknown_nested_14"];
-                };
-                unknown_nested_14: {
-                    [key: string]: components["schemas"]["unknown_nested_13"];
-                };
-                unknown_nested_13: {
-                    [key: string]: components["schemas"]["unknown_nested_12"];
-                };
-                unknown_nested_12: {
-                    [key: string]: components["schemas"]["unknown_nested_11"];
-                };
-                unknown_nested_11: {
-                    [key: string]: components["schemas"]["unknown_nested_10"];
-                };
-                unknown_nested_10: {
-                    [key: string]: components["schemas"]["unknown_nested_9"];
-                };
-                unknown_nested_9: {
-                    [key: string]: components["schemas"]["unknown_nested_8"];
-                };
-                unknown_nested_8: {
-                    [key: string]: components["schemas"]["unknown_nested_7"];
-                };
-                unknown_nested_7: {
-                    [key: string]: components["schemas"]["unknown_nested_6"];
-                };
-                unknown_nested_6: {
-                    [key: string]: components["schemas"]["unknown_nested_5"];
-                };
-                unknown_nested_5: {
-                    [key: string]: components["schemas"]["unknown_nested_4"];
-                };
-                unknown_nested_4: {
-                    [key: string]: components["schemas"]["unknown_nested_3"];
-                };
-                unknown_nested_3: {
-                    [key: string]: components["schemas"]["unknown_nested_2"];
-                };
-                unknown_nested_2: {
-                    [key: string]: components["schemas"]["unknown_nested_1"];
-                };
-                unknown_nested_1: {
-                    [key: string]: components["schemas"]["unknown_nested_0"];
-                };
-                unknown_nested_0: string | number | boolean | null;
-                safe_key: unknown;
-                /**
-                 * Format: date-time
-                 * @description RFC 3339 date-time with offset (Z or ±hh:mm), upper-case T and Z, at most 9 fraction digits, years 1970-9999, no leap second; format date-time checks the calendar.
-                 */
-                rfc3339: string;
-                milliseconds: number;
-                token_count: number;
-                span_id: string;
-                /** @description Flat map of short keys to strings, numbers or booleans. */
-                flat_map: {
-                    [key: string]: string | number | boolean;
-                };
+                [key: string]: components["schemas"]["unknown_value"];
             };
         } & {
-            [key: string]: components["schemas"]["unknown_nested_32"];
+            [key: string]: components["schemas"]["unknown_value"];
+        };
+        /** @description The value of an unknown (free-form) field: any JSON with at most 32 levels of nested arrays and objects, so that PostgreSQL can always store it. unknown_nested_<n> allows n more levels. */
+        unknown_value: components["schemas"]["unknown_nested_32"];
+        unknown_nested_32: string | number | boolean | null | components["schemas"]["unknown_nested_31"][] | {
+            [key: string]: components["schemas"]["unknown_nested_31"];
+        };
+        unknown_nested_31: string | number | boolean | null | components["schemas"]["unknown_nested_30"][] | {
+            [key: string]: components["schemas"]["unknown_nested_30"];
+        };
+        unknown_nested_30: string | number | boolean | null | components["schemas"]["unknown_nested_29"][] | {
+            [key: string]: components["schemas"]["unknown_nested_29"];
+        };
+        unknown_nested_29: string | number | boolean | null | components["schemas"]["unknown_nested_28"][] | {
+            [key: string]: components["schemas"]["unknown_nested_28"];
+        };
+        unknown_nested_28: string | number | boolean | null | components["schemas"]["unknown_nested_27"][] | {
+            [key: string]: components["schemas"]["unknown_nested_27"];
+        };
+        unknown_nested_27: string | number | boolean | null | components["schemas"]["unknown_nested_26"][] | {
+            [key: string]: components["schemas"]["unknown_nested_26"];
+        };
+        unknown_nested_26: string | number | boolean | null | components["schemas"]["unknown_nested_25"][] | {
+            [key: string]: components["schemas"]["unknown_nested_25"];
+        };
+        unknown_nested_25: string | number | boolean | null | components["schemas"]["unknown_nested_24"][] | {
+            [key: string]: components["schemas"]["unknown_nested_24"];
+        };
+        unknown_nested_24: string | number | boolean | null | components["schemas"]["unknown_nested_23"][] | {
+            [key: string]: components["schemas"]["unknown_nested_23"];
+        };
+        unknown_nested_23: string | number | boolean | null | components["schemas"]["unknown_nested_22"][] | {
+            [key: string]: components["schemas"]["unknown_nested_22"];
+        };
+        unknown_nested_22: string | number | boolean | null | components["schemas"]["unknown_nested_21"][] | {
+            [key: string]: components["schemas"]["unknown_nested_21"];
+        };
+        unknown_nested_21: string | number | boolean | null | components["schemas"]["unknown_nested_20"][] | {
+            [key: string]: components["schemas"]["unknown_nested_20"];
+        };
+        unknown_nested_20: string | number | boolean | null | components["schemas"]["unknown_nested_19"][] | {
+            [key: string]: components["schemas"]["unknown_nested_19"];
+        };
+        unknown_nested_19: string | number | boolean | null | components["schemas"]["unknown_nested_18"][] | {
+            [key: string]: components["schemas"]["unknown_nested_18"];
+        };
+        unknown_nested_18: string | number | boolean | null | components["schemas"]["unknown_nested_17"][] | {
+            [key: string]: components["schemas"]["unknown_nested_17"];
+        };
+        unknown_nested_17: string | number | boolean | null | components["schemas"]["unknown_nested_16"][] | {
+            [key: string]: components["schemas"]["unknown_nested_16"];
+        };
+        unknown_nested_16: string | number | boolean | null | components["schemas"]["unknown_nested_15"][] | {
+            [key: string]: components["schemas"]["unknown_nested_15"];
+        };
+        unknown_nested_15: string | number | boolean | null | components["schemas"]["unknown_nested_14"][] | {
+            [key: string]: components["schemas"]["unknown_nested_14"];
+        };
+        unknown_nested_14: string | number | boolean | null | components["schemas"]["unknown_nested_13"][] | {
+            [key: string]: components["schemas"]["unknown_nested_13"];
+        };
+        unknown_nested_13: string | number | boolean | null | components["schemas"]["unknown_nested_12"][] | {
+            [key: string]: components["schemas"]["unknown_nested_12"];
+        };
+        unknown_nested_12: string | number | boolean | null | components["schemas"]["unknown_nested_11"][] | {
+            [key: string]: components["schemas"]["unknown_nested_11"];
+        };
+        unknown_nested_11: string | number | boolean | null | components["schemas"]["unknown_nested_10"][] | {
+            [key: string]: components["schemas"]["unknown_nested_10"];
+        };
+        unknown_nested_10: string | number | boolean | null | components["schemas"]["unknown_nested_9"][] | {
+            [key: string]: components["schemas"]["unknown_nested_9"];
+        };
+        unknown_nested_9: string | number | boolean | null | components["schemas"]["unknown_nested_8"][] | {
+            [key: string]: components["schemas"]["unknown_nested_8"];
+        };
+        unknown_nested_8: string | number | boolean | null | components["schemas"]["unknown_nested_7"][] | {
+            [key: string]: components["schemas"]["unknown_nested_7"];
+        };
+        unknown_nested_7: string | number | boolean | null | components["schemas"]["unknown_nested_6"][] | {
+            [key: string]: components["schemas"]["unknown_nested_6"];
+        };
+        unknown_nested_6: string | number | boolean | null | components["schemas"]["unknown_nested_5"][] | {
+            [key: string]: components["schemas"]["unknown_nested_5"];
+        };
+        unknown_nested_5: string | number | boolean | null | components["schemas"]["unknown_nested_4"][] | {
+            [key: string]: components["schemas"]["unknown_nested_4"];
+        };
+        unknown_nested_4: string | number | boolean | null | components["schemas"]["unknown_nested_3"][] | {
+            [key: string]: components["schemas"]["unknown_nested_3"];
+        };
+        unknown_nested_3: string | number | boolean | null | components["schemas"]["unknown_nested_2"][] | {
+            [key: string]: components["schemas"]["unknown_nested_2"];
+        };
+        unknown_nested_2: string | number | boolean | null | components["schemas"]["unknown_nested_1"][] | {
+            [key: string]: components["schemas"]["unknown_nested_1"];
+        };
+        unknown_nested_1: string | number | boolean | null | components["schemas"]["unknown_nested_0"][] | {
+            [key: string]: components["schemas"]["unknown_nested_0"];
+        };
+        unknown_nested_0: string | number | boolean | null;
+        safe_key: unknown;
+        /**
+         * Format: date-time
+         * @description RFC 3339 date-time with offset (Z or ±hh:mm), upper-case T and Z, at most 9 fraction digits, years 1970-9999, no leap second; format date-time checks the calendar.
+         */
+        rfc3339: string;
+        milliseconds: number;
+        token_count: number;
+        span_id: string;
+        /** @description Flat map of short keys to strings, numbers or booleans. */
+        flat_map: {
+            [key: string]: string | number | boolean;
         };
     };
     responses: {

@@ -4,8 +4,13 @@ import type { ExplorerItem } from './api-types.ts';
 import { waterfall } from './waterfall.ts';
 
 const item = (id: string, at: string, duration?: number): ExplorerItem => ({
+  schema_version: '1.0',
   event_id: id,
   timestamp: at,
+  operation: 'chat',
+  provider: 'openai',
+  model: 'gpt-4o',
+  status: 'ok',
   project_id: 'p',
   received_at: at,
   ...(duration === undefined ? {} : { duration_ms: duration }),
