@@ -17,6 +17,8 @@ export interface WireOptions {
   /** Local stand-ins accept any credentials; in AWS the execution role is used. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   log?: Logger;
+  /** Milliseconds since the epoch; tests move it by hand instead of sleeping. */
+  now?: () => number;
 }
 
 /** Deps plus a way to release sockets (tests, local stack shutdown). */
@@ -42,19 +44,21 @@ export function wireEdge(config: EdgeConfig, options: WireOptions = {}): WiredEd
     ...(config.firehoseEndpoint ? { endpoint: config.firehoseEndpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
+  const now = options.now ?? Date.now;
   const sink = new BatchingSink(put, {
     ...config.sink,
+    now,
     // Per-record retries are routine under throttling; a request that finally fails is logged as an error.
     onRetry: (info) => log.debug('firehose record retry', info),
   });
-  const keys = new KeyCache(store, config.keyCache);
+  const keys = new KeyCache(store, config.keyCache, now);
   return {
     deps: {
       keys,
       keyTag: keyTagVerifier(config.keyTagSecrets),
       rateLimit: new KeyRateLimiter(config.rateLimit),
       sink,
-      clock: { now: Date.now },
+      clock: { now },
       edgeRegion: options.runningRegion ?? 'local',
       timestamps: config.timestamps,
       sinkDeadlineMs: config.sink.deadlineMs,

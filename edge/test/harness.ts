@@ -96,6 +96,8 @@ export async function startHarness(options: {
   keyCache?: Partial<EdgeConfig['keyCache']>;
   sink?: Partial<EdgeConfig['sink']>;
   rateLimit?: Partial<EdgeConfig['rateLimit']>;
+  /** The edge's clock; a {@link manualClock} lets a test step past a TTL or a rate window without sleeping. */
+  now?: () => number;
 }): Promise<Harness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'llmo-edge-'));
   const s3 = await startS3Server({ port: 0, dataDir: dir, buckets: [BUCKET] });
@@ -117,6 +119,7 @@ export async function startHarness(options: {
   });
   const edge = await startEdgeServer({
     port: 0,
+    ...(options.now ? { now: options.now } : {}),
     config: localEdgeConfig({
       streamName: STREAM,
       keyTableName: options.keyTableName,
@@ -155,6 +158,17 @@ export async function startHarness(options: {
       s3Client.destroy();
       await s3.stop();
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A clock that stands still until the test moves it (starts at the real time, so event timestamps stay plausible). */
+export function manualClock(): { now: () => number; advance(ms: number): void } {
+  let t = Date.now();
+  return {
+    now: () => t,
+    advance(ms) {
+      t += ms;
     },
   };
 }

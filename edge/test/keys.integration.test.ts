@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateApiKey } from '../../contract/index.ts';
 import { ensureKeyTable, type LocalDynamo, startDynalite } from '../../infra/local/dynamo.ts';
 import { TEST_KEY_TAG } from '../../infra/testing/key-tag.ts';
-import { type Harness, postEvents, putTestKey, sampleEvent, startHarness } from './harness.ts';
+import { type Harness, manualClock, postEvents, putTestKey, sampleEvent, startHarness } from './harness.ts';
 
 const body = () => JSON.stringify({ events: [sampleEvent()] });
 const statusOf = async (url: string, key: string) => {
@@ -56,6 +56,7 @@ describe('DynamoDB down', () => {
   let dynamo: LocalDynamo;
   let harness: Harness;
   const table = 'llmo-api-keys-outage';
+  const clock = manualClock();
 
   beforeAll(async () => {
     dynamo = await startDynalite({ port: 0 });
@@ -64,6 +65,7 @@ describe('DynamoDB down', () => {
       dynamoEndpoint: dynamo.endpoint,
       keyTableName: table,
       keyCache: { positiveTtlMs: 200, negativeTtlMs: 100, staleIfErrorMs: 4_000, lookupTimeoutMs: 200 },
+      now: clock.now,
     });
   });
   afterAll(async () => {
@@ -77,13 +79,13 @@ describe('DynamoDB down', () => {
     expect(await statusOf(harness.url, active.key)).toBe(202);
     expect(await statusOf(harness.url, revoked.key)).toBe(401);
     await dynamo.stop();
-    await new Promise((resolve) => setTimeout(resolve, 300)); // past the positive TTL: every lookup now fails
+    clock.advance(300); // past the positive TTL: every lookup now fails
     expect(await statusOf(harness.url, active.key)).toBe(202); // stale, within the window
     expect(await statusOf(harness.url, revoked.key)).toBe(401);
     const unknown = await postEvents(harness.url, generateApiKey(TEST_KEY_TAG).key, body());
     expect(unknown.status).toBe(503);
     expect(unknown.headers.get('retry-after')).toBe('1');
-    await new Promise((resolve) => setTimeout(resolve, 4_100)); // past the stale window
+    clock.advance(4_100); // past the stale window
     expect(await statusOf(harness.url, active.key)).toBe(503);
   });
 });

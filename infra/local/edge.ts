@@ -57,10 +57,13 @@ export async function startEdgeServer(options: {
   port: number;
   config: EdgeConfig;
   log?: Logger;
+  /** The edge's clock (key-cache ages, rate limits, received_at); tests pass one they move by hand. */
+  now?: () => number;
 }): Promise<LocalEdgeServer> {
   const wired = wireEdge(options.config, {
     credentials: LOCAL_AWS.credentials,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const server: Server = createServer(createNodeListener(wired.deps));
   server.keepAliveTimeout = 65_000;

@@ -1,6 +1,7 @@
 // Accuracy and merge properties of the log-bucketed latency histogram against exact percentiles.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../infra/testing/seeded-random.ts';
 import {
   bucketIndex,
   bucketValue,
@@ -24,17 +25,6 @@ function relErr(estimate: number, exact: number): number {
   return exact === 0 ? Math.abs(estimate) : Math.abs(estimate - exact) / exact;
 }
 
-/** Small seeded PRNG so failures reproduce. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const distributions: Record<string, (r: () => number) => number> = {
   uniform: (r) => r() * 30_000,
   lognormal: (r) => Math.exp(6 + 1.2 * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r())),
@@ -46,7 +36,7 @@ const distributions: Record<string, (r: () => number) => number> = {
 describe('latency histogram', () => {
   for (const [name, draw] of Object.entries(distributions)) {
     it(`p50/p95/p99 within 2% of exact on ${name} data`, () => {
-      const r = mulberry32(name.length * 7919);
+      const r = seededRandom(name.length * 7919);
       const values = Array.from({ length: 20_000 }, () => draw(r));
       const hist = histogramOf(values);
       const sorted = [...values].sort((a, b) => a - b);
@@ -79,7 +69,7 @@ describe('latency histogram', () => {
   });
 
   it('merging per-part histograms equals the histogram of all values', () => {
-    const r = mulberry32(42);
+    const r = seededRandom(42);
     const parts = Array.from({ length: 7 }, () => Array.from({ length: 500 }, () => r() * 5000));
     const merged = mergeHistograms(...parts.map((p) => histogramOf(p)));
     expect(merged).toEqual(histogramOf(parts.flat()));

@@ -1,5 +1,6 @@
 // Firehose hand-off semantics: resolve only when every record was taken; resend only failed records.
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../infra/testing/seeded-random.ts';
 import { BatchingSink, type PutRecordBatch, type RecordOutcome } from './batching-sink.ts';
 
 const OPTIONS = { baseBackoffMs: 1, maxBackoffMs: 5, maxConcurrentCalls: 2 };
@@ -48,8 +49,9 @@ describe('BatchingSink', () => {
   });
 
   it('never resolves a request while one of its records is still not taken (random failures)', async () => {
-    const fh = fakeFirehose(() => (Math.random() < 0.4 ? { ok: false, errorCode: 'X' } : { ok: true }));
-    const sink = new BatchingSink(fh.put, { ...OPTIONS, maxConcurrentCalls: 3 });
+    const random = seededRandom(2026); // failures and backoff jitter reproduce run to run
+    const fh = fakeFirehose(() => (random() < 0.4 ? { ok: false, errorCode: 'X' } : { ok: true }));
+    const sink = new BatchingSink(fh.put, { ...OPTIONS, maxConcurrentCalls: 3, random });
     const requests = Array.from({ length: 30 }, (_, i) => [`r${i}-1`, `r${i}-2`, `r${i}-3`]);
     const results = await Promise.allSettled(requests.map((rs) => sink.put(rs.map(rec), Date.now() + 2000)));
     results.forEach((result, i) => {
