@@ -27,6 +27,10 @@ if [ ! -x "$VENV/bin/python" ]; then
     fi
   fi
 fi
+# One retry per index, not pip's five with backoff: where an index is unreachable (a closed network
+# with a local mirror configured as an extra index) each package otherwise waits out every retry, which
+# made this step take minutes instead of seconds. A PIP_RETRIES set by the caller wins.
+export PIP_RETRIES="${PIP_RETRIES:-1}"
 echo 'Installing the Python SDK and its test dependencies into sdk/python/.venv...'
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r sdk/python/requirements-test.txt
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e sdk/python
