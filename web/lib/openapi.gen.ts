@@ -154,7 +154,7 @@ export interface paths {
         };
         /**
          * Totals over a range
-         * @description Computed from per-minute rollups: the cost grows with the minutes in the range, not with the number of events.
+         * @description Computed from per-minute rollups: the cost grows with the minutes in the range, not with the number of events. Filters (as on the explorer, combined with AND): `model`, `provider`, `operation`, `environment`, `status` are answered from the per-minute rollups; `user_id`, `session_id`, `trace_id`, `error_type` and `attr.<key>=<value>` (up to 5, the attribute's value as text; key 1 to 128 of `[A-Za-z0-9_.:-]`, value 1 to 1024 characters; 400 `invalid_filter` otherwise) read the raw events of the range, which is bounded by the range and a 10 s statement timeout: 400 `query_too_broad` (parameter `from`) asks for a narrower range or an indexed filter (user, session, trace).
          */
         get: operations["getOverview"];
         put?: never;
@@ -174,7 +174,7 @@ export interface paths {
         };
         /**
          * Counters and percentiles per interval
-         * @description From per-minute rollups; buckets are aligned to the interval in UTC.
+         * @description From per-minute rollups; buckets are aligned to the interval in UTC. With filters the buckets come from the per-minute rollups or raw events instead of the hourly/5-minute tiers. Filters (as on the explorer, combined with AND): `model`, `provider`, `operation`, `environment`, `status` are answered from the per-minute rollups; `user_id`, `session_id`, `trace_id`, `error_type` and `attr.<key>=<value>` (up to 5, the attribute's value as text; key 1 to 128 of `[A-Za-z0-9_.:-]`, value 1 to 1024 characters; 400 `invalid_filter` otherwise) read the raw events of the range, which is bounded by the range and a 10 s statement timeout: 400 `query_too_broad` (parameter `from`) asks for a narrower range or an indexed filter (user, session, trace).
          */
         get: operations["getTimeseries"];
         put?: never;
@@ -194,7 +194,7 @@ export interface paths {
         };
         /**
          * Counters per dimension value
-         * @description From per-minute rollups. Counters and latency percentiles per dimension value: the `limit` values with most events, and one `other` row summing the rest, so the answer stays small however many distinct values the events carry.
+         * @description From per-minute rollups, or raw events when a filter or `by=error_type` needs them. Counters and latency percentiles per dimension value: the `limit` values with most events, and one `other` row summing the rest, so the answer stays small however many distinct values the events carry. Filters (as on the explorer, combined with AND): `model`, `provider`, `operation`, `environment`, `status` are answered from the per-minute rollups; `user_id`, `session_id`, `trace_id`, `error_type` and `attr.<key>=<value>` (up to 5, the attribute's value as text; key 1 to 128 of `[A-Za-z0-9_.:-]`, value 1 to 1024 characters; 400 `invalid_filter` otherwise) read the raw events of the range, which is bounded by the range and a 10 s statement timeout: 400 `query_too_broad` (parameter `from`) asks for a narrower range or an indexed filter (user, session, trace).
          */
         get: operations["getBreakdown"];
         put?: never;
@@ -492,6 +492,8 @@ export interface components {
             to: string;
             /** @description One point per interval in the range, empty buckets included with zeros and null percentiles. */
             points: components["schemas"]["TimeseriesPoint"][];
+            /** @description With `split=model`: one series per top model plus `other`; null without `split`. */
+            split: components["schemas"]["TimeseriesSplit"] | null;
             /**
              * Format: date-time
              * @description When the newest per-minute rollup row that contributed to this answer was written by the loader; null when the range holds no data. Compare with the current time to see how fresh the numbers are.
@@ -516,7 +518,7 @@ export interface components {
         };
         Breakdown: {
             /** @enum {unknown} */
-            by: "model" | "provider" | "operation" | "status" | "environment";
+            by: "model" | "provider" | "operation" | "status" | "environment" | "error_type";
             /**
              * Format: date-time
              * @description Start of the range actually used (rounded down to the minute).
@@ -533,6 +535,8 @@ export interface components {
             rows: components["schemas"]["BreakdownRow"][];
             /** @description The rest, summed; null when there are at most `limit` values. `rows` plus `other` add up to the range's totals. */
             other: components["schemas"]["BreakdownOther"] | null;
+            /** @description Events of the range that the filters select (all statuses). Equals the sum of `rows` and `other` except with `by=error_type`, where rows count failed events only: a type's error rate is its `errors` / `range_events`. */
+            range_events: number;
             /**
              * Format: date-time
              * @description When the newest per-minute rollup row that contributed to this answer was written by the loader; null when the range holds no data. Compare with the current time to see how fresh the numbers are.
@@ -643,6 +647,34 @@ export interface components {
             sort: "events" | "errors" | "cost_usd" | "tokens" | "last_seen";
             items: components["schemas"]["ActorRow"][];
             next_cursor: string | null;
+        };
+        TimeseriesSplit: {
+            /** @enum {unknown} */
+            by: "model";
+            /** @description Top models by cost (then events, then name), then `other` when more models had events; together they add up to `points`. */
+            series: components["schemas"]["TimeseriesSeries"][];
+        };
+        TimeseriesSeries: {
+            /** @description The model ('' for the `other` series). */
+            key: string;
+            /** @description True for the series that sums every model outside the top ones. */
+            other: boolean;
+            /** @description How many models the series holds (1, or how many `other` folds). */
+            keys: number;
+            /** @description The same buckets as `points`, zeros included. */
+            points: components["schemas"]["TimeseriesSplitPoint"][];
+        };
+        TimeseriesSplitPoint: {
+            /**
+             * Format: date-time
+             * @description Start of the bucket.
+             */
+            t: string;
+            events: number;
+            errors: number;
+            input_tokens: number;
+            output_tokens: number;
+            cost_usd: number;
         };
         /**
          * LLM Observer telemetry event v1
@@ -1141,6 +1173,24 @@ export interface operations {
                 from?: string;
                 /** @description RFC 3339 end (exclusive), same form as `from`, rounded up to the minute. Default: now. 400 `invalid_range` when unparseable. */
                 to?: string;
+                /** @description Model, ignoring case (`GPT-4o` finds `gpt-4o`). 400 `invalid_filter` if longer than 256 characters. */
+                model?: string;
+                /** @description Provider, ignoring case; 1 to 64 of [A-Za-z0-9_.-]. */
+                provider?: string;
+                /** @description Operation, ignoring case; 1 to 64 of [A-Za-z0-9_.]. */
+                operation?: string;
+                /** @description Environment, ignoring case; at most 64 characters. */
+                environment?: string;
+                /** @description `ok` or `error` (any case); 400 `invalid_filter` otherwise. */
+                status?: "ok" | "error";
+                /** @description Exact user id (opaque, case-sensitive). Answered from raw events through an index. */
+                user_id?: string;
+                /** @description Exact session id (opaque, case-sensitive). Answered from raw events through an index. */
+                session_id?: string;
+                /** @description Trace id, 32 hexadecimal characters (any case); 400 `invalid_filter` otherwise. Answered from raw events through an index. */
+                trace_id?: string;
+                /** @description Error type (`error.type`), ignoring case; only failed events match. */
+                error_type?: string;
             };
             header?: never;
             path?: never;
@@ -1175,8 +1225,30 @@ export interface operations {
                 from?: string;
                 /** @description RFC 3339 end (exclusive), same form as `from`, rounded up to the minute. Default: now. 400 `invalid_range` when unparseable. */
                 to?: string;
+                /** @description Model, ignoring case (`GPT-4o` finds `gpt-4o`). 400 `invalid_filter` if longer than 256 characters. */
+                model?: string;
+                /** @description Provider, ignoring case; 1 to 64 of [A-Za-z0-9_.-]. */
+                provider?: string;
+                /** @description Operation, ignoring case; 1 to 64 of [A-Za-z0-9_.]. */
+                operation?: string;
+                /** @description Environment, ignoring case; at most 64 characters. */
+                environment?: string;
+                /** @description `ok` or `error` (any case); 400 `invalid_filter` otherwise. */
+                status?: "ok" | "error";
+                /** @description Exact user id (opaque, case-sensitive). Answered from raw events through an index. */
+                user_id?: string;
+                /** @description Exact session id (opaque, case-sensitive). Answered from raw events through an index. */
+                session_id?: string;
+                /** @description Trace id, 32 hexadecimal characters (any case); 400 `invalid_filter` otherwise. Answered from raw events through an index. */
+                trace_id?: string;
+                /** @description Error type (`error.type`), ignoring case; only failed events match. */
+                error_type?: string;
                 /** @description Bucket width. Default: the finest giving at most 300 points. 400 `invalid_interval` if unknown or if it gives more than 1500 points. */
                 interval?: "1m" | "5m" | "15m" | "1h" | "6h" | "1d";
+                /** @description `model`: also answer `split`, the same buckets per model (the `split_limit` models with the highest cost over the range, then most events, plus one `other` series), e.g. for cost stacked by model. 400 `invalid_split` otherwise. */
+                split?: "model";
+                /** @description With `split`: how many models get their own series, 1 to 20 (default 5). 400 `invalid_limit` otherwise. */
+                split_limit?: number;
             };
             header?: never;
             path?: never;
@@ -1211,8 +1283,26 @@ export interface operations {
                 from?: string;
                 /** @description RFC 3339 end (exclusive), same form as `from`, rounded up to the minute. Default: now. 400 `invalid_range` when unparseable. */
                 to?: string;
-                /** @description Dimension. 400 `invalid_by` if missing or unknown. */
-                by: "model" | "provider" | "operation" | "status" | "environment";
+                /** @description Model, ignoring case (`GPT-4o` finds `gpt-4o`). 400 `invalid_filter` if longer than 256 characters. */
+                model?: string;
+                /** @description Provider, ignoring case; 1 to 64 of [A-Za-z0-9_.-]. */
+                provider?: string;
+                /** @description Operation, ignoring case; 1 to 64 of [A-Za-z0-9_.]. */
+                operation?: string;
+                /** @description Environment, ignoring case; at most 64 characters. */
+                environment?: string;
+                /** @description `ok` or `error` (any case); 400 `invalid_filter` otherwise. */
+                status?: "ok" | "error";
+                /** @description Exact user id (opaque, case-sensitive). Answered from raw events through an index. */
+                user_id?: string;
+                /** @description Exact session id (opaque, case-sensitive). Answered from raw events through an index. */
+                session_id?: string;
+                /** @description Trace id, 32 hexadecimal characters (any case); 400 `invalid_filter` otherwise. Answered from raw events through an index. */
+                trace_id?: string;
+                /** @description Error type (`error.type`), ignoring case; only failed events match. */
+                error_type?: string;
+                /** @description Dimension. `error_type` groups the failed events of the range by their `error.type` (read from raw events; `range_events` is then the denominator of each type's share of calls). 400 `invalid_by` if missing or unknown. */
+                by: "model" | "provider" | "operation" | "status" | "environment" | "error_type";
                 /** @description How many values get their own row, 1 to 1000 (default 20). 400 `invalid_limit` otherwise. */
                 limit?: number;
             };

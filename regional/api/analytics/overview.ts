@@ -1,12 +1,14 @@
-// Overview: totals, error rate and latency percentiles over a range, from the analytics tiers and per-minute rollups.
+// Overview: totals, error rate and latency percentiles over a range, from the analytics tiers, or filtered (source.ts).
 import { withOrg } from '../../db/tenant.ts';
 import { type Counters, counters } from '../../rollups/minutes.ts';
-import { readPoints } from '../../rollups/tiers/read.ts';
+import { type PointTotals, readPoints } from '../../rollups/tiers/read.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
 import { parseQuery } from '../query.ts';
+import { FILTER_QUERY, filtersOf, hasFilters } from './filters.ts';
 import { DEFAULT_MAX_RANGE_DAYS, RANGE_QUERY, resolveRange } from './params.ts';
 import { projectScope } from './scope.ts';
+import { aggregate, latencyOf, sourceFor, wholeRange } from './source.ts';
 
 /** Overview answer. */
 export type Overview = Counters & {
@@ -19,7 +21,7 @@ export type Overview = Counters & {
 };
 
 /** Query parameters of the overview. */
-export const OVERVIEW_QUERY = RANGE_QUERY;
+export const OVERVIEW_QUERY = { ...RANGE_QUERY, ...FILTER_QUERY };
 
 /** Totals over the range for one project or all of the caller's org. */
 export async function overview(
@@ -30,9 +32,18 @@ export async function overview(
   const q = parseQuery(OVERVIEW_QUERY, query);
   const range = resolveRange(q, deps.clock(), deps.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS);
   const projectId = q.project_id;
+  const filters = filtersOf(q, query);
   return withOrg(deps.db, caller.org_id, async (client) => {
     const projects = await projectScope(client, caller.org_id, projectId);
-    const totals = (await readPoints(client, caller.org_id, projects, range, null)).get('');
+    let totals: PointTotals | undefined;
+    if (hasFilters(filters)) {
+      const g = (await aggregate(client, sourceFor(caller.org_id, projects, range, filters), wholeRange)).get(
+        '',
+      );
+      totals = g && { ...g, latency: latencyOf(g) };
+    } else {
+      totals = (await readPoints(client, caller.org_id, projects, range, null)).get('');
+    }
     const c = counters(totals ?? { events: 0, errors: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 });
     return {
       ...c,

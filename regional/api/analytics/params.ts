@@ -74,6 +74,8 @@ export const DIMENSIONS = {
   operation: 'operation',
   status: 'status',
   environment: 'environment',
+  // Only raw events have it: breakdowns by error type read the failed events of the range.
+  error_type: 'error_type',
 } as const;
 export type Dimension = keyof typeof DIMENSIONS;
 

@@ -1,10 +1,11 @@
-// Timeseries: counters and percentiles per interval bucket (gaps filled with zeros), from the tiers and rollups.
+// Timeseries: counters and percentiles per interval bucket (gaps filled with zeros), optionally filtered and split by model.
 import { withOrg } from '../../db/tenant.ts';
 import { type Counters, counters } from '../../rollups/minutes.ts';
-import { readPoints } from '../../rollups/tiers/read.ts';
+import { type PointTotals, readPoints } from '../../rollups/tiers/read.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
-import { parseQuery } from '../query.ts';
+import { enumParam, limitParam, parseQuery } from '../query.ts';
+import { FILTER_QUERY, filtersOf, hasFilters } from './filters.ts';
 import {
   DEFAULT_MAX_RANGE_DAYS,
   INTERVAL_PARAM,
@@ -15,9 +16,16 @@ import {
   resolveRange,
 } from './params.ts';
 import { projectScope } from './scope.ts';
+import { aggregate, both, byStep, folded, latencyOf, ranked, sourceFor } from './source.ts';
 
 /** One point: the bucket starting at `t`. */
 export type Point = Counters & { t: string; p50: number | null; p95: number | null; p99: number | null };
+
+/** Counters of one split value per bucket. */
+export type SplitPoint = Counters & { t: string };
+
+/** One series of a split: a value (`other: false`) or everything outside the top values (`other: true`). */
+export type SplitSeries = { key: string; other: boolean; keys: number; points: SplitPoint[] };
 
 /** Timeseries answer. */
 export type Timeseries = {
@@ -25,6 +33,8 @@ export type Timeseries = {
   from: string;
   to: string;
   points: Point[];
+  /** With `split=model`: the top `split_limit` models by cost (then events), plus one `other` series. */
+  split: { by: 'model'; series: SplitSeries[] } | null;
   data_as_of: string | null;
 };
 
@@ -32,9 +42,29 @@ const ZERO: Counters = { events: 0, errors: 0, input_tokens: 0, output_tokens: 0
 const NO_LATENCY = { p50: null, p95: null, p99: null };
 
 /** Query parameters of the timeseries. */
-export const TIMESERIES_QUERY = { ...RANGE_QUERY, interval: INTERVAL_PARAM };
+export const TIMESERIES_QUERY = {
+  ...RANGE_QUERY,
+  ...FILTER_QUERY,
+  interval: INTERVAL_PARAM,
+  split: enumParam(['model'], 'invalid_split'),
+  split_limit: limitParam(5, 20),
+};
 
-/** Buckets aligned to the interval since the Unix epoch (so 1h buckets start on the hour, UTC). */
+/** Bucket starts of a range: aligned to the interval since the Unix epoch (1h buckets start on the hour, UTC). */
+function bucketKeys(from: Date, to: Date, stepMs: number): string[] {
+  const out: string[] = [];
+  for (let p = Math.floor(from.getTime() / stepMs) * stepMs; p < to.getTime(); p += stepMs) {
+    out.push(new Date(p).toISOString());
+  }
+  return out;
+}
+
+/**
+ * Buckets aligned to the interval since the Unix epoch. Unfiltered totals come from the tiers;
+ * filtered ones from the per-minute rollups or raw events (`source.ts`). A split reads the same source
+ * per bucket × model, the models ranked over the whole range, so its size is bounded by
+ * points × (split_limit + 1).
+ */
 export async function timeseries(
   deps: Pick<ApiDeps, 'db' | 'clock' | 'maxRangeDays'>,
   caller: Caller,
@@ -43,22 +73,73 @@ export async function timeseries(
   const q = parseQuery(TIMESERIES_QUERY, query);
   const range = resolveRange(q, deps.clock(), deps.maxRangeDays ?? DEFAULT_MAX_RANGE_DAYS);
   const interval = resolveInterval(q.interval, range);
-  const projectId = q.project_id;
+  const filters = filtersOf(q, query);
   const stepMs = INTERVALS[interval] * 60_000;
+  const keys = bucketKeys(range.from, range.to, stepMs);
   return withOrg(deps.db, caller.org_id, async (client) => {
-    const projects = await projectScope(client, caller.org_id, projectId);
-    const byPoint = await readPoints(client, caller.org_id, projects, range, stepMs);
+    const projects = await projectScope(client, caller.org_id, q.project_id);
+    let byPoint: Map<string, PointTotals>;
+    if (hasFilters(filters)) {
+      const groups = await aggregate(
+        client,
+        sourceFor(caller.org_id, projects, range, filters),
+        byStep(stepMs),
+      );
+      byPoint = new Map();
+      for (const t of keys) {
+        const g = groups.get(t);
+        byPoint.set(
+          t,
+          g ? { ...g, latency: latencyOf(g) } : { ...ZERO, updated_at: null, latency: NO_LATENCY },
+        );
+      }
+    } else {
+      byPoint = await readPoints(client, caller.org_id, projects, range, stepMs);
+    }
     const points: Point[] = [];
     let asOf: Date | null = null;
     for (const [t, p] of byPoint) {
       if (p.updated_at && (!asOf || p.updated_at > asOf)) asOf = p.updated_at;
       points.push({ t, ...counters(p.events > 0 ? p : ZERO), ...(p.events > 0 ? p.latency : NO_LATENCY) });
     }
+    let split: Timeseries['split'] = null;
+    if (q.split === 'model') {
+      const src = sourceFor(caller.org_id, projects, range, filters);
+      const top = await ranked(client, src, 'model', q.split_limit, 'cost_usd');
+      const named = top.filter((r) => r.slot > 0);
+      const rest = top.find((r) => r.slot === 0);
+      const cells = await aggregate(
+        client,
+        src,
+        both(
+          byStep(stepMs),
+          folded(
+            'model',
+            named.map((r) => r.key),
+          ),
+        ),
+        { latency: false },
+      );
+      const series = (group: string, key: string, other: boolean, n: number): SplitSeries => ({
+        key,
+        other,
+        keys: n,
+        points: keys.map((t) => ({ t, ...counters(cells.get(`${t}|${group}`) ?? ZERO) })),
+      });
+      split = {
+        by: 'model',
+        series: [
+          ...named.map((r) => series(`k:${r.key}`, r.key, false, 1)),
+          ...(rest ? [series('o', '', true, rest.keys)] : []),
+        ],
+      };
+    }
     return {
       interval,
       from: range.from.toISOString(),
       to: range.to.toISOString(),
       points,
+      split,
       data_as_of: asOf ? (asOf as Date).toISOString() : null,
     };
   });

@@ -1,0 +1,243 @@
+// Filtered aggregates for overview, timeseries and breakdown: per-minute rollups when the filters allow, raw events otherwise.
+import type pg from 'pg';
+import type { LatencyHistogram } from '../../rollups/latency-histogram.ts';
+import { type Counters, percentiles, type TimeRange } from '../../rollups/minutes.ts';
+import { BadRequestError } from '../errors.ts';
+import { eventCondition, type Filters, needsEvents, rollupCondition } from './filters.ts';
+
+/**
+ * Where an aggregate reads: `rollups` (event_rollups_1m, one row per minute × model × provider ×
+ * operation × status × environment) answers filters on those dimensions; `events` (telemetry_events)
+ * answers the others (user, session, trace, error type, attributes) and error-type groupings.
+ * Unfiltered overview and timeseries read the analytics tiers instead (`rollups/tiers/read.ts`).
+ */
+export type SourceKind = 'rollups' | 'events';
+
+/** Most time one aggregate over raw events may take before it is cancelled (400 `query_too_broad`). */
+export const EVENT_SCAN_TIMEOUT_MS = 10_000;
+
+/** The rows an aggregate reads: table, WHERE (org first, then the index prefix) and its parameters. */
+export type Source = {
+  kind: SourceKind;
+  /** Time column to bucket on (`minute` or `ts`). */
+  time: 'minute' | 'ts';
+  where: string;
+  params: unknown[];
+};
+
+/** Adds a parameter to a source's list and returns its placeholder. */
+function adder(params: unknown[]) {
+  return (value: unknown, cast: string) => {
+    params.push(value);
+    return `$${params.length}::${cast}`;
+  };
+}
+
+/**
+ * The source for `filters` over `projects` in `range`: rollups unless a filter (or `forceEvents`, for
+ * dimensions only events have) needs raw events. `extra` is a trusted constant condition.
+ */
+export function sourceFor(
+  orgId: string,
+  projects: string[],
+  range: TimeRange,
+  filters: Filters,
+  options: { forceEvents?: boolean; extra?: string } = {},
+): Source {
+  const kind: SourceKind = options.forceEvents || needsEvents(filters) ? 'events' : 'rollups';
+  const time = kind === 'events' ? 'ts' : 'minute';
+  const params: unknown[] = [orgId, projects, range.from, range.to];
+  const cond = kind === 'events' ? eventCondition(filters, 5) : rollupCondition(filters, 5);
+  params.push(...cond.params);
+  const table = kind === 'events' ? 'telemetry_events' : 'event_rollups_1m';
+  const where = `FROM ${table} WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND ${time} >= $3 AND ${time} < $4${cond.sql}${options.extra ? ` AND ${options.extra}` : ''}`;
+  return { kind, time, where, params };
+}
+
+const COUNTERS = {
+  rollups: `sum(events)::bigint AS events, sum(errors)::bigint AS errors, sum(input_tokens)::bigint AS input_tokens,
+            sum(output_tokens)::bigint AS output_tokens, sum(cost_usd)::numeric AS cost_usd, max(updated_at) AS updated_at`,
+  events: `count(*)::bigint AS events, count(*) FILTER (WHERE status = 'error')::bigint AS errors,
+           coalesce(sum(input_tokens), 0)::bigint AS input_tokens, coalesce(sum(output_tokens), 0)::bigint AS output_tokens,
+           coalesce(sum(cost_usd), 0)::numeric AS cost_usd, max(received_at) AS updated_at`,
+} as const;
+
+/** A grouping of a source's rows: SQL over trusted column names plus its parameters (added in place). */
+export type Grouping = (add: (value: unknown, cast: string) => string, src: Source) => string;
+
+/** One group: summed counters, a merged latency histogram and the newest write folded in. */
+export type GroupTotals = Counters & { hist: LatencyHistogram; updated_at: Date | null };
+
+/** Every row of the range in one group ('' key). */
+export const wholeRange: Grouping = () => "''::text";
+
+/** Buckets of `stepMs` aligned to the Unix epoch, keyed by their start's ISO string. */
+export function byStep(stepMs: number): Grouping {
+  return (add, src) =>
+    `to_char(date_bin(make_interval(secs => ${add(stepMs / 1000, 'double precision')}), ${src.time}, timestamptz 'epoch') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/** Values of a trusted column: `keys` as `k:<value>`, everything else folded into `o` (NULL reads as ''). */
+export function folded(column: string, keys: string[]): Grouping {
+  return (add) =>
+    `CASE WHEN coalesce(${column}, '') = ANY(${add(keys, 'text[]')}) THEN 'k:' || coalesce(${column}, '') ELSE 'o' END`;
+}
+
+/** Two groupings joined by '|' (the first must not contain '|': a timestamp). */
+export function both(a: Grouping, b: Grouping): Grouping {
+  return (add, src) => `(${a(add, src)}) || '|' || (${b(add, src)})`;
+}
+
+/** Runs a query; a raw-event scan cancelled by its timeout becomes a 400 naming the range. */
+async function run<T extends pg.QueryResultRow>(
+  client: pg.ClientBase,
+  src: Source,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
+  if (src.kind !== 'events') return (await client.query<T>(sql, params)).rows;
+  // For the rest of this (read-only, per-request) transaction; it ends with the request.
+  await client.query(`SET LOCAL statement_timeout = ${EVENT_SCAN_TIMEOUT_MS}`);
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } catch (error) {
+    if ((error as { code?: string }).code === '57014') {
+      throw new BadRequestError(
+        'query_too_broad',
+        'these filters read raw events and the range holds too many: narrow the range or add a user, session or trace filter',
+        { parameter: 'from', cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Counters and merged latency histograms per group. Only groups × latency buckets rows leave the
+ * database, never events: rollups merge their stored histograms, events are bucketed in SQL with the
+ * same function the loader uses.
+ */
+export async function aggregate(
+  client: pg.ClientBase,
+  src: Source,
+  grouping: Grouping,
+  options: { latency?: boolean } = {},
+): Promise<Map<string, GroupTotals>> {
+  const params = [...src.params];
+  const g = grouping(adder(params), src);
+  const out = new Map<string, GroupTotals>();
+  const get = (key: string) => {
+    let t = out.get(key);
+    if (!t) {
+      t = {
+        events: 0,
+        errors: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_usd: 0,
+        hist: {},
+        updated_at: null,
+      };
+      out.set(key, t);
+    }
+    return t;
+  };
+  const addCounters = (t: GroupTotals, r: Counters & { updated_at: Date | null }) => {
+    t.events += Number(r.events);
+    t.errors += Number(r.errors);
+    t.input_tokens += Number(r.input_tokens);
+    t.output_tokens += Number(r.output_tokens);
+    t.cost_usd += Number(r.cost_usd);
+    if (r.updated_at && (!t.updated_at || r.updated_at > t.updated_at)) t.updated_at = r.updated_at;
+  };
+  const latency = options.latency ?? true;
+  if (src.kind === 'events') {
+    // One scan: counters per (group, latency bucket), summed per group here.
+    const bucket = latency ? 'llmo_latency_bucket(duration_ms)' : 'NULL::int';
+    const rows = await run<Counters & { g: string; b: number | null; updated_at: Date | null }>(
+      client,
+      src,
+      `SELECT ${g} AS g, ${bucket} AS b, ${COUNTERS.events} ${src.where} GROUP BY 1, 2`,
+      params,
+    );
+    for (const r of rows) {
+      const t = get(r.g);
+      addCounters(t, r);
+      if (r.b !== null) t.hist[String(r.b)] = (t.hist[String(r.b)] ?? 0) + Number(r.events);
+    }
+    return out;
+  }
+  const rows = await run<Counters & { g: string; updated_at: Date | null }>(
+    client,
+    src,
+    `SELECT ${g} AS g, ${COUNTERS.rollups} ${src.where} GROUP BY 1`,
+    params,
+  );
+  for (const r of rows) addCounters(get(r.g), r);
+  if (latency && rows.length > 0) {
+    const hp = [...src.params];
+    const hg = grouping(adder(hp), src);
+    const hists = await run<{ g: string; b: string; n: string }>(
+      client,
+      src,
+      `SELECT ${hg} AS g, h.key AS b, sum(h.value::bigint)::bigint AS n
+         ${src.where.replace('FROM event_rollups_1m', 'FROM event_rollups_1m CROSS JOIN LATERAL jsonb_each_text(latency_hist) AS h')}
+        GROUP BY 1, 2`,
+      hp,
+    );
+    for (const r of hists) {
+      const t = get(r.g);
+      t.hist[r.b] = (t.hist[r.b] ?? 0) + Number(r.n);
+    }
+  }
+  return out;
+}
+
+/** One ranked value: `slot` 1..limit in order, 0 for everything else summed; `keys` values folded in. */
+export type Ranked = Counters & { slot: number; key: string; keys: number; updated_at: Date | null };
+
+/**
+ * Counters per value of a trusted column: the `limit` values ranked first by `order` (ties by value)
+ * in their own rows, the rest summed into slot 0, so at most limit + 1 rows leave the database
+ * however many distinct values there are. NULL counts as ''.
+ */
+export async function ranked(
+  client: pg.ClientBase,
+  src: Source,
+  column: string,
+  limit: number,
+  order: 'events' | 'cost_usd' = 'events',
+): Promise<Ranked[]> {
+  const params = [...src.params];
+  const add = adder(params);
+  const counters = COUNTERS[src.kind];
+  const lim = add(limit, 'int');
+  const rows = await run<Ranked>(
+    client,
+    src,
+    `WITH g AS (
+       SELECT coalesce(${column}, '') AS g, ${counters} ${src.where} GROUP BY 1
+     ), r AS (
+       SELECT g.*, row_number() OVER (ORDER BY ${order === 'cost_usd' ? 'cost_usd DESC, events DESC' : 'events DESC'}, g COLLATE "C") AS rn FROM g
+     )
+     SELECT CASE WHEN rn <= ${lim} THEN rn ELSE 0 END::int AS slot, min(g) AS key, count(*)::int AS keys,
+            sum(events)::bigint AS events, sum(errors)::bigint AS errors,
+            sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
+            sum(cost_usd)::numeric AS cost_usd, max(updated_at) AS updated_at
+       FROM r GROUP BY 1 ORDER BY 1`,
+    params,
+  );
+  return rows.map((r) => ({
+    ...r,
+    events: Number(r.events),
+    errors: Number(r.errors),
+    input_tokens: Number(r.input_tokens),
+    output_tokens: Number(r.output_tokens),
+    cost_usd: Number(r.cost_usd),
+  }));
+}
+
+/** p50/p95/p99 of a group's histogram. */
+export function latencyOf(t: GroupTotals | undefined) {
+  return percentiles(t?.hist);
+}
