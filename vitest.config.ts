@@ -1,4 +1,4 @@
-// Test runner configuration: three tiers chosen by file name (ARCHITECTURE.md, "Tests").
+// Test runner configuration: five tiers chosen by file name (ARCHITECTURE.md, "Tests").
 import { defineConfig } from 'vitest/config';
 
 const exclude = [
@@ -17,9 +17,26 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
-          // Property tests and CDK synthesis are CPU-bound; a loaded 2-core CI machine needs headroom.
+          // No unit test mocks modules, stubs globals or changes the environment, so the files of a worker
+          // share one module graph: each dependency is imported once per worker instead of once per file.
+          isolate: false,
           testTimeout: 30_000,
-          exclude: [...exclude, '**/*.synth.test.ts', '**/*.integration.test.ts', '**/*.e2e.test.ts'],
+          exclude: [
+            ...exclude,
+            '**/*.property.test.ts',
+            '**/*.synth.test.ts',
+            '**/*.integration.test.ts',
+            '**/*.e2e.test.ts',
+          ],
+        },
+      },
+      {
+        test: {
+          // Thousands of generated cases per property: no I/O, but seconds of CPU per file.
+          name: 'property',
+          include: ['**/*.property.test.ts'],
+          exclude,
+          testTimeout: 120_000,
         },
       },
       {

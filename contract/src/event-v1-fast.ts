@@ -9,7 +9,7 @@ const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const DIGITS = '0123456789';
 const HEX = '0123456789abcdef';
 
-// Table-driven equivalents of EVENT_PATTERNS (asserted against the regexes by text.test.ts).
+// Table-driven equivalents of EVENT_PATTERNS (asserted against the regexes by text.property.test.ts).
 const isEventId = asciiCharsetMatcher(`${UPPER}${LOWER}${DIGITS}._:-`, 1, L.eventIdMaxLength);
 const isOperation = asciiCharsetMatcher(`${LOWER}${DIGITS}_.`, 1, L.operationMaxLength);
 const isProvider = asciiCharsetMatcher(`${LOWER}${DIGITS}_.-`, 1, L.providerMaxLength);
