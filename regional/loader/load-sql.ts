@@ -93,7 +93,7 @@ UPDATE api_keys SET last_used_at = $2
  WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)`;
 
 /**
- * Per-user / per-session hourly totals (migration 0006): the insert trigger on telemetry_events puts
+ * Per-user / per-session hourly totals (migration 0005): the insert trigger on telemetry_events puts
  * the deltas of exactly the inserted rows into this transaction's temp table; the loader makes the
  * table first and folds it once, in key order, before COMMIT (as with the per-minute rollups).
  */
