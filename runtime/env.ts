@@ -16,7 +16,9 @@ export function parseEnv<const S extends v.GenericSchema>(
   if (result.success) return result.output;
   const issue = result.issues[0];
   const name = v.getDotPath(issue) ?? issue.path?.map((p) => String(p.key)).join('.');
-  throw new ConfigError(`Invalid configuration: ${name ? `${name} ` : ''}${issue.message}`);
+  // A required variable that is not set at all: valibot's own wording ("Invalid key: …") says less.
+  const message = issue.input === undefined ? 'is required' : issue.message;
+  throw new ConfigError(`Invalid configuration: ${name ? `${name} ` : ''}${message}`);
 }
 
 /** A postgres:// connection string (it carries a password: never log it). */
@@ -40,3 +42,8 @@ export const logLevel = v.optional(
 
 /** The name every log line carries; Lambdas get it from the stack (POWERTOOLS_SERVICE_NAME). */
 export const serviceName = (fallback: string) => v.optional(v.pipe(v.string(), v.minLength(1)), fallback);
+
+/** LOG_LEVEL alone, for a process (or a module's fallback logger) that reads no other configuration. */
+export function envLogLevel(env: Readonly<Record<string, string | undefined>> = process.env): LogLevel {
+  return parseEnv(v.object({ LOG_LEVEL: logLevel }), env).LOG_LEVEL;
+}

@@ -30,14 +30,6 @@ export interface LoggerOptions {
 /** The fixed keys, in the order every line starts with; fields cannot overwrite them. */
 export const LOG_KEYS = ['level', 'time', 'service', 'message'] as const;
 
-/** Reads LOG_LEVEL in any case (`INFO`, `info`); undefined or empty → `fallback`. */
-export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'info'): LogLevel {
-  if (!value) return fallback;
-  const level = value.toLowerCase();
-  if (level in RANK) return level as LogLevel;
-  throw new Error(`Invalid configuration: LOG_LEVEL must be one of debug, info, warn, error, silent`);
-}
-
 /** Formats one line (without the newline): the fixed keys first, then the context, then the fields. */
 export function formatLogLine(
   level: Exclude<LogLevel, 'silent'>,

@@ -1,6 +1,7 @@
 // Local-stack configuration: defaults, and loud failures that name the bad variable.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadLocalConfig } from './config.ts';
+import { ConfigError } from '../../runtime/env.ts';
+import { loadLocalConfig } from './config.ts';
 
 describe('loadLocalConfig', () => {
   it('has working defaults for a fresh clone', () => {

@@ -1,6 +1,8 @@
-// The local stack's configuration: read once from the environment, validated, failing loudly by name.
+// The local stack's configuration: read once from the environment through runtime/env.ts, failing loudly by name.
 import path from 'node:path';
 import * as v from 'valibot';
+import { logLevel, parseEnv, postgresUrl } from '../../runtime/env.ts';
+import type { LogLevel } from '../../runtime/log.ts';
 
 const port = (fallback: number) =>
   v.optional(
@@ -17,7 +19,7 @@ const port = (fallback: number) =>
 
 const EnvSchema = v.object({
   LLMO_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), '.data'),
-  DATABASE_URL: v.optional(v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'))),
+  DATABASE_URL: v.optional(postgresUrl),
   LLMO_WEB_PORT: port(3000),
   LLMO_API_PORT: port(4001),
   LLMO_INGEST_PORT: port(4002),
@@ -30,7 +32,7 @@ const EnvSchema = v.object({
   LLMO_FIREHOSE_STREAM: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/)), 'llmo-events'),
   LLMO_LANDING_BUCKET: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9.-]{3,63}$/)), 'llmo-landing'),
   LLMO_WEB_MODE: v.optional(v.picklist(['build', 'dev'], 'must be build or dev'), 'build'),
-  LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
+  LOG_LEVEL: logLevel,
 });
 
 /** Validated local-stack settings. */
@@ -53,23 +55,12 @@ export interface LocalConfig {
   landingBucket: string;
   /** `build`: serve a production build of the dashboard (rebuilt when web/ changed); `dev`: `next dev`. */
   webMode: 'build' | 'dev';
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logLevel: LogLevel;
 }
 
-/** Error raised for an invalid variable; the message names it. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-/** Reads and validates the environment once; throws ConfigError naming the first bad variable. */
+/** Reads and validates the environment once; throws `ConfigError` (runtime/env.ts) naming the first bad variable. */
 export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): LocalConfig {
-  const result = v.safeParse(EnvSchema, env);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const name = issue?.path?.map((p) => String(p.key)).join('.') ?? 'environment';
-    throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}`);
-  }
-  const e = result.output;
+  const e = parseEnv(EnvSchema, env);
   return {
     dataDir: path.resolve(cwd, e.LLMO_DATA_DIR),
     databaseUrl: e.DATABASE_URL,

@@ -1,9 +1,11 @@
 // `npm run org -- create --name NAME`: the operators' path to a new organization, printed as JSON.
 import { parseArgs } from 'node:util';
+import * as v from 'valibot';
 import { createPool } from '../../regional/db/pool.ts';
 import { withTransaction } from '../../regional/db/tenant.ts';
 import { databaseUrls } from '../../regional/db/urls.ts';
 import { createOrganization, InvalidOrganizationError } from '../../regional/ops/organizations.ts';
+import { parseEnv } from '../../runtime/env.ts';
 import { loadLocalConfig } from './config.ts';
 import { readSecrets } from './secrets.ts';
 import { readStackFile } from './stack-file.ts';
@@ -20,6 +22,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadLocalConfig();
+  // Who ran the command, for the audit log (the login name; absent in some containers).
+  const { USER: operator } = parseEnv(v.object({ USER: v.optional(v.string()) }));
   const secrets = await readSecrets(config.dataDir);
   // The running stack's database (whatever port it was started with), else the configured port.
   const ownerUrl =
@@ -30,7 +34,7 @@ async function main(): Promise<void> {
   const pool = createPool(system, { max: 1, applicationName: 'llmo-org-cli' });
   try {
     const org = await withTransaction(pool, (client) =>
-      createOrganization(client, values.name ?? '', { sub: 'system:operator-cli', email: process.env.USER }),
+      createOrganization(client, values.name ?? '', { sub: 'system:operator-cli', email: operator }),
     );
     process.stdout.write(`${JSON.stringify(org)}\n`);
   } catch (error) {

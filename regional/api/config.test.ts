@@ -1,6 +1,7 @@
 // Regional API configuration: the key-tag secret is required wherever keys can be minted, and named when missing.
 import { describe, expect, it } from 'vitest';
-import { ApiConfigError, loadApiConfig } from './config.ts';
+import { ConfigError } from '../../runtime/env.ts';
+import { loadApiConfig } from './config.ts';
 
 const BASE = {
   AUTH_MODE: 'oidc',
@@ -28,7 +29,7 @@ describe('loadApiConfig key-tag secret', () => {
       );
     }
     expect(() => loadApiConfig({ ...BASE, KEY_TAG_VERSION: 'A', KEY_TAG_SECRET: 'short' })).toThrowError(
-      ApiConfigError,
+      ConfigError,
     );
     expect(() => loadApiConfig({ ...BASE, KEY_TAG_VERSION: 'AB', KEY_TAG_SECRET: SECRET })).toThrowError(
       /KEY_TAG_VERSION/,

@@ -1,7 +1,7 @@
-// Regional API configuration from the environment: read once, validated with valibot, failing loudly by name.
+// Regional API configuration from the environment: read once through runtime/env.ts, failing loudly by name.
 import * as v from 'valibot';
 import { KEY_TAG_SECRET_RE, KEY_TAG_VERSION_RE, type KeyTagSecret } from '../../contract/index.ts';
-import { logLevel, serviceName } from '../../runtime/env.ts';
+import { ConfigError, logLevel, parseEnv, serviceName } from '../../runtime/env.ts';
 import type { LogLevel } from '../../runtime/log.ts';
 import { type DatabaseCredentials, hasRoleCredentials, roleCredentials } from '../db/credentials.ts';
 import type { AuthConfig } from './auth/verifier.ts';
@@ -56,25 +56,17 @@ export type ApiConfig = {
   keyTagSecret: KeyTagSecret | undefined;
 };
 
-/** Raised for a missing or invalid variable; the message names it (never its value). */
-export class ApiConfigError extends Error {
-  override name = 'ApiConfigError';
-}
+/** The configuration error of runtime/env.ts (the name other modules of the API import). */
+export { ConfigError as ApiConfigError };
 
 function required(value: string | undefined, name: string): string {
-  if (!value) throw new ApiConfigError(`Invalid configuration: ${name} is required`);
+  if (!value) throw new ConfigError(`Invalid configuration: ${name} is required`);
   return value;
 }
 
-/** Reads the configuration; throws `ApiConfigError` naming the first bad variable. */
-export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const result = v.safeParse(EnvSchema, env);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const name = issue?.path?.map((p) => String(p.key)).join('.') ?? 'environment';
-    throw new ApiConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}`);
-  }
-  const e = result.output;
+/** Reads the configuration; throws `ConfigError` naming the first bad variable. */
+export function loadApiConfig(env: Readonly<Record<string, string | undefined>> = process.env): ApiConfig {
+  const e = parseEnv(EnvSchema, env);
   const auth: AuthConfig =
     e.AUTH_MODE === 'cognito'
       ? {

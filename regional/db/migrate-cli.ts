@@ -1,22 +1,22 @@
 // `npm run migrate`: applies migrations to DATABASE_URL and (re)keys the llmo_app / llmo_system roles.
 import * as v from 'valibot';
+import { parseEnv, postgresUrl } from '../../runtime/env.ts';
 import { migrate } from './migrate.ts';
 
+const password = v.pipe(v.string('is required'), v.minLength(16, 'must be at least 16 characters'));
 const Env = v.object({
-  DATABASE_URL: v.pipe(v.string('is required'), v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
-  LLMO_APP_DB_PASSWORD: v.pipe(v.string('is required'), v.minLength(16, 'must be at least 16 characters')),
-  LLMO_SYSTEM_DB_PASSWORD: v.pipe(v.string('is required'), v.minLength(16, 'must be at least 16 characters')),
+  DATABASE_URL: postgresUrl,
+  LLMO_APP_DB_PASSWORD: password,
+  LLMO_SYSTEM_DB_PASSWORD: password,
 });
 
-const parsed = v.safeParse(Env, process.env);
-if (!parsed.success) {
-  const issue = parsed.issues[0];
-  process.stderr.write(
-    `Invalid configuration: ${String(issue?.path?.[0]?.key ?? 'environment')} ${issue?.message}\n`,
-  );
+let env: v.InferOutput<typeof Env>;
+try {
+  env = parseEnv(Env);
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(2);
 }
-const env = parsed.output;
 migrate({
   ownerUrl: env.DATABASE_URL,
   passwords: { app: env.LLMO_APP_DB_PASSWORD, system: env.LLMO_SYSTEM_DB_PASSWORD },

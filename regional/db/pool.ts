@@ -1,6 +1,7 @@
 // Creates pg pools with the settings every service uses (statement timeout, bigint parsing, app name).
 import pg from 'pg';
-import { createLogger, parseLogLevel } from '../../runtime/log.ts';
+import { envLogLevel } from '../../runtime/env.ts';
+import { createLogger } from '../../runtime/log.ts';
 import type { DatabaseCredentials } from './credentials.ts';
 
 // int8 (bigint) arrives as a JS number: every count and token sum we store stays below 2^53.
@@ -22,7 +23,7 @@ export interface PoolOptions {
   onIdleError?: (error: Error) => void;
 }
 
-const fallbackLog = createLogger({ service: 'db-pool', level: parseLogLevel(process.env.LOG_LEVEL) });
+const fallbackLog = createLogger({ service: 'db-pool', level: envLogLevel() });
 const logIdleError = (error: Error): void => {
   fallbackLog.warn('idle database connection lost', { error: error.message });
 };

@@ -1,6 +1,7 @@
 // Loader configuration: defaults, and a loud error naming a bad variable.
 import { describe, expect, it } from 'vitest';
-import { LoaderConfigError, loadLoaderConfig } from './config.ts';
+import { ConfigError } from '../../runtime/env.ts';
+import { loadLoaderConfig } from './config.ts';
 
 describe('loadLoaderConfig', () => {
   it('has defaults', () => {
@@ -15,7 +16,7 @@ describe('loadLoaderConfig', () => {
   });
 
   it('names the bad variable', () => {
-    expect(() => loadLoaderConfig({ RETENTION_DAYS: 'soon' })).toThrow(LoaderConfigError);
+    expect(() => loadLoaderConfig({ RETENTION_DAYS: 'soon' })).toThrow(ConfigError);
     expect(() => loadLoaderConfig({ RETENTION_DAYS: '0' })).toThrow(/RETENTION_DAYS/);
   });
 });

@@ -1,6 +1,6 @@
-// Loader and maintenance settings: read once from the environment, validated, failing loudly by name.
+// Loader and maintenance settings: read once from the environment through runtime/env.ts, failing loudly by name.
 import * as v from 'valibot';
-import { logLevel } from '../../runtime/env.ts';
+import { logLevel, parseEnv } from '../../runtime/env.ts';
 import type { LogLevel } from '../../runtime/log.ts';
 
 const intVar = (fallback: number, min: number, max: number) =>
@@ -40,22 +40,11 @@ export interface LoaderConfig {
   serviceName: string | undefined;
 }
 
-/** Configuration error; the message names the variable. */
-export class LoaderConfigError extends Error {
-  override name = 'LoaderConfigError';
-}
-
-/** Reads and validates the loader's variables once; throws naming the first bad one. */
+/** Reads and validates the loader's variables once; throws `ConfigError` (runtime/env.ts) naming the first bad one. */
 export function loadLoaderConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): LoaderConfig {
-  const result = v.safeParse(EnvSchema, env);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const name = issue?.path?.map((p) => String(p.key)).join('.') ?? 'environment';
-    throw new LoaderConfigError(`Invalid loader configuration: ${name} ${issue?.message ?? 'is invalid'}`);
-  }
-  const e = result.output;
+  const e = parseEnv(EnvSchema, env);
   return {
     retentionDays: e.RETENTION_DAYS,
     aheadDays: e.PARTITION_AHEAD_DAYS,

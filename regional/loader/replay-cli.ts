@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import type pg from 'pg';
+import * as v from 'valibot';
+import { parseEnv } from '../../runtime/env.ts';
 import { roleCredentials } from '../db/credentials.ts';
 import { createPool } from '../db/pool.ts';
 import { loadLoaderConfig } from './config.ts';
@@ -58,13 +60,18 @@ async function main(): Promise<void> {
     },
   });
   const config = loadLoaderConfig();
-  const endpoint = process.env.S3_ENDPOINT;
+  const { S3_ENDPOINT: endpoint, AWS_REGION: region } = parseEnv(
+    v.object({
+      S3_ENDPOINT: v.optional(v.pipe(v.string(), v.url('must be a URL'))),
+      AWS_REGION: v.optional(v.pipe(v.string(), v.minLength(1)), 'us-east-1'),
+    }),
+  );
   const s3 = new S3Client(
     endpoint
       ? {
           endpoint,
           forcePathStyle: true,
-          region: process.env.AWS_REGION ?? 'us-east-1',
+          region,
           credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         }
       : {},

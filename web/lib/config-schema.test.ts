@@ -1,6 +1,7 @@
 // Dashboard configuration: validated once, failing loudly by variable name, never echoing a value.
 import { describe, expect, it } from 'vitest';
-import { parseWebConfig, WebConfigError } from './config-schema.ts';
+import { ConfigError } from '../../runtime/env.ts';
+import { parseWebConfig } from './config-schema.ts';
 
 const valid = {
   LLMO_WEB_API_URL: 'https://api.example.test/',
@@ -35,7 +36,7 @@ describe('parseWebConfig', () => {
 
   it.each(Object.keys(valid))('names %s when it is missing', (name) => {
     const env: Record<string, string | undefined> = { ...valid, [name]: undefined };
-    expect(() => parseWebConfig(env)).toThrow(WebConfigError);
+    expect(() => parseWebConfig(env)).toThrow(ConfigError);
     expect(() => parseWebConfig(env)).toThrow(name);
   });
 

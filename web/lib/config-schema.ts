@@ -1,30 +1,22 @@
-// The dashboard's configuration schema: parsed once from the environment, failing loudly by variable name.
+// The dashboard's configuration schema: parsed once from the environment (runtime/env.ts), failing loudly by variable name.
 import * as v from 'valibot';
+import { parseEnv } from '../../runtime/env.ts';
 
-const url = (name: string) =>
-  v.pipe(
-    v.string(`${name} is required`),
-    v.nonEmpty(`${name} is required`),
-    v.url(`${name} must be an absolute URL`),
-    v.transform((s) => s.replace(/\/+$/, '')),
-  );
+const url = v.pipe(
+  v.string('is required'),
+  v.nonEmpty('is required'),
+  v.url('must be an absolute URL'),
+  v.transform((s) => s.replace(/\/+$/, '')),
+);
 
 const EnvSchema = v.object({
-  LLMO_WEB_API_URL: url('LLMO_WEB_API_URL'),
-  LLMO_WEB_ISSUER: url('LLMO_WEB_ISSUER'),
-  LLMO_WEB_CLIENT_ID: v.pipe(
-    v.string('LLMO_WEB_CLIENT_ID is required'),
-    v.nonEmpty('LLMO_WEB_CLIENT_ID is required'),
-  ),
-  LLMO_WEB_BASE_URL: url('LLMO_WEB_BASE_URL'),
-  LLMO_WEB_SESSION_SECRET: v.pipe(
-    v.string('LLMO_WEB_SESSION_SECRET is required'),
-    v.minLength(32, 'LLMO_WEB_SESSION_SECRET must be at least 32 characters'),
-  ),
-  LLMO_WEB_INGEST_URL: v.optional(url('LLMO_WEB_INGEST_URL')),
-  LLMO_WEB_SESSION_STORE: v.optional(
-    v.pipe(v.string(), v.nonEmpty('LLMO_WEB_SESSION_STORE must be a file path when set')),
-  ),
+  LLMO_WEB_API_URL: url,
+  LLMO_WEB_ISSUER: url,
+  LLMO_WEB_CLIENT_ID: v.pipe(v.string('is required'), v.nonEmpty('is required')),
+  LLMO_WEB_BASE_URL: url,
+  LLMO_WEB_SESSION_SECRET: v.pipe(v.string('is required'), v.minLength(32, 'must be at least 32 characters')),
+  LLMO_WEB_INGEST_URL: v.optional(url),
+  LLMO_WEB_SESSION_STORE: v.optional(v.pipe(v.string(), v.nonEmpty('must be a file path when set'))),
 });
 
 /** Validated dashboard configuration (URLs without a trailing slash). */
@@ -46,19 +38,9 @@ export interface WebConfig {
   secureCookies: boolean;
 }
 
-/** Invalid or missing configuration; the message names the variable and never echoes its value. */
-export class WebConfigError extends Error {
-  override name = 'WebConfigError';
-}
-
-/** Parses the environment into a `WebConfig` or throws `WebConfigError` naming every bad variable. */
+/** Parses the environment into a `WebConfig` or throws `ConfigError` (runtime/env.ts) naming the first bad variable. */
 export function parseWebConfig(env: Record<string, string | undefined>): WebConfig {
-  const result = v.safeParse(EnvSchema, env);
-  if (!result.success) {
-    const messages = [...new Set(result.issues.map((issue) => issue.message))];
-    throw new WebConfigError(`invalid dashboard configuration: ${messages.join('; ')}`);
-  }
-  const e = result.output;
+  const e = parseEnv(EnvSchema, env);
   return {
     apiUrl: e.LLMO_WEB_API_URL,
     issuer: e.LLMO_WEB_ISSUER,

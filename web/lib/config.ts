@@ -4,7 +4,7 @@ import { parseWebConfig, type WebConfig } from './config-schema.ts';
 
 let cached: WebConfig | undefined;
 
-/** The validated configuration; throws `WebConfigError` naming the variable on first use if it is wrong. */
+/** The validated configuration; throws `ConfigError` naming the variable on first use if it is wrong. */
 export function webConfig(): WebConfig {
   cached ??= parseWebConfig(process.env);
   return cached;
