@@ -269,6 +269,29 @@ describe('analytics', () => {
     expect(pages).toBeGreaterThan(1);
   });
 
+  it('the explorer over all projects merges them in (ts, project, event) order across pages', async () => {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = cursor ? `&cursor=${cursor}` : '';
+      const res = await h.call('GET', `/v1/analytics/events?${range}&environment=staging&limit=37${q}`, {
+        token,
+      });
+      expect(res.status).toBe(200);
+      for (const item of res.body.items as Array<Record<string, unknown>>)
+        ids.push(`${item.project_id}/${item.event_id}`);
+      cursor = res.body.next_cursor as string | null;
+    } while (cursor);
+    const want = await raw(
+      `SELECT project_id || '/' || event_id AS id FROM telemetry_events
+        WHERE org_id = $1 AND environment = 'staging' AND ts >= $2 AND ts < $3
+        ORDER BY ts DESC, project_id DESC, event_id DESC`,
+      [orgId, start, end],
+    );
+    expect(new Set(want.map((r) => String(r.id).split('/')[0])).size).toBe(2);
+    expect(ids).toEqual(want.map((r) => r.id));
+  });
+
   it('answers the same from the refreshed tiers, and a late change shows at once', async () => {
     const ov = `/v1/analytics/overview?project_id=${projectId}&from=${new Date(start.getTime() + 7 * 60_000).toISOString()}&to=${end.toISOString()}`;
     const ts = `/v1/analytics/timeseries?project_id=${projectId}&${range}&interval=5m`;

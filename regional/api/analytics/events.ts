@@ -57,13 +57,23 @@ export async function listEvents(
       received_at: Date;
       event: Record<string, unknown>;
     }>(
-      `SELECT project_id, event_id, to_json(ts) #>> '{}' AS ts_text, received_at, event
-         FROM telemetry_events
-        WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND ts >= $3 AND ts < $4
-          AND ($5::timestamptz IS NULL OR (ts, project_id, event_id) < ($5::timestamptz, $6::uuid, $7::text))
-          ${filters.sql}
-        ORDER BY ts DESC, project_id DESC, event_id DESC
-        LIMIT $8`,
+      // Per project, newest first through (org_id, project_id, ts DESC): the planner walks the index and
+      // stops after a page of matches. One query over project_id = ANY(…) sorted every matching row of
+      // the range instead (2.5 s for an attribute filter over 24 h of a 1M-event project). At most
+      // projects × (limit + 1) rows are merged here. `ts <= cursor` bounds the index walk, so a later
+      // page starts where the last one ended.
+      `SELECT e.* FROM unnest($2::uuid[]) AS p(id) CROSS JOIN LATERAL (
+         SELECT project_id, event_id, ts, to_json(ts) #>> '{}' AS ts_text, received_at, event
+           FROM telemetry_events
+          WHERE org_id = $1 AND project_id = p.id AND ts >= $3 AND ts < $4
+            AND ts <= coalesce($5::timestamptz, $4::timestamptz)
+            AND ($5::timestamptz IS NULL OR (ts, project_id, event_id) < ($5::timestamptz, $6::uuid, $7::text))
+            ${filters.sql}
+          ORDER BY ts DESC, event_id DESC
+          LIMIT $8
+       ) AS e
+       ORDER BY e.ts DESC, e.project_id DESC, e.event_id DESC
+       LIMIT $8`,
       [
         caller.org_id,
         projects,
