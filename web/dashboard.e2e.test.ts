@@ -1,8 +1,8 @@
 // The dashboard in a real browser against `npm start`: sign-in through the issuer, live overview numbers,
-// the event explorer, creating (shown once) and revoking a key, the audit log, a member's limits, the
+// the event explorer and its drawer, traces, filters kept in the URL, users and sessions, export, creating (shown once) and revoking a key, the audit log, a member's limits, the
 // security headers, refused open redirects and cross-site sign-outs, and a sign-out that holds.
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,6 +176,101 @@ describe('dashboard', () => {
     await expect.poll(() => page.getByTestId('event-row').count()).toBe(5);
   });
 
+  it('follows a trace from the drawer to its timeline', { timeout: 300_000 }, async () => {
+    await page.goto(`${info.web_url}/events?model=${model}&status=error&event=dash-${runId}-0`);
+    await page.getByTestId('drawer-trace').click();
+    await page.waitForURL((url) => url.pathname === `/traces/${traceId}`);
+    await expect(page.getByTestId('trace-span').count()).resolves.toBe(5);
+    await expect(page.getByTestId('trace-totals').textContent()).resolves.toContain('5');
+  });
+
+  it('the overview keeps its filters in the URL and applies them to every figure', {
+    timeout: 300_000,
+  }, async () => {
+    await page.goto(`${info.web_url}/overview?range=1h`);
+    await page.getByTestId('overview-filters').locator('summary').click();
+    // Names match ignoring case, as in the explorer.
+    await page.fill('#filter-model', model.toUpperCase());
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL((url) => url.searchParams.get('model') === model.toUpperCase());
+    await expect.poll(() => metric(page, 'metric-events'), { timeout: 30_000 }).toBe(5);
+    expect(await metric(page, 'metric-errors')).toBe(1);
+    await expect(page.getByTestId('active-filters').first().textContent()).resolves.toContain(
+      model.toUpperCase(),
+    );
+    // Error rate by error type, under the same filter: one rate_limit out of five calls.
+    const types = (await page.getByTestId('error-types').textContent()) ?? '';
+    expect(types).toContain('rate_limit');
+    expect(types).toContain('20.0');
+    // Range links and breakdown tabs keep the filter; breakdown rows lead to the explorer with it.
+    await page.getByRole('link', { name: '6 hours' }).click();
+    await page.waitForURL((url) => url.searchParams.get('range') === '6h');
+    expect(new URL(page.url()).searchParams.get('model')).toBe(model.toUpperCase());
+    await page.goto(`${info.web_url}/overview?range=1h&environment=${environment}&by=error_type`);
+    await expect.poll(() => metric(page, 'metric-events'), { timeout: 30_000 }).toBe(5);
+    await page.getByTestId('breakdown-link').filter({ hasText: 'rate_limit' }).click();
+    await page.waitForURL(
+      (url) =>
+        url.pathname === '/events' &&
+        url.searchParams.get('error_type') === 'rate_limit' &&
+        url.searchParams.get('environment') === environment,
+    );
+    await expect.poll(() => page.getByTestId('event-row').count()).toBe(1);
+  });
+
+  it.each([
+    ['users', user, 'user_id'],
+    ['sessions', sessionId, 'session_id'],
+  ])(
+    'the %s page lists calls, errors, tokens, cost and p95, sortable, linking to the events',
+    {
+      timeout: 300_000,
+    },
+    async (kind, id, filter) => {
+      await page.goto(`${info.web_url}/${kind}?range=1h&sort=last_seen`);
+      await expect(page.getByTestId('sort-last_seen').getAttribute('aria-sort')).resolves.toBe('descending');
+      const row = page.getByTestId('actor-row').filter({ hasText: id });
+      await expect.poll(() => row.count(), { timeout: 60_000 }).toBe(1);
+      const cells = await row.locator('td').allTextContents();
+      expect(cells[1]).toBe('5'); // calls
+      expect(cells[2]).toBe('1'); // errors
+      await page.getByTestId('sort-errors').click();
+      await page.waitForURL((url) => url.searchParams.get('sort') === 'errors');
+      await page.goto(`${info.web_url}/${kind}?range=1h&sort=last_seen`);
+      await row.getByTestId('actor-link').click();
+      await page.waitForURL((url) => url.pathname === '/events' && url.searchParams.get(filter) === id);
+      await expect.poll(() => page.getByTestId('event-row').count()).toBe(5);
+    },
+  );
+
+  it('exports the explorer’s current filter as CSV and JSONL downloads', { timeout: 300_000 }, async () => {
+    await page.goto(`${info.web_url}/events?range=1h&model=${model}`);
+    for (const format of ['csv', 'jsonl'] as const) {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId(`export-${format}`).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(new RegExp(`^events-.*\\.${format}$`));
+      const text = await readFile((await download.path()) ?? '', 'utf8');
+      const lines = text.trimEnd().split(/\r?\n/);
+      if (format === 'csv') {
+        expect(lines[0]?.startsWith('event_id,timestamp,')).toBe(true);
+        expect(
+          lines
+            .slice(1)
+            .map((l) => l.split(',')[0])
+            .sort(),
+        ).toEqual(Array.from({ length: 5 }, (_, i) => `dash-${runId}-${i}`));
+      } else {
+        const events = lines.map((l) => JSON.parse(l));
+        expect(events.map((e) => e.event_id).sort()).toEqual(
+          Array.from({ length: 5 }, (_, i) => `dash-${runId}-${i}`),
+        );
+        expect(events.every((e) => e.model === model && e.user_id === user)).toBe(true);
+      }
+    }
+  });
+
   it('offers all projects and says so for an unknown project', { timeout: 300_000 }, async () => {
     await page.goto(`${info.web_url}/overview?project=all`);
     expect(await metric(page, 'metric-events')).toBeGreaterThanOrEqual(5);
@@ -189,6 +284,15 @@ describe('dashboard', () => {
     await page.goto(`${info.web_url}/overview`);
     await page.emulateMedia({ colorScheme: 'dark' });
     expect(await background()).toBe('rgb(3, 7, 18)');
+    await mkdir(SCREENSHOTS, { recursive: true });
+    for (const [name, target] of [
+      ['overview', '/overview'],
+      ['events', `/events?model=${model}&status=error&event=dash-${runId}-0`],
+    ]) {
+      await page.goto(`${info.web_url}${target}`);
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-dark-1440.png`), fullPage: true });
+    }
     await page.emulateMedia({ colorScheme: 'light' });
     expect(await background()).toBe('rgb(249, 250, 251)');
   });
@@ -201,6 +305,10 @@ describe('dashboard', () => {
       ['overview', '/overview'],
       ['events', `/events?model=${model}`],
       ['event-drawer', `/events?model=${model}&status=error&event=dash-${runId}-0`],
+      ['trace', `/traces/${traceId}`],
+      ['overview-filtered', `/overview?range=1h&model=${model}`],
+      ['users', '/users?range=1h&sort=last_seen'],
+      ['sessions', '/sessions?range=1h&sort=last_seen'],
       ['admin', '/admin'],
       ['admin-keys', '/admin/keys'],
       ['admin-audit', '/admin/audit'],

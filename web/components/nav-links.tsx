@@ -3,12 +3,14 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
-/** Overview and Events for everyone; Admin only when the session says the user is an admin. */
+/** Overview, Events, Users and Sessions for everyone; Admin only when the session says the user is an admin. */
 export function NavLinks({ admin }: { admin: boolean }) {
   const pathname = usePathname();
   const links = [
     { href: '/overview', label: 'Overview' },
     { href: '/events', label: 'Events' },
+    { href: '/users', label: 'Users' },
+    { href: '/sessions', label: 'Sessions' },
     ...(admin ? [{ href: '/admin', label: 'Admin' }] : []),
   ];
   return (

@@ -25,6 +25,12 @@ export type ExplorerItem = Schemas['ExplorerItem'];
 /** `GET /v1/analytics/traces/{trace_id}`. */
 export type Trace = Schemas['Trace'];
 
+/** `GET /v1/analytics/users` / `sessions` row and page. */
+export type ActorRow = Schemas['ActorRow'];
+export type ActorPage = Schemas['ActorPage'];
+/** Sort keys of the users and sessions lists (descending). */
+export type ActorSort = ActorPage['sort'];
+
 /** `GET /v1/analytics/values`. */
 export type DimensionValues = Schemas['DimensionValues'];
 
@@ -46,6 +52,7 @@ export const BREAKDOWN_DIMENSIONS = [
   'operation',
   'status',
   'environment',
+  'error_type',
 ] as const satisfies readonly Breakdown['by'][];
 export type Dimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 

@@ -2,6 +2,8 @@
 import 'server-only';
 import { ApiUnavailableError, apiErrorFromResponse } from './api-errors.ts';
 import type {
+  ActorPage,
+  ActorSort,
   ApiKey,
   AuditItem,
   Breakdown,
@@ -90,13 +92,19 @@ export function regionalApi(session: Session) {
       ),
     auditLogs: (cursor?: string) =>
       call<Page<AuditItem>>(session, 'GET', '/v1/audit-logs', { limit: 25, cursor }),
-    overview: (q: AnalyticsQuery) => call<Overview>(session, 'GET', '/v1/analytics/overview', { ...q }),
-    timeseries: (q: AnalyticsQuery & { interval: Interval }) =>
+    overview: (q: AnalyticsQuery & EventFilters) =>
+      call<Overview>(session, 'GET', '/v1/analytics/overview', { ...q }),
+    timeseries: (q: AnalyticsQuery & EventFilters & { interval: Interval; split?: 'model' }) =>
       call<Timeseries>(session, 'GET', '/v1/analytics/timeseries', { ...q }),
-    breakdown: (q: AnalyticsQuery & { by: Dimension }) =>
+    breakdown: (q: AnalyticsQuery & EventFilters & { by: Dimension }) =>
       call<Breakdown>(session, 'GET', '/v1/analytics/breakdown', { ...q, limit: 20 }),
+    actors: (kind: 'users' | 'sessions', q: AnalyticsQuery & { sort: ActorSort; cursor?: string }) =>
+      call<ActorPage>(session, 'GET', `/v1/analytics/${kind}`, { ...q, limit: 50 }),
     events: (q: AnalyticsQuery & EventFilters & { cursor?: string }) =>
       call<Page<ExplorerItem>>(session, 'GET', '/v1/analytics/events', { ...q, limit: 50 }),
+    /** One export page: the explorer's largest page. */
+    exportPage: (q: AnalyticsQuery & EventFilters & { cursor?: string }) =>
+      call<Page<ExplorerItem>>(session, 'GET', '/v1/analytics/events', { ...q, limit: 200 }),
     event: (eventId: string, projectId: string | undefined) =>
       call<ExplorerItem>(session, 'GET', `/v1/analytics/events/${encodeURIComponent(eventId)}`, {
         project_id: projectId,

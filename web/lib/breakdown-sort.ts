@@ -19,12 +19,15 @@ export type SortDirection = 'asc' | 'desc';
 export const errorRate = (row: Pick<BreakdownRow, 'events' | 'errors'>): number =>
   row.events > 0 ? row.errors / row.events : 0;
 
-function value(row: BreakdownRow, column: SortColumn): number | string | null {
+/** How a row's error rate is computed: its own share by default (an error type's share of all calls differs). */
+export type RateOf = (row: Pick<BreakdownRow, 'events' | 'errors'>) => number;
+
+function value(row: BreakdownRow, column: SortColumn, rate: RateOf): number | string | null {
   switch (column) {
     case 'key':
       return row.key;
     case 'error_rate':
-      return errorRate(row);
+      return rate(row);
     case 'tokens':
       return row.input_tokens + row.output_tokens;
     case 'cost':
@@ -42,11 +45,16 @@ export function parseSort(sort: string | undefined, dir: string | undefined) {
 }
 
 /** A sorted copy; rows without a value (no latency) go last in either direction. */
-export function sortRows(rows: BreakdownRow[], column: SortColumn, direction: SortDirection): BreakdownRow[] {
+export function sortRows(
+  rows: BreakdownRow[],
+  column: SortColumn,
+  direction: SortDirection,
+  rate: RateOf = errorRate,
+): BreakdownRow[] {
   const sign = direction === 'asc' ? 1 : -1;
   return [...rows].sort((a, b) => {
-    const x = value(a, column);
-    const y = value(b, column);
+    const x = value(a, column, rate);
+    const y = value(b, column, rate);
     if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
     if (typeof x === 'string' || typeof y === 'string') return sign * String(x).localeCompare(String(y));
     return sign * (x - y) || a.key.localeCompare(b.key);

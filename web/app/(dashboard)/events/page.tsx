@@ -25,6 +25,7 @@ import { regionalApi } from '../../../lib/api.ts';
 import { errorView } from '../../../lib/api-errors.ts';
 import type { ExplorerItem, ValueDimension } from '../../../lib/api-types.ts';
 import { readFilters } from '../../../lib/event-filters.ts';
+import { EXPORT_ROW_CAP } from '../../../lib/export.ts';
 import { formatCount, formatMs, formatTime, formatUsd } from '../../../lib/format.ts';
 import { chooseProject, param, type SearchParams } from '../../../lib/params.ts';
 import { resolveRange } from '../../../lib/range.ts';
@@ -107,6 +108,9 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
     ? `/events?${new URLSearchParams({ ...base, from, to, cursor: page.next_cursor }).toString()}`
     : undefined;
   const active = Object.entries(filters);
+  // The export covers the whole filter over the bounds of this view (every page, not just this one).
+  const exportHref = (format: 'csv' | 'jsonl') =>
+    `/api/export?${new URLSearchParams({ ...base, from, to, format }).toString()}`;
 
   return (
     <>
@@ -168,7 +172,27 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
             </TableBody>
           </Table>
         </div>
-        <Flex justifyContent="end" className="mt-4 gap-4">
+        <Flex justifyContent="end" className="mt-4 flex-wrap gap-4">
+          <span className="mr-auto text-sm text-gray-600 dark:text-gray-300">
+            Export all matching events (up to {formatCount(EXPORT_ROW_CAP)}):{' '}
+            <a
+              href={exportHref('csv')}
+              download
+              className="font-medium text-blue-700 hover:underline dark:text-blue-400"
+              data-testid="export-csv"
+            >
+              CSV
+            </a>{' '}
+            ·{' '}
+            <a
+              href={exportHref('jsonl')}
+              download
+              className="font-medium text-blue-700 hover:underline dark:text-blue-400"
+              data-testid="export-jsonl"
+            >
+              JSONL
+            </a>
+          </span>
           {cursor ? (
             <Link
               className="text-sm font-medium text-blue-700 hover:underline dark:text-blue-400"

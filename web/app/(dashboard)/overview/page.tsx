@@ -23,6 +23,7 @@ import {
 } from '../../../components/charts.tsx';
 import { CustomerText } from '../../../components/customer-text.tsx';
 import { ErrorPanel } from '../../../components/error-panel.tsx';
+import { EventsFilter } from '../../../components/events-filter.tsx';
 import { IngestSnippet } from '../../../components/ingest-snippet.tsx';
 import { ProjectMissing } from '../../../components/project-missing.tsx';
 import { ProjectPicker } from '../../../components/project-picker.tsx';
@@ -38,6 +39,7 @@ import {
   sortRows,
 } from '../../../lib/breakdown-sort.ts';
 import { webConfig } from '../../../lib/config.ts';
+import { readFilters } from '../../../lib/event-filters.ts';
 import {
   ago,
   bucketLabel,
@@ -64,7 +66,12 @@ const COLUMN_LABELS: Record<SortColumn, string> = {
   p95: 'p95',
 };
 
-/** The overview page for `?project=&range=&by=&sort=&dir=`. */
+/** Dimensions whose known values the filter form suggests here (fewer than the explorer: this page refreshes). */
+const SUGGESTED = ['model', 'environment', 'error_type'] as const;
+/** Most models with a series of their own in the cost chart (the rest is "other"). */
+const COST_MODELS = 5;
+
+/** The overview page for `?project=&range=&by=&sort=&dir=&<explorer filters>`. */
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
   const session = await requireSession('/overview');
@@ -74,6 +81,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const byParam = param(sp, 'by');
   const by: Dimension = BREAKDOWN_DIMENSIONS.find((d) => d === byParam) ?? 'model';
   const sort = parseSort(param(sp, 'sort'), param(sp, 'dir'));
+  const filters = readFilters(sp);
 
   let data: Awaited<ReturnType<typeof load>>;
   async function load() {
@@ -81,12 +89,29 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     const choice = chooseProject(projects, param(sp, 'project'));
     if (choice.kind === 'none' || choice.kind === 'unknown') return { projects, choice } as const;
     const q = { project_id: choice.apiId, from: range.from, to: range.to };
-    const [overview, series, breakdown] = await Promise.all([
-      api.overview(q),
-      api.timeseries({ ...q, interval: range.interval }),
-      api.breakdown({ ...q, by }),
+    const f = { ...q, ...filters };
+    const [overview, series, breakdown, errorTypes, ...known] = await Promise.all([
+      api.overview(f),
+      api.timeseries({ ...f, interval: range.interval, split: 'model' }),
+      api.breakdown({ ...f, by }),
+      by === 'error_type' ? undefined : api.breakdown({ ...f, by: 'error_type' }),
+      // Suggestions only: a failure leaves the field free-text.
+      ...SUGGESTED.map((dimension) =>
+        api
+          .values({ ...q, dimension })
+          .then((v) => v.values.map((x) => x.value))
+          .catch(() => [] as string[]),
+      ),
     ]);
-    return { projects, choice, overview, series, breakdown } as const;
+    return {
+      projects,
+      choice,
+      overview,
+      series,
+      breakdown,
+      errorTypes: errorTypes ?? breakdown,
+      known: Object.fromEntries(SUGGESTED.map((d, i) => [d, known[i] ?? []])),
+    } as const;
   }
   try {
     data = await load();
@@ -109,9 +134,22 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       </>
     );
   }
-  const { projects, choice, overview, series, breakdown } = data;
-  if (!overview || !series || !breakdown) return null;
-  const keep = { project: choice.id, range: range.preset, by };
+  const { projects, choice, overview, series, breakdown, errorTypes, known } = data;
+  if (!overview || !series || !breakdown || !errorTypes) return null;
+  const keep = { project: choice.id, range: range.preset, by, ...filters };
+  const active = Object.entries(filters);
+  // An error type's rate is its share of every call in the range; other rows' rate is their own.
+  const rateOf = (row: { events: number; errors: number }) =>
+    by === 'error_type'
+      ? breakdown.range_events > 0
+        ? row.errors / breakdown.range_events
+        : 0
+      : errorRate(row);
+  // Cost per bucket stacked by model: the top models by cost, then the rest as one series.
+  const splitSeries = (series.split?.series ?? []).slice(0, COST_MODELS + 1);
+  const costLabel = (s: (typeof splitSeries)[number]) =>
+    s.other ? `other (${s.keys})` : s.key === 'time' || s.key === '' ? `${s.key || '(none)'} ` : s.key;
+  const costCategories = splitSeries.map(costLabel);
   const lastIndex = series.points.length - 1;
   const rows = series.points.map((p, i) => {
     // The bucket that contains now is still filling: its label says so, instead of a silent cliff.
@@ -128,6 +166,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       'Output tokens': p.output_tokens,
       Cost: p.cost_usd,
       'Error rate': p.events > 0 ? p.errors / p.events : null,
+      ...Object.fromEntries(splitSeries.map((s) => [costLabel(s), s.points[i]?.cost_usd ?? 0])),
     };
   });
   const empty = overview.events === 0 && overview.data_as_of === null;
@@ -135,8 +174,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     const dir = sort.column === column && sort.direction === 'desc' ? 'asc' : 'desc';
     return `/overview?${new URLSearchParams({ ...keep, sort: column, dir }).toString()}`;
   };
-  const explorerHref = (key: string) =>
-    `/events?${new URLSearchParams({ project: choice.id, range: range.preset, [by]: key }).toString()}`;
+  const explorerHref = (name: string, key: string) =>
+    `/events?${new URLSearchParams({ project: choice.id, range: range.preset, ...filters, [name]: key }).toString()}`;
 
   return (
     <>
@@ -151,12 +190,41 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </div>
         <div className="flex w-full flex-wrap items-center justify-end gap-3 sm:w-auto">
           <ProjectPicker projects={projects} selected={choice.id} />
-          <RangeLinks path="/overview" params={{ project: choice.id, by }} selected={range.preset} />
+          <RangeLinks
+            path="/overview"
+            params={{ project: choice.id, by, ...filters }}
+            selected={range.preset}
+          />
           <AutoRefresh seconds={REFRESH_SECONDS} />
         </div>
       </Flex>
 
-      {empty && choice.kind === 'one' ? (
+      <details className="mt-6" open={active.length > 0} data-testid="overview-filters">
+        <summary className="cursor-pointer text-sm font-medium text-gray-700 dark:text-gray-200">
+          Filters
+          {active.length ? (
+            <span data-testid="active-filters" className="font-normal text-gray-600 dark:text-gray-300">
+              {' '}
+              ·{' '}
+              {active.map(([name, value], i) => (
+                <span key={name}>
+                  {i ? ', ' : ''}
+                  {name} = <CustomerText value={value} />
+                </span>
+              ))}
+            </span>
+          ) : null}
+        </summary>
+        <Card className="mt-2">
+          <EventsFilter
+            keep={{ project: choice.id, range: range.preset, by }}
+            initial={filters}
+            known={known}
+          />
+        </Card>
+      </details>
+
+      {empty && choice.kind === 'one' && active.length === 0 ? (
         <Card className="mt-6" data-testid="onboarding">
           <Title>Send your first events</Title>
           <Text className="mt-1">
@@ -247,8 +315,56 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           <TokensChart data={rows} />
         </Card>
         <Card>
-          <Title>Cost</Title>
-          <CostChart data={rows} categories={['Cost']} />
+          <Title>Cost by model</Title>
+          <Text>Top {COST_MODELS} models by cost in the range, the rest as “other”</Text>
+          <CostChart data={rows} categories={costCategories.length ? costCategories : ['Cost']} />
+        </Card>
+        <Card data-testid="error-types">
+          <Title>Errors by type</Title>
+          <Text>Share of all calls in the range that failed with each error type</Text>
+          {errorTypes.rows.length === 0 ? (
+            <Text className="mt-4">No failed calls in this range.</Text>
+          ) : (
+            <Table className="mt-4">
+              <TableHead>
+                <TableRow>
+                  <TableHeaderCell>Error type</TableHeaderCell>
+                  <TableHeaderCell className="text-right">Errors</TableHeaderCell>
+                  <TableHeaderCell className="text-right">Error rate</TableHeaderCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {errorTypes.rows.map((row) => (
+                  <TableRow key={row.key} data-testid="error-type-row">
+                    <TableCell>
+                      {row.key ? (
+                        <Link href={explorerHref('error_type', row.key)} className="hover:underline">
+                          <CustomerText value={row.key} />
+                        </Link>
+                      ) : (
+                        '(no type)'
+                      )}
+                    </TableCell>
+                    <TableCell className="text-right">{formatCount(row.errors)}</TableCell>
+                    <TableCell className="text-right">
+                      {formatPercent(errorTypes.range_events > 0 ? row.errors / errorTypes.range_events : 0)}
+                    </TableCell>
+                  </TableRow>
+                ))}
+                {errorTypes.other ? (
+                  <TableRow>
+                    <TableCell className="italic">other ({formatCount(errorTypes.other.keys)})</TableCell>
+                    <TableCell className="text-right">{formatCount(errorTypes.other.errors)}</TableCell>
+                    <TableCell className="text-right">
+                      {formatPercent(
+                        errorTypes.range_events > 0 ? errorTypes.other.errors / errorTypes.range_events : 0,
+                      )}
+                    </TableCell>
+                  </TableRow>
+                ) : null}
+              </TableBody>
+            </Table>
+          )}
         </Card>
       </div>
 
@@ -260,13 +376,13 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
               <Link
                 key={d}
                 href={`/overview?${new URLSearchParams({ ...keep, by: d }).toString()}`}
-                className={`px-3 py-1.5 text-xs font-medium capitalize ${
+                className={`px-3 py-1.5 text-xs font-medium ${
                   d === by
                     ? 'bg-blue-600 text-white'
                     : 'text-gray-600 hover:bg-gray-50 dark:text-gray-300 dark:hover:bg-gray-800'
                 }`}
               >
-                {d}
+                {d.replace('_', ' ')}
               </Link>
             ))}
           </div>
@@ -303,12 +419,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                   <TableCell colSpan={SORT_COLUMNS.length}>No events in this range.</TableCell>
                 </TableRow>
               ) : (
-                sortRows(breakdown.rows, sort.column, sort.direction).map((row) => (
+                sortRows(breakdown.rows, sort.column, sort.direction, rateOf).map((row) => (
                   <TableRow key={row.key} data-testid="breakdown-row">
                     <TableCell className="font-medium text-gray-900 dark:text-gray-100">
                       {row.key ? (
                         <Link
-                          href={explorerHref(row.key)}
+                          href={explorerHref(by, row.key)}
                           className="hover:underline"
                           data-testid="breakdown-link"
                         >
@@ -320,7 +436,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                     </TableCell>
                     <TableCell className="text-right">{formatCount(row.events)}</TableCell>
                     <TableCell className="text-right">{formatCount(row.errors)}</TableCell>
-                    <TableCell className="text-right">{formatPercent(errorRate(row))}</TableCell>
+                    <TableCell className="text-right">{formatPercent(rateOf(row))}</TableCell>
                     <TableCell className="whitespace-nowrap text-right">
                       {formatCount(row.input_tokens)} / {formatCount(row.output_tokens)}
                     </TableCell>
@@ -335,7 +451,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                   <TableCell className="italic">other ({formatCount(breakdown.other.keys)})</TableCell>
                   <TableCell className="text-right">{formatCount(breakdown.other.events)}</TableCell>
                   <TableCell className="text-right">{formatCount(breakdown.other.errors)}</TableCell>
-                  <TableCell className="text-right">{formatPercent(errorRate(breakdown.other))}</TableCell>
+                  <TableCell className="text-right">{formatPercent(rateOf(breakdown.other))}</TableCell>
                   <TableCell className="whitespace-nowrap text-right">
                     {formatCount(breakdown.other.input_tokens)} / {formatCount(breakdown.other.output_tokens)}
                   </TableCell>
