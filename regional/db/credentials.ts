@@ -1,5 +1,7 @@
 // Database credentials of one login role: a URL locally, a Secrets Manager secret (by ARN) in AWS, re-read after a failed login.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as v from 'valibot';
+import { ConfigError, parseEnv, postgresUrl } from '../../runtime/env.ts';
 import { APP_ROLE, SYSTEM_ROLE } from './urls.ts';
 
 /** The three login roles: the owner runs migrations, `app` serves the API (RLS), `system` the pipeline. */
@@ -44,15 +46,31 @@ export type CredentialSource =
       tls: boolean;
     };
 
-/** A missing or invalid credential variable, or a secret of the wrong shape; the message names it. */
+/** A secret of the wrong shape (missing or invalid variables are runtime/env.ts ConfigErrors); the message names it. */
 export class DatabaseCredentialsError extends Error {
   override name = 'DatabaseCredentialsError';
 }
 
+const nonEmpty = v.pipe(v.string(), v.minLength(1, 'is required'));
+/** Where the database is, for the secret form (validated only when no role URL is set). */
+const SecretFormSchema = v.object({
+  [DATABASE_ENV.host]: nonEmpty,
+  [DATABASE_ENV.name]: nonEmpty,
+  [DATABASE_ENV.port]: v.optional(
+    v.pipe(v.string(), v.regex(/^\d{1,5}$/, 'must be a port number'), v.transform(Number)),
+    '5432',
+  ),
+  [DATABASE_ENV.sslMode]: v.optional(
+    v.picklist(['verify-full', 'disable'], 'must be verify-full or disable'),
+    'verify-full',
+  ),
+});
+
 /**
- * Reads one role's credential source from the environment: `<ROLE>_DATABASE_URL` wins (local runs);
- * otherwise DATABASE_HOST, DATABASE_PORT (default 5432), DATABASE_NAME and `<ROLE>_DB_SECRET_ARN`.
- * Throws naming the first missing variable, never a value.
+ * Reads one role's credential source from the environment (runtime/env.ts parseEnv):
+ * `<ROLE>_DATABASE_URL` wins (local runs); otherwise DATABASE_HOST, DATABASE_PORT (default 5432),
+ * DATABASE_NAME and `<ROLE>_DB_SECRET_ARN`. Throws `ConfigError` naming the first missing or bad
+ * variable, never a value.
  */
 export function credentialSourceFromEnv(
   env: Readonly<Record<string, string | undefined>>,
@@ -61,35 +79,21 @@ export function credentialSourceFromEnv(
   const names = CREDENTIAL_ENV[role];
   const url = env[names.url];
   if (url) {
-    if (!/^postgres(ql)?:\/\//.test(url))
-      throw new DatabaseCredentialsError(`Invalid configuration: ${names.url} must be a postgres:// URL`);
+    parseEnv(v.object({ [names.url]: postgresUrl }), env);
     return { kind: 'url', url };
   }
-  const need = (name: string): string => {
-    const value = env[name];
-    if (!value)
-      throw new DatabaseCredentialsError(`Invalid configuration: ${name} is required (or set ${names.url})`);
-    return value;
-  };
-  const secretArn = need(names.secretArn);
-  const host = need(DATABASE_ENV.host);
-  const database = need(DATABASE_ENV.name);
-  const port = env[DATABASE_ENV.port] ?? '5432';
-  if (!/^\d{1,5}$/.test(port))
-    throw new DatabaseCredentialsError(`Invalid configuration: ${DATABASE_ENV.port} must be a port number`);
-  const sslMode = env[DATABASE_ENV.sslMode] ?? 'verify-full';
-  if (sslMode !== 'verify-full' && sslMode !== 'disable')
-    throw new DatabaseCredentialsError(
-      `Invalid configuration: ${DATABASE_ENV.sslMode} must be verify-full or disable`,
-    );
+  const arn = env[names.secretArn];
+  if (!arn)
+    throw new ConfigError(`Invalid configuration: ${names.secretArn} is required (or set ${names.url})`);
+  const e = parseEnv(SecretFormSchema, env);
   return {
     kind: 'secret',
-    secretArn,
-    host,
-    port: Number(port),
-    database,
+    secretArn: arn,
+    host: e[DATABASE_ENV.host],
+    port: e[DATABASE_ENV.port],
+    database: e[DATABASE_ENV.name],
     user: ROLE_USERS[role],
-    tls: sslMode === 'verify-full',
+    tls: e[DATABASE_ENV.sslMode] === 'verify-full',
   };
 }
 
