@@ -1,9 +1,12 @@
 // Local Firehose stand-in: the JSON 1.1 protocol (PutRecordBatch, PutRecord) for the real SDK client.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
 import { DeliveryStream, type LandObject, type Notify } from './firehose/delivery-stream.ts';
 import { type FirehoseFaults, NO_FAULTS } from './firehose/faults.ts';
+import { fileNotificationStore } from './firehose/pending-notifications.ts';
 import { ProtocolError } from './firehose/protocol-error.ts';
+import { openFileJournal } from './firehose/record-journal.ts';
 import { verifySigV4 } from './firehose/verify-sigv4.ts';
 import { listenLocal } from './listen.ts';
 
@@ -18,6 +21,14 @@ export interface FirehoseServerOptions {
   notify?: Notify;
   bufferBytes?: number;
   bufferIntervalMs?: number;
+  /**
+   * Folder for each stream's record journal and undelivered notifications (`<dir>/<stream>/records`,
+   * `…/notifications`). With it, a call is answered only after its records are written and synced, and
+   * what a previous run left undelivered is delivered after start. Without it, memory only.
+   */
+  journalDir?: string;
+  /** fdatasync the journal before answering (default true); false only for the benchmark's baseline. */
+  syncJournal?: boolean;
   faults?: Partial<FirehoseFaults>;
   /**
    * Benchmark mode: answer every call as fully accepted after counting its records, without decoding,
@@ -41,9 +52,12 @@ export interface LocalFirehoseServer {
   faults: FirehoseFaults;
   /** Counters since start. */
   stats: { calls: number; recordsAccepted: number; recordsFailed: number; callsThrottled: number };
-  /** Lands everything buffered and waits for its notifications. */
-  flush(timeoutMs?: number): Promise<void>;
-  stop(): Promise<void>;
+  /** What was recovered from the journal folder at start (zeros without one). */
+  recovered: { notifications: number; segments: number; bytes: number };
+  /** Lands everything buffered and waits for its notifications; true when nothing is left in flight. */
+  flush(timeoutMs?: number): Promise<boolean>;
+  /** Flushes (waiting at most `timeoutMs`), then stops; what is left stays in the journal folder. */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
@@ -81,6 +95,15 @@ function sendError(res: ServerResponse, error: ProtocolError): void {
 
 const recordId = () => randomBytes(42).toString('base64');
 
+/** Journals records; a write failure is the service's, so the caller retries the whole call. */
+async function append(stream: DeliveryStream, records: Buffer[]): Promise<void> {
+  try {
+    await stream.append(records);
+  } catch {
+    throw new ProtocolError(503, 'ServiceUnavailableException', 'could not store the records; retry');
+  }
+}
+
 /** Counts `{"Data":` occurrences: the record count of a well-formed PutRecordBatch body, without parsing. */
 function countRecords(body: Buffer): number {
   const needle = Buffer.from('{"Data":');
@@ -105,20 +128,33 @@ export async function startFirehoseServer(options: FirehoseServerOptions): Promi
   const faults: FirehoseFaults = { ...NO_FAULTS, ...options.faults };
   const stats = { calls: 0, recordsAccepted: 0, recordsFailed: 0, callsThrottled: 0 };
   const streams = new Map<string, DeliveryStream>();
+  const recovered = { notifications: 0, segments: 0, bytes: 0 };
   for (const name of options.streams) {
-    streams.set(
+    const dir = options.journalDir ? path.join(options.journalDir, name) : undefined;
+    const stream = new DeliveryStream({
       name,
-      new DeliveryStream({
-        name,
-        bucket: options.bucket,
-        region: options.region ?? 'us-east-1',
-        bufferBytes: options.bufferBytes ?? 1024 * 1024,
-        bufferIntervalMs: options.bufferIntervalMs ?? 1_000,
-        land: options.land,
-        ...(options.notify ? { notify: options.notify } : {}),
-        ...(options.onError ? { onError: options.onError } : {}),
-      }),
-    );
+      bucket: options.bucket,
+      region: options.region ?? 'us-east-1',
+      bufferBytes: options.bufferBytes ?? 1024 * 1024,
+      bufferIntervalMs: options.bufferIntervalMs ?? 1_000,
+      land: options.land,
+      ...(options.notify ? { notify: options.notify } : {}),
+      ...(options.onError ? { onError: options.onError } : {}),
+      ...(dir
+        ? {
+            journal: await openFileJournal({
+              dir: path.join(dir, 'records'),
+              sync: options.syncJournal ?? true,
+            }),
+            pending: await fileNotificationStore(path.join(dir, 'notifications')),
+          }
+        : {}),
+    });
+    const found = await stream.recover();
+    recovered.notifications += found.notifications;
+    recovered.segments += found.segments;
+    recovered.bytes += found.bytes;
+    streams.set(name, stream);
   }
 
   const throttled = () => {
@@ -180,7 +216,7 @@ export async function startFirehoseServer(options: FirehoseServerOptions): Promi
         stats.recordsFailed++;
         throw new ProtocolError(503, 'ServiceUnavailableException', 'Slow down.');
       }
-      stream.append(data);
+      await append(stream, [data]);
       stats.recordsAccepted++;
       return send(res, 200, { RecordId: recordId(), Encrypted: false });
     }
@@ -190,14 +226,17 @@ export async function startFirehoseServer(options: FirehoseServerOptions): Promi
     }
     const decoded = records.map(decodeData);
     let failed = 0;
+    const accepted: Buffer[] = [];
     const responses = decoded.map((data) => {
       if (faults.recordFailureRate > 0 && random() < faults.recordFailureRate) {
         failed++;
         return { ErrorCode: 'ServiceUnavailableException', ErrorMessage: 'Slow down.' };
       }
-      stream.append(data);
+      accepted.push(data);
       return { RecordId: recordId() };
     });
+    // Answered only once every accepted record is durable in the journal.
+    await append(stream, accepted);
     stats.recordsAccepted += decoded.length - failed;
     stats.recordsFailed += failed;
     send(res, 200, { FailedPutCount: failed, Encrypted: false, RequestResponses: responses });
@@ -219,12 +258,14 @@ export async function startFirehoseServer(options: FirehoseServerOptions): Promi
     endpoint: `http://127.0.0.1:${listening.port}`,
     faults,
     stats,
+    recovered,
     async flush(timeoutMs) {
-      await Promise.all([...streams.values()].map((s) => s.drain(timeoutMs)));
+      const drained = await Promise.all([...streams.values()].map((s) => s.drain(timeoutMs)));
+      return drained.every(Boolean);
     },
-    async stop() {
+    async stop(timeoutMs) {
       await listening.close();
-      await Promise.all([...streams.values()].map((s) => s.stop()));
+      await Promise.all([...streams.values()].map((s) => s.stop(timeoutMs)));
     },
   };
 }

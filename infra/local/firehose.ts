@@ -16,6 +16,11 @@ export interface FirehoseExports {
   bucket: string;
   /** Registers a notification consumer; notifications wait (and are retried) until one exists. */
   subscribe(consumer: Notify): void;
+  /**
+   * Lands what is buffered and waits until the consumers took every notification, at most `timeoutMs`;
+   * true when nothing is left (what is left stays on disk for the next start).
+   */
+  drain(timeoutMs: number): Promise<boolean>;
 }
 
 /** An S3 client for the local landing store (path-style, local credentials). */
@@ -23,15 +28,25 @@ export function localS3Client(endpoint: string): S3Client {
   return new S3Client({ ...LOCAL_AWS, endpoint, forcePathStyle: true });
 }
 
-/** Fans a notification out to every consumer; with none yet, rejects so it is redelivered later. */
+/**
+ * Fans a notification out to every consumer. Before the first consumer subscribes (the loader starts
+ * after the stand-in, which may already be delivering what a previous run left), notifications wait.
+ */
 export function notificationHub(): { notify: Notify; subscribe(consumer: Notify): void } {
   const consumers: Notify[] = [];
+  let first: () => void = () => undefined;
+  const subscribed = new Promise<void>((resolve) => {
+    first = resolve;
+  });
   return {
     async notify(event: S3EventNotification) {
-      if (consumers.length === 0) throw new Error('no notification consumer yet');
+      await subscribed;
       await Promise.all(consumers.map((consumer) => consumer(event)));
     },
-    subscribe: (consumer) => void consumers.push(consumer),
+    subscribe: (consumer) => {
+      consumers.push(consumer);
+      first();
+    },
   };
 }
 
@@ -51,6 +66,8 @@ export async function startFirehose(ctx: LocalContext): Promise<RunningService> 
     bucket: config.landingBucket,
     region: LOCAL_AWS.region,
     credentials: LOCAL_AWS.credentials,
+    // Each accepted call is journalled and synced before it is answered; a restart delivers the rest.
+    journalDir: path.join(config.dataDir, 'firehose'),
     land: async (key, body) => {
       const out = await s3Client.send(
         new PutObjectCommand({
@@ -73,18 +90,29 @@ export async function startFirehose(ctx: LocalContext): Promise<RunningService> 
       });
     },
   });
+  const { recovered } = firehose;
+  if (recovered.segments > 0 || recovered.notifications > 0) {
+    ctx.logger('firehose').info('delivering what the previous run left undelivered', {
+      record_segments: recovered.segments,
+      record_bytes: recovered.bytes,
+      notifications: recovered.notifications,
+    });
+  }
   const exports: FirehoseExports = {
     firehoseEndpoint: firehose.endpoint,
     s3Endpoint: s3.endpoint,
     bucket: config.landingBucket,
     subscribe: hub.subscribe,
+    drain: (timeoutMs) => firehose.flush(timeoutMs),
   };
   return {
     name: 'firehose',
     url: firehose.endpoint,
     exports: { ...exports },
+    drain: exports.drain,
     async stop() {
-      await firehose.stop();
+      // Normally drained already (start.ts); this only stops the retries — the rest waits on disk.
+      await firehose.stop(1_000);
       s3Client.destroy();
       await s3.stop();
     },

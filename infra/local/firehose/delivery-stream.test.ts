@@ -1,7 +1,18 @@
-// Object keys are named as Firehose names them; records are concatenated as given.
+// Object keys are named as Firehose names them; records are concatenated as given; a crash loses nothing acknowledged.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { DeliveryStream, objectKeyFor } from './delivery-stream.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { S3EventNotification } from '../../../contract/index.ts';
+import { DeliveryStream, type DeliveryStreamOptions, objectKeyFor } from './delivery-stream.ts';
+import { fileNotificationStore } from './pending-notifications.ts';
+import { openFileJournal } from './record-journal.ts';
+
+const made: string[] = [];
+afterEach(async () => {
+  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
+});
 
 describe('objectKeyFor', () => {
   it('is YYYY/MM/dd/HH/<stream>-1-<yyyy-MM-dd-HH-mm-ss>-<uuid>.gz in UTC', () => {
@@ -10,27 +21,98 @@ describe('objectKeyFor', () => {
   });
 });
 
+/** A landing store and notification log in memory, as the stream's `land` and `notify` see them. */
+function sinks() {
+  const landed = new Map<string, string>();
+  const notified: string[] = [];
+  return {
+    landed,
+    notified,
+    land: async (key: string, body: Buffer) => {
+      landed.set(key, gunzipSync(body).toString());
+      return { etag: key };
+    },
+    notify: async (event: S3EventNotification) => void notified.push(event.Records[0]?.s3.object.key ?? ''),
+  };
+}
+
+const base = { name: 's', bucket: 'b', region: 'us-east-1', bufferBytes: 1 << 20, bufferIntervalMs: 60_000 };
+
+const open: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const journal of open.splice(0)) await journal.close();
+});
+
+async function durable(
+  dir: string,
+  options: Partial<DeliveryStreamOptions> & Pick<DeliveryStreamOptions, 'land'>,
+): Promise<DeliveryStream> {
+  const journal = await openFileJournal({ dir: path.join(dir, 'records') });
+  open.push(journal);
+  return new DeliveryStream({
+    ...base,
+    ...options,
+    journal,
+    pending: await fileNotificationStore(path.join(dir, 'notifications')),
+  });
+}
+
 describe('DeliveryStream', () => {
   it('flushes at the size hint, concatenating record data unchanged, then notifies', async () => {
-    const landed: Buffer[] = [];
-    const notified: string[] = [];
-    const stream = new DeliveryStream({
-      name: 's',
-      bucket: 'b',
-      region: 'us-east-1',
-      bufferBytes: 10,
-      bufferIntervalMs: 60_000,
-      land: async (key, body) => {
-        landed.push(body);
-        return { etag: key };
-      },
-      notify: async (event) => void notified.push(event.Records[0]?.s3.object.key ?? ''),
-    });
-    stream.append(Buffer.from('{"a":1}\n'));
-    stream.append(Buffer.from('{"b":2}\n'));
+    const out = sinks();
+    const stream = new DeliveryStream({ ...base, bufferBytes: 10, land: out.land, notify: out.notify });
+    await stream.append([Buffer.from('{"a":1}\n')]);
+    await stream.append([Buffer.from('{"b":2}\n')]);
     await stream.drain();
-    expect(landed.map((b) => gunzipSync(b).toString())).toEqual(['{"a":1}\n{"b":2}\n']);
-    expect(notified).toHaveLength(1);
+    expect([...out.landed.values()]).toEqual(['{"a":1}\n{"b":2}\n']);
+    expect(out.notified).toHaveLength(1);
     await stream.stop();
+  });
+
+  it('delivers after a restart what was acknowledged but never landed (the process died)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'llmo-stream-'));
+    made.push(dir);
+    const first = sinks();
+    const crashed = await durable(dir, { land: first.land, notify: first.notify });
+    await crashed.append([Buffer.from('{"a":1}\n'), Buffer.from('{"b":2}\n')]);
+    await crashed.append([Buffer.from('{"c":3}\n')]);
+    // No flush, no stop: as after kill -9, only the journal on disk remains.
+    expect(first.landed.size).toBe(0);
+
+    const second = sinks();
+    const restarted = await durable(dir, { land: second.land, notify: second.notify });
+    expect(await restarted.recover()).toMatchObject({ segments: 1, notifications: 0 });
+    expect(await restarted.drain()).toBe(true);
+    expect([...second.landed.values()]).toEqual(['{"a":1}\n{"b":2}\n{"c":3}\n']);
+    expect(second.notified).toEqual([...second.landed.keys()]);
+    expect(await readdir(path.join(dir, 'records'))).toEqual([]);
+    expect(await readdir(path.join(dir, 'notifications'))).toEqual([]);
+
+    // Delivered once: a third start finds nothing to redeliver.
+    const third = await durable(dir, sinks());
+    expect(await third.recover()).toEqual({ segments: 0, notifications: 0, bytes: 0 });
+  });
+
+  it('keeps a landed object’s notification until the loader took it, across a restart, without landing again', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'llmo-stream-'));
+    made.push(dir);
+    const first = sinks();
+    const refusing = await durable(dir, {
+      land: first.land,
+      notify: async () => {
+        throw new Error('loader stopped');
+      },
+    });
+    await refusing.append([Buffer.from('{"a":1}\n')]);
+    expect(await refusing.stop(300)).toBe(false);
+    expect(first.landed.size).toBe(1);
+
+    const second = sinks();
+    const restarted = await durable(dir, { land: second.land, notify: second.notify });
+    expect(await restarted.recover()).toMatchObject({ segments: 0, notifications: 1 });
+    expect(await restarted.drain()).toBe(true);
+    expect(second.landed.size).toBe(0);
+    expect(second.notified).toEqual([...first.landed.keys()]);
+    expect(await readdir(path.join(dir, 'notifications'))).toEqual([]);
   });
 });

@@ -1,8 +1,10 @@
-// One local delivery stream: buffers record data, lands gzip NDJSON objects, notifies at least once.
+// One local delivery stream: journals record data before acknowledging it, lands gzip NDJSON objects, notifies at least once.
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { objectCreatedEvent, type S3EventNotification } from '../../../contract/index.ts';
+import { NO_PENDING_STORE, type PendingNotifications } from './pending-notifications.ts';
+import { memoryJournal, type RecordJournal, type SealedSegment } from './record-journal.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -22,6 +24,10 @@ export interface DeliveryStreamOptions {
   bufferIntervalMs: number;
   land: LandObject;
   notify?: Notify;
+  /** Where accepted records wait until landed (default: memory only). */
+  journal?: RecordJournal;
+  /** Where notifications wait until delivered (default: memory only). */
+  pending?: PendingNotifications;
   /** Called when landing or notifying fails (before the retry). */
   onError?: (what: 'land' | 'notify', error: unknown, attempt: number) => void;
 }
@@ -40,62 +46,94 @@ export function objectKeyFor(stream: string, at: Date): string {
 
 /**
  * Record data is concatenated exactly as given (Firehose adds no delimiter; the edge's records end in
- * '\n'). Landing is retried until it works; each landed object is then notified, with retries and
- * capped backoff until `notify` resolves (at-least-once: a notification may be delivered twice).
+ * '\n'). `append` resolves only once the journal holds the records, so what the endpoint acknowledged
+ * survives a crash. Landing is retried until it works; the landed object's notification is kept
+ * (`pending`) before the journal forgets the records, then delivered with retries and capped backoff
+ * until `notify` resolves (at-least-once: a notification may be delivered twice; the loader dedupes).
  */
 export class DeliveryStream {
-  private chunks: Buffer[] = [];
-  private bytes = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly work = new Set<Promise<void>>();
   private stopped = false;
+  private readonly journal: RecordJournal;
+  private readonly pending: PendingNotifications;
 
-  constructor(private readonly options: DeliveryStreamOptions) {}
+  constructor(private readonly options: DeliveryStreamOptions) {
+    this.journal = options.journal ?? memoryJournal();
+    this.pending = options.pending ?? NO_PENDING_STORE;
+  }
 
-  /** Buffers accepted record data. */
-  append(data: Buffer): void {
-    this.chunks.push(data);
-    this.bytes += data.byteLength;
-    if (this.bytes >= this.options.bufferBytes) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.options.bufferIntervalMs);
+  /** Journals accepted record data; resolves once it is durable (acknowledge only then). */
+  async append(records: Buffer[]): Promise<void> {
+    await this.journal.append(records);
+    if (this.journal.bytes >= this.options.bufferBytes) this.flush();
+    else if (this.journal.bytes > 0)
+      this.timer ??= setTimeout(() => this.flush(), this.options.bufferIntervalMs);
+  }
+
+  /** Delivers what a previous run left: its undelivered notifications, then its journalled records. */
+  async recover(): Promise<{ notifications: number; segments: number; bytes: number }> {
+    const notifications = await this.pending.list();
+    for (const { id, event } of notifications) this.track(this.notifyKept(id, event));
+    const segments = await this.journal.recover();
+    for (const segment of segments) this.track(this.deliver(segment));
+    return {
+      notifications: notifications.length,
+      segments: segments.length,
+      bytes: segments.reduce((n, s) => n + s.bytes, 0),
+    };
   }
 
   /** Starts landing whatever is buffered now. */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.bytes === 0) return;
-    const data = Buffer.concat(this.chunks);
-    this.chunks = [];
-    this.bytes = 0;
-    const job = this.deliver(data).finally(() => this.work.delete(job));
-    this.work.add(job);
+    this.track(this.journal.seal().then((segment) => (segment ? this.deliver(segment) : undefined)));
   }
 
-  /** Flushes and waits until everything buffered so far is landed and notified (or `timeoutMs` passes). */
-  async drain(timeoutMs = 10_000): Promise<void> {
+  /**
+   * Flushes and waits until everything accepted so far is landed and notified (or `timeoutMs` passes);
+   * resolves true when nothing is left in flight.
+   */
+  async drain(timeoutMs = 10_000): Promise<boolean> {
     this.flush();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
     });
-    await Promise.race([Promise.all([...this.work]), timeout]);
+    const done = (async () => {
+      while (this.work.size > 0) await Promise.all([...this.work]);
+      return true;
+    })();
+    const drained = await Promise.race([done, timeout]);
     clearTimeout(timer);
+    return drained;
   }
 
-  /** Drains, then stops retrying. */
-  async stop(timeoutMs?: number): Promise<void> {
-    await this.drain(timeoutMs);
+  /** Drains, then stops retrying; whatever is still undelivered stays in the journal and pending store. */
+  async stop(timeoutMs?: number): Promise<boolean> {
+    const drained = await this.drain(timeoutMs);
     this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.journal.close();
+    return drained;
   }
 
-  private async deliver(data: Buffer): Promise<void> {
-    const body = await gzipAsync(data);
+  private track(job: Promise<void>): void {
+    const tracked: Promise<void> = job
+      // A job given up at stop() is not lost: its records or notification are still on disk.
+      .catch(() => undefined)
+      .finally(() => this.work.delete(tracked));
+    this.work.add(tracked);
+  }
+
+  private async deliver(segment: SealedSegment): Promise<void> {
+    const body = await gzipAsync(Buffer.concat(segment.chunks));
     const at = new Date();
     const key = objectKeyFor(this.options.name, at);
     const { etag } = await this.retry('land', () => this.options.land(key, body));
     const notify = this.options.notify;
-    if (!notify) return;
+    if (!notify) return void (await segment.release());
     const event = objectCreatedEvent({
       region: this.options.region,
       bucket: this.options.bucket,
@@ -104,11 +142,23 @@ export class DeliveryStream {
       etag,
       at,
     });
+    // Keep the notification before forgetting the records: a crash in between lands the records again
+    // under another key (the loader dedupes by event id), never loses them.
+    const id = await this.retry('notify', () => this.pending.save(event));
+    await segment.release();
+    await this.notifyKept(id, event);
+  }
+
+  private async notifyKept(id: string, event: S3EventNotification): Promise<void> {
+    const notify = this.options.notify;
+    if (!notify) return;
     await this.retry('notify', () => notify(event));
+    await this.pending.remove(id);
   }
 
   private async retry<T>(what: 'land' | 'notify', fn: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
+      if (this.stopped) throw new Error(`${this.options.name} stopped`);
       try {
         return await fn();
       } catch (error) {

@@ -1,7 +1,7 @@
 // File-backed object store behind the local S3 stand-in: buckets are directories, objects are files.
 import { createHash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PRIVATE_FILE_MODE, privateDir } from '../private-fs.ts';
 
@@ -69,7 +69,14 @@ export class ObjectStore {
     };
     const dir = path.join(this.root, bucket);
     const tmp = path.join(dir, `objects/.${name}.${process.pid}.${Date.now()}.tmp`);
-    await writeFile(tmp, data, { mode: PRIVATE_FILE_MODE });
+    // Synced before it is visible: the Firehose stand-in forgets its copy once the object has landed.
+    const handle = await open(tmp, 'w', PRIVATE_FILE_MODE);
+    try {
+      await handle.writeFile(data);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, path.join(dir, 'objects', name));
     await writeFile(path.join(dir, 'meta', `${name}.json`), JSON.stringify(meta), {
       mode: PRIVATE_FILE_MODE,

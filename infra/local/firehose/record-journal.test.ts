@@ -1,0 +1,116 @@
+// The record journal: appends are on disk when they resolve, sealed segments are forgotten on release, torn tails are dropped.
+import { appendFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fileNotificationStore } from './pending-notifications.ts';
+import { memoryJournal, openFileJournal, parseSegment, type RecordJournal } from './record-journal.ts';
+
+const made: string[] = [];
+const journals: RecordJournal[] = [];
+afterEach(async () => {
+  for (const journal of journals.splice(0)) await journal.close();
+  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+/** Opens a journal that the test closes afterwards (closing keeps the current segment on disk). */
+async function journalAt(dir: string): Promise<RecordJournal> {
+  const journal = await openFileJournal({ dir });
+  journals.push(journal);
+  return journal;
+}
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'llmo-journal-'));
+  made.push(dir);
+  return path.join(dir, 'records');
+}
+const texts = (chunks: Buffer[]) => chunks.map((c) => c.toString());
+const modeOf = async (p: string) => (await stat(p)).mode & 0o777;
+
+describe('file journal', () => {
+  it('recovers after a crash every append that resolved, in order, and keeps files owner-only', async () => {
+    const dir = await tempDir();
+    const journal = await journalAt(dir);
+    // Concurrent appends share writes; each resolves only when written.
+    await Promise.all(
+      ['a', 'b', 'c', 'd'].map((x) => journal.append([Buffer.from(x), Buffer.from(`${x}2`)])),
+    );
+    expect(journal.bytes).toBe(12);
+    const [file] = await readdir(dir);
+    expect(await modeOf(dir)).toBe(0o700);
+    expect(await modeOf(path.join(dir, file as string))).toBe(0o600);
+
+    const reopened = await journalAt(dir);
+    const [segment, ...more] = await reopened.recover();
+    expect(more).toEqual([]);
+    expect(texts(segment?.chunks ?? [])).toEqual(['a', 'a2', 'b', 'b2', 'c', 'c2', 'd', 'd2']);
+    await segment?.release();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('seals segments in order; a released one is gone, an unreleased one comes back', async () => {
+    const dir = await tempDir();
+    const journal = await journalAt(dir);
+    await journal.append([Buffer.from('one')]);
+    const first = await journal.seal();
+    await journal.append([Buffer.from('two')]);
+    const second = await journal.seal();
+    expect(await journal.seal()).toBeUndefined();
+    expect(texts(first?.chunks ?? [])).toEqual(['one']);
+    expect(texts(second?.chunks ?? [])).toEqual(['two']);
+    await first?.release();
+    const recovered = await (await journalAt(dir)).recover();
+    expect(recovered.map((s) => texts(s.chunks))).toEqual([['two']]);
+  });
+
+  it('a seal queued behind appends includes them', async () => {
+    const journal = await journalAt(await tempDir());
+    const appended = journal.append([Buffer.from('x')]);
+    const sealed = journal.seal();
+    await appended;
+    expect(texts((await sealed)?.chunks ?? [])).toEqual(['x']);
+  });
+
+  it('drops a torn last frame (a write the crash interrupted, never acknowledged)', async () => {
+    const dir = await tempDir();
+    const journal = await journalAt(dir);
+    await journal.append([Buffer.from('whole')]);
+    const [file] = await readdir(dir);
+    await appendFile(path.join(dir, file as string), Buffer.from([0, 0, 0, 9, 0x61, 0x62]));
+    const [segment] = await (await journalAt(dir)).recover();
+    expect(texts(segment?.chunks ?? [])).toEqual(['whole']);
+    expect(parseSegment(Buffer.from([0, 0]))).toEqual([]);
+  });
+
+  it('new appends after a reopen go to a new segment, not into a recovered one', async () => {
+    const dir = await tempDir();
+    await (await journalAt(dir)).append([Buffer.from('old')]);
+    const reopened = await journalAt(dir);
+    await reopened.append([Buffer.from('new')]);
+    const recovered = await reopened.recover();
+    expect(recovered.map((s) => texts(s.chunks))).toEqual([['old']]);
+    expect(texts((await reopened.seal())?.chunks ?? [])).toEqual(['new']);
+  });
+});
+
+describe('memory journal', () => {
+  it('seals what was appended and recovers nothing', async () => {
+    const journal = memoryJournal();
+    await journal.append([Buffer.from('m')]);
+    expect(texts((await journal.seal())?.chunks ?? [])).toEqual(['m']);
+    expect(await journal.recover()).toEqual([]);
+  });
+});
+
+describe('pending notifications', () => {
+  it('lists what was saved and not removed, oldest first, as 0600 files', async () => {
+    const dir = await tempDir();
+    const store = await fileNotificationStore(dir);
+    const event = (key: string) => ({ Records: [{ s3: { object: { key } } }] }) as never;
+    const a = await store.save(event('a'));
+    await store.save(event('b'));
+    expect(await modeOf(path.join(dir, a))).toBe(0o600);
+    await store.remove(a);
+    const again = await fileNotificationStore(dir);
+    expect((await again.list()).map((p) => p.event.Records[0]?.s3.object.key)).toEqual(['b']);
+  });
+});
