@@ -54,6 +54,11 @@ export interface RunningService {
   stack?: Partial<Pick<StackInfo, 'ingest_url' | 'api_url' | 'web_url'>> & { demo_api_key?: string };
   /** Anything other services may need from this one (e.g. a subscribe function). */
   exports?: Record<string, unknown>;
+  /**
+   * Finishes accepted work at shutdown, after the edge stopped and before the loader stops (the Firehose
+   * stand-in: land the buffer, deliver every notification); true when nothing is left.
+   */
+  drain?(timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 

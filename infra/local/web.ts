@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import type { LocalContext, RunningService } from './context.ts';
+import { forgetChild, recordChild } from './leftovers.ts';
 import { ensureDashboardBuild, NEXT_BIN, WEB_DIR } from './web-build.ts';
 
 const READY_TIMEOUT_MS = 90_000;
@@ -70,18 +71,24 @@ export async function startWeb(ctx: LocalContext): Promise<RunningService> {
       // already gone
     }
   };
-  // Never leave the dev server behind if the stack process exits without calling stop().
+  // Never leave the server behind if the stack process exits without calling stop(); a kill -9 of the
+  // stack runs no handler, so the pid file lets the next start stop it (infra/local/leftovers.ts).
   const onExit = () => killGroup('SIGKILL');
   process.once('exit', onExit);
+  if (child.pid) await recordChild(ctx.config.dataDir, 'web', { pid: child.pid, group: true });
 
-  await waitUntilReady(child, port, (line) => logger.info(line));
+  await waitUntilReady(child, port, (line) => logger.info(line)).catch((error: unknown) => {
+    killGroup('SIGKILL');
+    throw error;
+  });
   return {
     name: 'web',
     url,
     stack: { web_url: url },
     async stop() {
       process.off('exit', onExit);
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      await forgetChild(ctx.config.dataDir, 'web');
+      if (child.exitCode !== null || child.signalCode !== null) return killGroup('SIGKILL');
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       killGroup('SIGTERM');
       const timer = setTimeout(() => killGroup('SIGKILL'), 5_000);
