@@ -4,6 +4,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { StackInfo } from '../local/context.ts';
+import { stopLeftovers } from '../local/leftovers.ts';
 import { freePort } from './free-port.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -62,11 +63,21 @@ export class StackProcess {
   }
 
   /**
-   * Sends SIGINT to the whole process group, as Ctrl-C in a terminal does, and waits until every
-   * process of the group (npm, tsx, the stack, PostgreSQL) has gone. npm re-raises the signal when it
-   * exits, so a clean stop reads '0' or 'SIGINT'; 'still running' means something was left behind.
+   * Sends SIGINT to the whole process group, as Ctrl-C in a terminal does (`times` deliveries back to
+   * back: a terminal and a forwarding parent), and waits until every process of the group (npm, the
+   * stack, PostgreSQL) has gone. npm re-raises the signal when it exits, so a clean stop reads '0' or
+   * 'SIGINT'; 'still running' means something was left behind.
    */
-  async stop(): Promise<string> {
+  async stop(options: { times?: number } = {}): Promise<string> {
+    return this.signalGroup('SIGINT', options.times ?? 1);
+  }
+
+  /** kill -9 of the whole process group (npm, the stack, PostgreSQL); waits until it has gone. */
+  async kill(): Promise<string> {
+    return this.signalGroup('SIGKILL', 1);
+  }
+
+  private async signalGroup(signal: NodeJS.Signals, times: number): Promise<string> {
     const child = this.child;
     if (!child?.pid) return 'not started';
     const pid = child.pid;
@@ -76,10 +87,12 @@ export class StackProcess {
         : new Promise<string>((resolve) =>
             child.once('exit', (code, signal) => resolve(String(code ?? signal))),
           );
-    try {
-      process.kill(-pid, 'SIGINT');
-    } catch {
-      // the group is already gone
+    for (let i = 0; i < times; i++) {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // the group is already gone
+      }
     }
     const status = await exited;
     for (let i = 0; i < 300 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
@@ -100,6 +113,8 @@ export class StackProcess {
   /** Stops the stack if running and deletes its data dir. */
   async destroy(): Promise<void> {
     await this.stop();
+    // A run ended by kill() and not restarted leaves the dashboard (its own process group) behind.
+    if (this.dataDir) await stopLeftovers(this.dataDir);
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
   }
 }
