@@ -1,4 +1,4 @@
-// A child left behind by a killed run is stopped at the next start; a pid reused by another program is not.
+// A child left behind by a killed run is stopped at the next start; a pid reused by another process is not (spawns real process groups).
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
