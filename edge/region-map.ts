@@ -21,6 +21,9 @@ const PREFERENCES: Record<string, string[]> = {
   'ap-northeast-2': ['ap-northeast-2', 'ap-northeast-1', 'ap-northeast-3', 'ap-southeast-1', 'us-west-2'],
 };
 
+/** Regions Lambda@Edge runs (and logs) in: the regional edge cache regions. */
+export const EDGE_REGIONS: readonly string[] = Object.keys(PREFERENCES);
+
 /** Edge region → nearest region among `core` and `replicas` (edge regions with no listed match read the core). */
 export function nearestReplicaMap(core: string, replicas: readonly string[]): Record<string, string> {
   const holding = new Set([core, ...replicas]);

@@ -1,15 +1,16 @@
-// CDK app entry (cdk.json "app"): validate the context once, then build the core and edge stacks.
+// CDK app entry (cdk.json "app"): read the environment chosen with `-c env=NAME`, then build its core and edge stacks.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { readInfraConfig } from './config.ts';
-import { assertEdgeBundleMatches } from './edge-bundle.ts';
+import { checkEdgeBundle } from './edge-bundle.ts';
+import { ENVIRONMENTS } from './environments.ts';
 import { assetCode } from './lambda-code.ts';
 import { buildStacks } from './stacks.ts';
 
 const app = new App();
-const config = readInfraConfig((key) => app.node.tryGetContext(key));
+const config = readInfraConfig((key) => app.node.tryGetContext(key), ENVIRONMENTS);
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-assertEdgeBundleMatches(repoRoot, config);
-buildStacks(app, config, assetCode(repoRoot), process.env.CDK_DEFAULT_ACCOUNT);
+const edgeBundle = checkEdgeBundle(repoRoot, config);
+buildStacks(app, config, assetCode(repoRoot), { synthOnlyEdgeBundle: edgeBundle.synthOnly });
 app.synth();

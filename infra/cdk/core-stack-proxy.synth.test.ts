@@ -33,8 +33,11 @@ describe('core stack with RDS Proxy', () => {
   it('points every database URL and host at the proxy endpoint', () => {
     const proxyId = idOf('DatabaseClusterProxy', 'AWS::RDS::DBProxy');
     const functions = Object.values(resources).filter(
-      (r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Runtime).startsWith('nodejs'),
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        JSON.stringify(r.Properties.Environment ?? {}).includes(RUNTIME_ENV.databaseHost),
     );
+    expect(functions).toHaveLength(7);
     for (const fn of functions) {
       const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       const targets = Object.entries(env).filter(
@@ -58,5 +61,8 @@ describe('core stack with RDS Proxy', () => {
     expect(ingress).toContainEqual([gid(client), gid(proxySg)]);
     expect(ingress).toContainEqual([gid(proxySg), gid(cluster)]);
     expect(ingress.some(([src, dst]) => src === gid(client) && dst === gid(cluster))).toBe(false);
+    // Besides the proxy, only the password rotation functions reach the cluster directly.
+    const direct = ingress.filter(([, dst]) => dst === gid(cluster)).map(([src]) => src);
+    expect(direct.filter((src) => src !== gid(proxySg)).every((src) => src?.includes('Rotation'))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 // Unit tests of the core stack's synthesized template (one synthesis, shared by every assertion).
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_ROUTES, ANALYTICS_ROUTES, API_RATE_LIMIT } from './core/api.ts';
+import { API_RATE_LIMIT, apiRoutes, PUBLIC_ROUTE } from './core/api.ts';
 import { DATA_PREFIX, MAX_RECEIVE_COUNT } from './core/landing.ts';
 import { RUNTIME_ENV } from './runtime-env.ts';
 import { testCoreStack } from './test-support.ts';
@@ -44,7 +44,7 @@ const envOf = (description: string): Record<string, unknown> => {
 describe('landing path', () => {
   it('Firehose delivers gzip to S3 under YYYY/MM/dd/HH/ with the configured buffering', () => {
     template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      DeliveryStreamName: 'llmo-events',
+      DeliveryStreamName: 'llmo-stage-events',
       DeliveryStreamType: 'DirectPut',
       ExtendedS3DestinationConfiguration: {
         BucketARN: { 'Fn::GetAtt': [logicalIdOf('LandingBucket', 'AWS::S3::Bucket'), 'Arn'] },
@@ -96,6 +96,41 @@ describe('landing path', () => {
   });
 });
 
+describe('Firehose hygiene and log retention', () => {
+  it('encrypts the stream and lets its role write objects but never delete them', () => {
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamEncryptionConfigurationInput: { KeyType: 'AWS_OWNED_CMK' },
+    });
+    const firehoseRoles = ofType('AWS::IAM::Role').filter(([, r]) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('firehose.amazonaws.com'),
+    );
+    const actions = firehoseRoles.flatMap(([id]) => actionsOf(statementsOf(id)));
+    expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 'logs:PutLogEvents']));
+    expect(actions.filter((a) => /Delete/.test(a))).toEqual([]);
+  });
+
+  it('puts a retention on every log group, the Aurora export and Firehose errors included', () => {
+    const groups = ofType('AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThanOrEqual(9);
+    for (const [id, group] of groups) expect(group.Properties.RetentionInDays, id).toBe(30);
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/rds/cluster/llmo-stage-db/postgresql',
+    });
+    template.hasResourceProperties('AWS::RDS::DBCluster', {
+      DBClusterIdentifier: 'llmo-stage-db',
+      EnableCloudwatchLogsExports: ['postgresql'],
+    });
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        CloudWatchLoggingOptions: Match.objectLike({
+          Enabled: true,
+          LogGroupName: { Ref: logicalIdOf('LandingFirehoseLogs', 'AWS::Logs::LogGroup') },
+        }),
+      }),
+    });
+  });
+});
+
 describe('database', () => {
   it('is Aurora PostgreSQL 17 Serverless v2, encrypted, in isolated subnets', () => {
     template.hasResourceProperties('AWS::RDS::DBCluster', {
@@ -114,13 +149,40 @@ describe('database', () => {
   });
 
   it('keeps one Secrets Manager secret per login role, attached to the cluster', () => {
-    expect(ofType('AWS::SecretsManager::Secret')).toHaveLength(3);
+    // Three login roles plus the key-tag secret.
+    expect(ofType('AWS::SecretsManager::Secret')).toHaveLength(4);
     expect(ofType('AWS::SecretsManager::SecretTargetAttachment')).toHaveLength(3);
     for (const user of ['llmo_app', 'llmo_system', 'llmo_owner']) {
       template.hasResourceProperties('AWS::SecretsManager::Secret', {
         GenerateSecretString: Match.objectLike({ SecretStringTemplate: JSON.stringify({ username: user }) }),
       });
     }
+  });
+
+  it('rotates every login role with the single-user application, the service roles not before migration', () => {
+    const schedules = ofType('AWS::SecretsManager::RotationSchedule').map(([, r]) => r.Properties);
+    expect(schedules).toHaveLength(3);
+    const rotated = schedules.map((r) => JSON.stringify(r.SecretId)).sort();
+    expect(rotated).toEqual(
+      [
+        {
+          Ref: logicalIdOf('DatabaseClusterSecretAttachment', 'AWS::SecretsManager::SecretTargetAttachment'),
+        },
+        { Ref: logicalIdOf('DatabaseAppSecret', 'AWS::SecretsManager::Secret') },
+        { Ref: logicalIdOf('DatabaseSystemSecret', 'AWS::SecretsManager::Secret') },
+      ]
+        .map((x) => JSON.stringify(x))
+        .sort(),
+    );
+    for (const schedule of schedules) {
+      expect(schedule.RotationRules).toEqual({ ScheduleExpression: 'rate(30 days)' });
+    }
+    const immediate = schedules.filter((r) => r.RotateImmediatelyOnUpdate === false);
+    expect(immediate).toHaveLength(2);
+    expect(ofType('AWS::Serverless::Application')).toHaveLength(3);
+    const mappings = JSON.stringify(template.toJSON().Mappings);
+    expect(mappings).toContain('SecretsManagerRDSPostgreSQLRotationSingleUser');
+    expect(mappings).not.toContain('MultiUser');
   });
 
   it('has no RDS Proxy unless asked for', () => {
@@ -131,7 +193,7 @@ describe('database', () => {
 describe('key cache', () => {
   it('is a global table keyed by prefix with a replica in every configured region', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      TableName: 'llmo-api-keys',
+      TableName: 'llmo-stage-api-keys',
       KeySchema: [{ AttributeName: 'prefix', KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: 'prefix', AttributeType: 'S' }],
       BillingMode: 'PAY_PER_REQUEST',
@@ -151,6 +213,7 @@ describe('auth and HTTP API', () => {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
     });
     template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' });
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'member' });
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'llmo-test' });
   });
 
@@ -186,11 +249,13 @@ describe('auth and HTTP API', () => {
     });
   });
 
-  it('routes every §4.5 route through the authorizer, and only health without it', () => {
+  it('routes every operation of regional/openapi.json through the authorizer, and only health without it', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     const keys = routes.map((r) => r.RouteKey).sort();
-    const expected = [...ANALYTICS_ROUTES, ...ADMIN_ROUTES].map(([m, p]) => `${m} ${p}`);
-    expect(keys).toEqual([...expected, 'GET /v1/health'].sort());
+    const { analytics, admin } = apiRoutes();
+    const expected = [...analytics, ...admin].map(([m, p]) => `${m} ${p}`);
+    expect(expected).toEqual(expect.arrayContaining(['GET /v1/analytics/sessions', 'POST /v1/projects']));
+    expect(keys).toEqual([...expected, PUBLIC_ROUTE].sort());
     for (const route of routes) {
       expect(route.AuthorizationType, String(route.RouteKey)).toBe(
         route.RouteKey === 'GET /v1/health' ? 'NONE' : 'JWT',
@@ -216,11 +281,15 @@ describe('auth and HTTP API', () => {
 });
 
 describe('lambdas', () => {
+  // Ours carry a service name; CDK's own custom-resource handlers do not.
   const ours = () =>
-    ofType('AWS::Lambda::Function').filter(([, f]) => String(f.Properties.Runtime).startsWith('nodejs'));
+    ofType('AWS::Lambda::Function').filter(([, f]) =>
+      JSON.stringify(f.Properties.Environment ?? {}).includes(RUNTIME_ENV.serviceName),
+    );
 
   it('run Node 22 on arm64 with JSON logs', () => {
-    expect(ours()).toHaveLength(6);
+    // analytics, admin, outbox sweep, loader, maintenance, tiers, migrate
+    expect(ours()).toHaveLength(7);
     for (const [id, fn] of ours()) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -238,14 +307,24 @@ describe('lambdas', () => {
       expect(vpc.SecurityGroupIds, id).toEqual([{ 'Fn::GetAtt': [sg, 'GroupId'] }]);
       for (const subnet of vpc.SubnetIds) expect(subnet.Ref, id).toMatch(/^DatabaseVpcappSubnet/);
     }
-    // The only way into the cluster's security group is from that client group.
-    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      GroupId: {
-        'Fn::GetAtt': [logicalIdOf('DatabaseClusterSecurityGroup', 'AWS::EC2::SecurityGroup'), 'GroupId'],
-      },
-      SourceSecurityGroupId: { 'Fn::GetAtt': [sg, 'GroupId'] },
+    // The only ways into the cluster's security group: that client group and the three rotation functions.
+    const clusterSg = logicalIdOf('DatabaseClusterSecurityGroup', 'AWS::EC2::SecurityGroup');
+    const sources = ofType('AWS::EC2::SecurityGroupIngress').map(([, r]) => {
+      expect(r.Properties.GroupId).toEqual({ 'Fn::GetAtt': [clusterSg, 'GroupId'] });
+      expect([
+        5432,
+        { 'Fn::GetAtt': [logicalIdOf('DatabaseCluster', 'AWS::RDS::DBCluster'), 'Endpoint.Port'] },
+      ]).toContainEqual(r.Properties.FromPort);
+      return (r.Properties.SourceSecurityGroupId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     });
+    expect(sources.sort()).toEqual(
+      [
+        sg,
+        logicalIdOf('DatabaseClusterRotationSingleUserSecurityGroup', 'AWS::EC2::SecurityGroup'),
+        logicalIdOf('DatabaseAppRotationSecurityGroup', 'AWS::EC2::SecurityGroup'),
+        logicalIdOf('DatabaseSystemRotationSecurityGroup', 'AWS::EC2::SecurityGroup'),
+      ].sort(),
+    );
   });
 
   it('hand the API functions the Cognito ids and their own role only', () => {
@@ -279,6 +358,7 @@ describe('lambdas', () => {
       ['Drains the key outbox', { [RUNTIME_ENV.systemSecretArn]: secret('System') }],
       ['Loads landing objects', { [RUNTIME_ENV.systemSecretArn]: secret('System') }],
       ['partitions', { [RUNTIME_ENV.systemSecretArn]: secret('System') }],
+      ['analytics tier blocks', { [RUNTIME_ENV.systemSecretArn]: secret('System') }],
       [
         'runs migrations',
         {
@@ -300,13 +380,37 @@ describe('lambdas', () => {
     }
   });
 
-  it('put no password in any function configuration', () => {
-    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+  it('put no password or secret in any function configuration, only secret ARNs', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(7);
+    for (const [id, fn] of functions) {
       const env = JSON.stringify(fn.Properties.Environment ?? {});
-      expect(env, id).not.toMatch(/resolve:secretsmanager|SecretString|password|PASSWORD|postgres:\/\//);
+      expect(env, id).not.toMatch(
+        /resolve:secretsmanager|SecretString|password|PASSWORD|postgres:\/\/|KEY_TAG_SECRET"/,
+      );
     }
+    expect(envOf('admin routes')).toMatchObject({
+      [RUNTIME_ENV.keyTagVersion]: 'A',
+      [RUNTIME_ENV.keyTagSecretArn]: { Ref: logicalIdOf('KeyTagSecret', 'AWS::SecretsManager::Secret') },
+    });
     // Aurora's certificate is signed by the RDS CA, which Node 22 Lambdas trust only through this.
     expect(envOf('analytics routes')[RUNTIME_ENV.extraCaCerts]).toBe('/var/runtime/ca-cert.pem');
+  });
+
+  it('deploy the analytics tier refresher and run it every minute', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf('PipelineTiers', 'AWS::Lambda::Function'), 'Arn'] },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('analytics tier blocks'),
+      Handler: 'index.handler',
+      VpcConfig: Match.anyValue(),
+    });
   });
 
   it('run the outbox sweep every minute and partition maintenance hourly', () => {
@@ -346,7 +450,8 @@ describe('least privilege', () => {
 
   it('attaches no AWS managed policies to our roles', () => {
     for (const [id, role] of ofType('AWS::IAM::Role')) {
-      if (id.startsWith('BucketNotificationsHandler')) continue; // CDK's own custom resource
+      // CDK's own custom resources (bucket notifications, the VPC default security group lock-down).
+      if (id.startsWith('BucketNotificationsHandler') || id.includes('CustomResourceProvider')) continue;
       expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
     }
   });
@@ -361,13 +466,19 @@ describe('least privilege', () => {
     const readable = (role: string) =>
       statementsOf(role)
         .filter((s) => actionsOf([s]).some((a) => a.startsWith('secretsmanager:')))
-        .map((s) => JSON.stringify(s.Resource))
+        .flatMap((s) => [s.Resource].flat().map((r) => JSON.stringify(r)))
         .sort();
     const ref = (logicalId: string) => JSON.stringify({ Ref: logicalId });
     const [app, system] = [ref(id('DatabaseAppSecret')), ref(id('DatabaseSystemSecret'))];
     expect(readable('ApiAnalyticsRole')).toEqual([app]);
-    expect(readable('ApiAdminRole')).toEqual([app, system].sort());
-    for (const role of ['PipelineLoaderRole', 'PipelineMaintenanceRole', 'OutboxPropagatorRole'])
+    const keyTag = ref(id('KeyTagSecret'));
+    expect(readable('ApiAdminRole')).toEqual([app, system, keyTag].sort());
+    for (const role of [
+      'PipelineLoaderRole',
+      'PipelineMaintenanceRole',
+      'PipelineTiersRole',
+      'OutboxPropagatorRole',
+    ])
       expect(readable(role), role).toEqual([system]);
     expect(readable('PipelineMigrateRole')).toEqual([ref(owner), app, system].sort());
   });
@@ -412,15 +523,15 @@ describe('alarms', () => {
       FilterPattern: '{ ($.message = "object loaded") && ($.quarantined > 0) }',
       MetricTransformations: [
         {
-          MetricNamespace: 'LLMObserver',
+          MetricNamespace: 'LLMObserver/stage',
           MetricName: 'LoaderQuarantinedLines',
           MetricValue: '$.quarantined',
         },
       ],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'llmo-loader-lines-quarantined',
-      Namespace: 'LLMObserver',
+      AlarmName: 'llmo-stage-loader-lines-quarantined',
+      Namespace: 'LLMObserver/stage',
       MetricName: 'LoaderQuarantinedLines',
       Statistic: 'Sum',
       Threshold: 1,
@@ -431,20 +542,20 @@ describe('alarms', () => {
     const names = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.AlarmName);
     expect(names).toEqual(
       expect.arrayContaining([
-        'llmo-loader-dlq-not-empty',
-        'llmo-loader-backlog',
-        'llmo-loader-lines-quarantined',
-        'llmo-firehose-delivery-failing',
-        'llmo-firehose-data-stale',
-        'llmo-aurora-cpu-high',
-        ...['loader', 'maintenance', 'analytics', 'admin', 'outbox'].flatMap((f) => [
-          `llmo-${f}-errors`,
-          `llmo-${f}-throttles`,
+        'llmo-stage-loader-dlq-not-empty',
+        'llmo-stage-loader-backlog',
+        'llmo-stage-loader-lines-quarantined',
+        'llmo-stage-firehose-delivery-failing',
+        'llmo-stage-firehose-data-stale',
+        'llmo-stage-aurora-cpu-high',
+        ...['loader', 'maintenance', 'tiers', 'analytics', 'admin', 'outbox'].flatMap((f) => [
+          `llmo-stage-${f}-errors`,
+          `llmo-stage-${f}-throttles`,
         ]),
       ]),
     );
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'llmo-loader-dlq-not-empty',
+      AlarmName: 'llmo-stage-loader-dlq-not-empty',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [
         {
@@ -455,12 +566,12 @@ describe('alarms', () => {
       Threshold: 1,
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'llmo-firehose-delivery-failing',
+      AlarmName: 'llmo-stage-firehose-delivery-failing',
       Namespace: 'AWS/Firehose',
       MetricName: 'DeliveryToS3.Success',
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'llmo-aurora-cpu-high',
+      AlarmName: 'llmo-stage-aurora-cpu-high',
       Namespace: 'AWS/RDS',
       MetricName: 'CPUUtilization',
     });

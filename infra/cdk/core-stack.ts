@@ -7,6 +7,7 @@ import { Api } from './core/api.ts';
 import { Auth } from './core/auth.ts';
 import { Database } from './core/database.ts';
 import { KeyTable } from './core/key-table.ts';
+import { KeyTagSecret } from './core/key-tag.ts';
 import { Landing } from './core/landing.ts';
 import { OutboxSweep } from './core/outbox.ts';
 import { Pipeline } from './core/pipeline.ts';
@@ -23,6 +24,7 @@ export class CoreStack extends Stack {
   readonly landing: Landing;
   readonly database: Database;
   readonly keyTable: KeyTable;
+  readonly keyTag: KeyTagSecret;
   readonly auth: Auth;
   readonly api: Api;
   readonly pipeline: Pipeline;
@@ -36,6 +38,7 @@ export class CoreStack extends Stack {
     this.landing = new Landing(this, 'Landing', config);
     this.database = new Database(this, 'Database', config);
     this.keyTable = new KeyTable(this, 'KeyTable', config);
+    this.keyTag = new KeyTagSecret(this, 'KeyTag', config);
     this.auth = new Auth(this, 'Auth', config);
     this.pipeline = new Pipeline(this, 'Pipeline', {
       config,
@@ -49,13 +52,16 @@ export class CoreStack extends Stack {
       auth: this.auth,
       database: this.database,
       keyTable: this.keyTable.table,
+      keyTagSecret: this.keyTag.secret,
     });
     this.outbox = new OutboxSweep(this, 'Outbox', {
+      config,
       code,
       database: this.database,
       keyTable: this.keyTable.table,
     });
     this.alarms = new Alarms(this, 'Alarms', {
+      prefix: config.prefix,
       alarmEmail: config.alarmEmail,
       deadLetterQueue: this.landing.deadLetterQueue,
       queue: this.landing.queue,
@@ -65,6 +71,7 @@ export class CoreStack extends Stack {
       functions: {
         loader: this.pipeline.loaderFunction,
         maintenance: this.pipeline.maintenanceFunction,
+        tiers: this.pipeline.tiersFunction,
         analytics: this.api.analyticsFunction,
         admin: this.api.adminFunction,
         outbox: this.outbox.propagatorFunction,
@@ -82,5 +89,10 @@ export class CoreStack extends Stack {
     out('LandingBucket', this.landing.bucket.bucketName, 'Firehose landing bucket');
     out('MigrateFunction', this.pipeline.migrateFunction.functionName, 'Invoke after each deploy to migrate');
     out('DeadLetterQueueUrl', this.landing.deadLetterQueue.queueUrl, 'Loader DLQ (redrive after a fix)');
+    out(
+      'KeyTagSecretArn',
+      this.keyTag.secret.secretArn,
+      'Key-tag secret: edge-bundle.ts --from-aws reads it',
+    );
   }
 }

@@ -2,6 +2,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EDGE_REGIONS } from '../../edge/region-map.ts';
 import { EdgeStack } from './edge-stack.ts';
 import { inlineCode } from './lambda-code.ts';
 import { TEST_ACCOUNT, testConfig, testEdgeStack, testStacks } from './test-support.ts';
@@ -21,8 +22,8 @@ beforeAll(() => {
 }, 180_000);
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const only = (type: string): [string, Resource] => {
-  const found = ofType(type);
+const only = (type: string, prefix = ''): [string, Resource] => {
+  const found = ofType(type).filter(([id]) => id.startsWith(prefix));
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
   return found[0] as [string, Resource];
 };
@@ -35,7 +36,7 @@ const arnIn = (service: string, region: string, suffix: string) => ({
 
 describe('Lambda@Edge function', () => {
   it('runs Node 22 without environment variables, within the origin-request limits', () => {
-    const [, fn] = only('AWS::Lambda::Function');
+    const [, fn] = only('AWS::Lambda::Function', 'Ingest');
     expect(fn.Properties.Runtime).toBe('nodejs22.x');
     expect(fn.Properties.Environment).toBeUndefined();
     expect(fn.Properties.VpcConfig).toBeUndefined();
@@ -47,7 +48,7 @@ describe('Lambda@Edge function', () => {
 
   it('is attached to CloudFront as a numbered version with the body included', () => {
     const [versionId, version] = only('AWS::Lambda::Version');
-    const [functionId] = only('AWS::Lambda::Function');
+    const [functionId] = only('AWS::Lambda::Function', 'Ingest');
     expect(version.Properties.FunctionName).toEqual({ Ref: functionId });
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
@@ -61,36 +62,60 @@ describe('Lambda@Edge function', () => {
   });
 
   it('may be assumed by Lambda@Edge', () => {
-    const [, role] = only('AWS::IAM::Role');
+    const [, role] = only('AWS::IAM::Role', 'IngestRole');
     const trust = role.Properties.AssumeRolePolicyDocument as {
       Statement: Array<{ Principal: { Service: string } }>;
     };
-    expect(trust.Statement.map((s) => s.Principal.Service).sort()).toEqual([
+    expect(trust.Statement.flatMap((s) => [s.Principal.Service].flat()).sort()).toEqual([
       'edgelambda.amazonaws.com',
       'lambda.amazonaws.com',
     ]);
   });
 });
 
+describe('edge logs', () => {
+  it('keep the retention in us-east-1 and in every region Lambda@Edge logs in', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/lambda/llmo-stage-edge-ingest',
+      RetentionInDays: 30,
+    });
+    const regional = ofType('Custom::LogRetention').map(([, r]) => r.Properties);
+    expect(regional.map((r) => r.LogGroupRegion).sort()).toEqual([...EDGE_REGIONS].sort());
+    for (const r of regional) {
+      expect(r).toMatchObject({
+        LogGroupName: '/aws/lambda/us-east-1.llmo-stage-edge-ingest',
+        RetentionInDays: 30,
+      });
+    }
+  });
+});
+
 describe('edge permissions', () => {
-  const statements = () =>
-    ofType('AWS::IAM::Policy').flatMap(
-      ([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
-    );
+  const statements = () => {
+    const [roleId] = only('AWS::IAM::Role', 'IngestRole');
+    return ofType('AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  };
   const bySid = (sid: string) => statements().find((s) => s.Sid === sid);
 
   it('puts record batches to exactly the core-region stream', () => {
     expect(bySid('Firehose')).toMatchObject({
       Action: 'firehose:PutRecordBatch',
-      Resource: arnIn('firehose', 'eu-west-1', ':deliverystream/llmo-events'),
+      Resource: arnIn('firehose', 'eu-west-1', ':deliverystream/llmo-stage-events'),
     });
   });
 
   it('reads keys from the table in the core region and every replica region, nothing else', () => {
     const keyCache = bySid('KeyCache');
     expect(keyCache?.Action).toBe('dynamodb:GetItem');
-    expect(keyCache?.Resource).toEqual(
-      ['eu-west-1', 'us-east-1', 'ap-northeast-1'].map((r) => arnIn('dynamodb', r, ':table/llmo-api-keys')),
+    const sorted = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
+    expect(sorted([keyCache?.Resource].flat())).toEqual(
+      sorted(
+        ['eu-west-1', 'us-east-1', 'ap-northeast-1'].map((r) =>
+          arnIn('dynamodb', r, ':table/llmo-stage-api-keys'),
+        ),
+      ),
     );
   });
 
@@ -106,7 +131,7 @@ describe('edge permissions', () => {
         s.Sid,
       ).toBe(false);
     const logs = JSON.stringify(bySid('Logs')?.Resource);
-    expect(logs).toContain(`:${TEST_ACCOUNT}:log-group:/aws/lambda/us-east-1.LlmoEdge-ingest:*`);
+    expect(logs).toContain(`:${TEST_ACCOUNT}:log-group:/aws/lambda/us-east-1.llmo-stage-edge-ingest:*`);
   });
 });
 

@@ -1,17 +1,29 @@
 // Edge stack (us-east-1): CloudFront with the Lambda@Edge ingest router on origin-request.
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  CfnOutput,
+  CfnRule,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { EDGE_REGIONS } from '../../edge/region-map.ts';
 import { deliveryStreamArn, tableArn } from './arns.ts';
 import type { InfraConfig } from './config.ts';
 import { alarmTopic } from './core/alarms.ts';
 import { BUNDLES, type LambdaCode } from './lambda-code.ts';
+import { logRetention } from './lifecycle.ts';
 
 /** Lambda@Edge functions can only be created in us-east-1. */
 export const EDGE_REGION = 'us-east-1';
@@ -20,6 +32,8 @@ export const EDGE_REGION = 'us-east-1';
 export interface EdgeStackProps extends StackProps {
   config: InfraConfig;
   code: LambdaCode;
+  /** The bundle carries the synth-only placeholder key-tag secret: the template is made undeployable. */
+  synthOnlyBundle?: boolean;
 }
 
 /**
@@ -32,6 +46,8 @@ export class EdgeStack extends Stack {
   readonly distribution: cloudfront.Distribution;
   readonly ingestFunction: lambda.Function;
   readonly ingestVersion: lambda.IVersion;
+  /** Retention of the function's log group in every region Lambda@Edge runs in. */
+  readonly regionalLogGroups: logs.LogRetention[];
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -75,6 +91,24 @@ export class EdgeStack extends Stack {
       }),
     );
 
+    // The function's own group (us-east-1), and the one Lambda@Edge writes in each regional edge cache
+    // region, `/aws/lambda/us-east-1.<name>`: created there ahead of traffic with the same retention
+    // (otherwise Lambda creates them on first use, keeping logs forever).
+    const logGroup = new logs.LogGroup(this, 'IngestLogs', {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: logRetention(config),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.regionalLogGroups = EDGE_REGIONS.map(
+      (region) =>
+        new logs.LogRetention(this, `EdgeLogs-${region}`, {
+          logGroupName: `/aws/lambda/${EDGE_REGION}.${functionName}`,
+          logGroupRegion: region,
+          retention: logRetention(config),
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+    );
+
     // No environment, VPC or layers (Lambda@Edge forbids them): edge/build.ts bakes the configuration in.
     // x86_64 because Lambda@Edge does not run arm64.
     this.ingestFunction = new lambda.Function(this, 'Ingest', {
@@ -85,6 +119,7 @@ export class EdgeStack extends Stack {
       code: props.code.code('edge'),
       handler: BUNDLES.edge.handler,
       role,
+      logGroup,
       memorySize: 1024,
       timeout: Duration.seconds(30),
       // Replicated versions cannot be deleted for hours after CloudFront lets go of them; retaining old
@@ -92,6 +127,23 @@ export class EdgeStack extends Stack {
       currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
     });
     this.ingestVersion = this.ingestFunction.currentVersion;
+    if (props.synthOnlyBundle) {
+      // A template for reading and tests only: CloudFormation evaluates rules before changing anything,
+      // and this one never holds, so the placeholder bundle cannot reach CloudFront.
+      new CfnRule(this, 'RefuseSynthOnlyEdgeBundle', {
+        assertions: [
+          {
+            assert: Fn.conditionEquals('synth-only-edge-bundle', 'deployable-edge-bundle'),
+            assertDescription:
+              'dist/edge was built with --synth-only (placeholder key-tag secret). Rebuild it with --key-tag-secret-arn before deploying.',
+          },
+        ],
+      });
+      Annotations.of(this).addWarningV2(
+        'llmo:synth-only-edge-bundle',
+        'dist/edge carries the synth-only placeholder key-tag secret; CloudFormation will refuse this template.',
+      );
+    }
 
     const unusedOrigin = new s3.Bucket(this, 'UnusedOrigin', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -125,7 +177,7 @@ export class EdgeStack extends Stack {
 
     const topic = alarmTopic(this, 'AlarmTopic', config.alarmEmail);
     const fiveXx = new cloudwatch.Alarm(this, 'Ingest5xx', {
-      alarmName: 'llmo-ingest-5xx-rate',
+      alarmName: `${config.prefix}-ingest-5xx-rate`,
       alarmDescription:
         'Over 5% of ingest requests answered 5xx (503 from Firehose trouble, 502 from the function).',
       metric: new cloudwatch.Metric({

@@ -19,7 +19,8 @@ export const RUNTIME_ENV = {
   keyTableName: 'KEY_TABLE_NAME',
   /** Version and secret of the API keys' prefix tag (admin function only; the edge bundle holds them too). */
   keyTagVersion: 'KEY_TAG_VERSION',
-  keyTagSecret: 'KEY_TAG_SECRET',
+  /** ARN of the JSON secret `{"<version>": "<secret>"}` (infra/cdk/core/key-tag.ts). */
+  keyTagSecretArn: 'KEY_TAG_SECRET_ARN',
   userPoolId: 'COGNITO_USER_POOL_ID',
   userPoolClientId: 'COGNITO_CLIENT_ID',
   retentionDays: 'RETENTION_DAYS',

@@ -1,53 +1,71 @@
-// Test helpers: a valid configuration and one synthesis of both stacks with inline Lambda code.
+// Test helpers: a valid configuration and one synthesis of the stacks with inline Lambda code, under cdk.json's context.
+import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
-import { type InfraConfig, parseInfraConfig } from './config.ts';
+import { type InfraConfig, type InfraContext, parseInfraConfig } from './config.ts';
 import { CoreStack } from './core-stack.ts';
 import { EDGE_REGION, EdgeStack } from './edge-stack.ts';
 import { inlineCode } from './lambda-code.ts';
 import { buildStacks, type SystemStacks } from './stacks.ts';
 
-/** Context a deployer would put in cdk.json; core outside us-east-1 to exercise cross-region grants. */
-export const TEST_CONTEXT = {
+/** Account used by the test stacks (its availability zones are committed in cdk.json). */
+export const TEST_ACCOUNT = '111111111111';
+
+/** A stage-like environment with its core outside us-east-1, to exercise the cross-region grants. */
+export const TEST_CONTEXT: InfraContext = {
+  envName: 'stage',
+  account: TEST_ACCOUNT,
   coreRegion: 'eu-west-1',
   replicaRegions: ['us-east-1', 'ap-northeast-1', 'eu-west-1'],
-  streamName: 'llmo-events',
-  keyTableName: 'llmo-api-keys',
   dashboardUrl: 'https://observer.example.com',
   authDomainPrefix: 'llmo-test',
   alarmEmail: 'oncall@example.com',
   bufferingIntervalSeconds: 15,
   retentionDays: 45,
-  keyTagSecrets: 'A:dGVzdC1vbmx5LWtleS10YWctc2VjcmV0LW5vdC1mb3ItdXNl',
 };
 
+/** The context cdk.json gives every synthesis: feature flags and the committed availability zones. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  return {
+    ...cdkJson.context,
+    'availability-zones:account=111111111111:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+  };
+}
+
+/** An app with cdk.json's context, as `cdk synth` builds it. */
+export function testApp(): App {
+  return new App({ context: cdkJsonContext() });
+}
+
 /** The parsed test configuration. */
-export function testConfig(overrides: Record<string, unknown> = {}): InfraConfig {
+export function testConfig(overrides: InfraContext = {}): InfraConfig {
   return parseInfraConfig({ ...TEST_CONTEXT, ...overrides });
 }
 
-/** Account used by the test stacks. */
-export const TEST_ACCOUNT = '123456789012';
-
 /** Builds both stacks in a fresh app (synthesis happens when a Template is taken from a stack). */
-export function testStacks(overrides: Record<string, unknown> = {}): SystemStacks {
-  return buildStacks(new App(), testConfig(overrides), inlineCode(), TEST_ACCOUNT);
+export function testStacks(overrides: InfraContext = {}): SystemStacks {
+  return buildStacks(testApp(), testConfig(overrides), inlineCode());
 }
 
 /** Only the core stack, in its own app, so a test file synthesizes nothing else. */
-export function testCoreStack(overrides: Record<string, unknown> = {}): CoreStack {
+export function testCoreStack(overrides: InfraContext = {}): CoreStack {
   const config = testConfig(overrides);
-  return new CoreStack(new App(), 'LlmoCore', {
-    env: { account: TEST_ACCOUNT, region: config.coreRegion },
+  return new CoreStack(testApp(), config.coreStackName, {
+    env: { account: config.account, region: config.coreRegion },
     config,
     code: inlineCode(),
   });
 }
 
 /** Only the edge stack, in its own app. */
-export function testEdgeStack(overrides: Record<string, unknown> = {}): EdgeStack {
-  return new EdgeStack(new App(), 'LlmoEdge', {
-    env: { account: TEST_ACCOUNT, region: EDGE_REGION },
-    config: testConfig(overrides),
+export function testEdgeStack(overrides: InfraContext = {}, synthOnlyBundle = false): EdgeStack {
+  const config = testConfig(overrides);
+  return new EdgeStack(testApp(), config.edgeStackName, {
+    env: { account: config.account, region: EDGE_REGION },
+    config,
     code: inlineCode(),
+    synthOnlyBundle,
   });
 }

@@ -12,6 +12,8 @@ import { Construct } from 'constructs';
 
 /** What the alarms watch. */
 export interface AlarmsProps {
+  /** `llmo-<env>`: every alarm name starts with it. */
+  prefix: string;
   alarmEmail: string;
   deadLetterQueue: sqs.IQueue;
   queue: sqs.IQueue;
@@ -30,7 +32,7 @@ export function alarmTopic(scope: Construct, id: string, email: string): sns.Top
   return topic;
 }
 
-/** The alarms; each alarm name starts with `llmo-` and is the heading of its runbook entry. */
+/** The alarms; each is named `llmo-<env>-<what>`, and `llmo-<env>-<what>` heads its runbook entry. */
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -45,7 +47,7 @@ export class Alarms extends Construct {
     };
 
     add('DlqNotEmpty', {
-      alarmName: 'llmo-loader-dlq-not-empty',
+      alarmName: `${props.prefix}-loader-dlq-not-empty`,
       alarmDescription: 'Landing notifications failed 5 loads and sit in the DLQ: events not in Aurora yet.',
       metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
       threshold: 1,
@@ -54,7 +56,7 @@ export class Alarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     add('LoaderBacklog', {
-      alarmName: 'llmo-loader-backlog',
+      alarmName: `${props.prefix}-loader-backlog`,
       alarmDescription: 'The oldest landing notification waits over 10 minutes: dashboards are stale.',
       metric: props.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1) }),
       threshold: 600,
@@ -63,7 +65,7 @@ export class Alarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     add('LoaderQuarantine', {
-      alarmName: 'llmo-loader-lines-quarantined',
+      alarmName: `${props.prefix}-loader-lines-quarantined`,
       alarmDescription:
         'The database refused accepted events; the loader quarantined them (dead_letters rejected_by_database).',
       metric: props.quarantinedLines,
@@ -73,7 +75,7 @@ export class Alarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     add('FirehoseDeliveryFailing', {
-      alarmName: 'llmo-firehose-delivery-failing',
+      alarmName: `${props.prefix}-firehose-delivery-failing`,
       alarmDescription: 'Firehose could not deliver to the landing bucket (it retries for 24 h, then drops).',
       metric: props.stream.metric('DeliveryToS3.Success', {
         statistic: 'Minimum',
@@ -85,7 +87,7 @@ export class Alarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     add('FirehoseFreshness', {
-      alarmName: 'llmo-firehose-data-stale',
+      alarmName: `${props.prefix}-firehose-data-stale`,
       alarmDescription: 'The oldest record in Firehose is over 15 minutes old: delivery is stuck.',
       metric: props.stream.metric('DeliveryToS3.DataFreshness', {
         statistic: 'Maximum',
@@ -97,7 +99,7 @@ export class Alarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     add('AuroraCpu', {
-      alarmName: 'llmo-aurora-cpu-high',
+      alarmName: `${props.prefix}-aurora-cpu-high`,
       alarmDescription: 'Aurora CPU over 80% for 15 minutes: raise auroraMaxAcu or find the query.',
       metric: props.cluster.metricCPUUtilization({ period: Duration.minutes(5) }),
       threshold: 80,
@@ -107,7 +109,7 @@ export class Alarms extends Construct {
     });
     for (const [name, fn] of Object.entries(props.functions)) {
       add(`${name}Errors`, {
-        alarmName: `llmo-${name}-errors`,
+        alarmName: `${props.prefix}-${name}-errors`,
         alarmDescription: `Lambda ${name} failed invocations (see its log group for the error).`,
         metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
         threshold: 1,
@@ -116,7 +118,7 @@ export class Alarms extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       add(`${name}Throttles`, {
-        alarmName: `llmo-${name}-throttles`,
+        alarmName: `${props.prefix}-${name}-throttles`,
         alarmDescription: `Lambda ${name} was throttled (account concurrency or maxConcurrency reached).`,
         metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
         threshold: 1,

@@ -1,37 +1,56 @@
 // Regional HTTP API: analytics and admin Lambdas behind API Gateway v2 with a Cognito JWT authorizer.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
 import type { LambdaCode } from '../lambda-code.ts';
+import { logRetention } from '../lifecycle.ts';
 import { RUNTIME_ENV } from '../runtime-env.ts';
 import type { Auth } from './auth.ts';
 import type { Database } from './database.ts';
 import { nodeFunction } from './node-function.ts';
 
-const { GET, POST } = apigw.HttpMethod;
+/** The regional API's contract: every route API Gateway serves comes from it. */
+const OPENAPI_FILE = fileURLToPath(new URL('../../../regional/openapi.json', import.meta.url));
+/** The route served without a token (uptime checks). */
+export const PUBLIC_ROUTE = 'GET /v1/health';
 
-/** Routes of regional/openapi.json, split by function. Anything else gets API Gateway's 404. */
-export const ANALYTICS_ROUTES: Array<[apigw.HttpMethod, string]> = [
-  [GET, '/v1/analytics/overview'],
-  [GET, '/v1/analytics/timeseries'],
-  [GET, '/v1/analytics/breakdown'],
-  [GET, '/v1/analytics/events'],
-];
-/** Routes served by the admin function. */
-export const ADMIN_ROUTES: Array<[apigw.HttpMethod, string]> = [
-  [GET, '/v1/me'],
-  [GET, '/v1/projects'],
-  [POST, '/v1/projects'],
-  [GET, '/v1/projects/{project_id}/api-keys'],
-  [POST, '/v1/projects/{project_id}/api-keys'],
-  [POST, '/v1/api-keys/{key_id}/revoke'],
-  [GET, '/v1/audit-logs'],
-];
+type OpenApi = { paths: Record<string, Record<string, unknown>> };
+const METHODS: Record<string, apigw.HttpMethod> = {
+  get: apigw.HttpMethod.GET,
+  post: apigw.HttpMethod.POST,
+  put: apigw.HttpMethod.PUT,
+  patch: apigw.HttpMethod.PATCH,
+  delete: apigw.HttpMethod.DELETE,
+};
+
+/**
+ * Every operation of regional/openapi.json, split by function: `/v1/analytics/*` to the analytics
+ * function, the rest (and health) to admin. Read from the contract so a new route can never be
+ * missing in AWS (API Gateway would answer it 404).
+ */
+export function apiRoutes(openapi: OpenApi = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as OpenApi): {
+  analytics: Array<[apigw.HttpMethod, string]>;
+  admin: Array<[apigw.HttpMethod, string]>;
+} {
+  const analytics: Array<[apigw.HttpMethod, string]> = [];
+  const admin: Array<[apigw.HttpMethod, string]> = [];
+  for (const [path, item] of Object.entries(openapi.paths)) {
+    for (const method of Object.keys(item)) {
+      const m = METHODS[method];
+      if (m === undefined || `${m} ${path}` === PUBLIC_ROUTE) continue;
+      (path.startsWith('/v1/analytics/') ? analytics : admin).push([m, path]);
+    }
+  }
+  return { analytics, admin };
+}
 
 /** Requests per second across the regional API (a dashboard needs a handful per page view). */
 export const API_RATE_LIMIT = 200;
@@ -43,6 +62,8 @@ export interface ApiProps {
   auth: Auth;
   database: Database;
   keyTable: dynamodb.ITableV2;
+  /** JSON secret of key-tag versions (core/key-tag.ts); the admin function mints with one of them. */
+  keyTagSecret: secretsmanager.ISecret;
 }
 
 /** The HTTP API and its two functions. */
@@ -68,6 +89,7 @@ export class Api extends Construct {
       description: 'Regional API: analytics routes (llmo_app role, RLS)',
       timeout: Duration.seconds(29),
       memoryMiB: 1024,
+      logRetention: logRetention(props.config),
       environment: {
         ...shared,
         [RUNTIME_ENV.apiRole]: 'analytics',
@@ -82,22 +104,24 @@ export class Api extends Construct {
       bundle: 'api',
       description: 'Regional API: admin routes, key outbox drained inline',
       timeout: Duration.seconds(29),
+      logRetention: logRetention(props.config),
       environment: {
         ...shared,
         [RUNTIME_ENV.apiRole]: 'admin',
         [RUNTIME_ENV.keyTableName]: props.keyTable.tableName,
-        // The secret keys are tagged with. Its leak would not let anyone in (a key still needs a secret
-        // whose digest is stored); it would only let forged keys reach the edge's bounded lookups.
-        [RUNTIME_ENV.keyTagVersion]: props.config.keyTagVersion ?? '',
-        [RUNTIME_ENV.keyTagSecret]: props.config.keyTagSecrets[props.config.keyTagVersion ?? ''] ?? '',
+        // The secret new keys are tagged with, by ARN (read at cold start, never in the configuration).
+        [RUNTIME_ENV.keyTagVersion]: props.config.keyTagVersion,
+        [RUNTIME_ENV.keyTagSecretArn]: props.keyTagSecret.secretArn,
       },
       vpc,
     });
     database.connect(this.adminFunction, ['app', 'system']);
+    props.keyTagSecret.grantRead(this.adminFunction);
     // The inline outbox drain only does conditional puts (regional/outbox/dynamo-key-store.ts).
     props.keyTable.grant(this.adminFunction, 'dynamodb:PutItem');
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      apiName: `${props.config.prefix}-api`,
       description: 'LLM Observer regional API (analytics + admin)',
       createDefaultStage: false,
       corsPreflight: {
@@ -122,13 +146,14 @@ export class Api extends Construct {
 
     const analytics = new HttpLambdaIntegration('AnalyticsIntegration', this.analyticsFunction);
     const admin = new HttpLambdaIntegration('AdminIntegration', this.adminFunction);
-    for (const [method, path] of ANALYTICS_ROUTES) {
+    const routes = apiRoutes();
+    for (const [method, path] of routes.analytics) {
       this.httpApi.addRoutes({ path, methods: [method], integration: analytics, authorizer });
     }
-    for (const [method, path] of ADMIN_ROUTES) {
+    for (const [method, path] of routes.admin) {
       this.httpApi.addRoutes({ path, methods: [method], integration: admin, authorizer });
     }
     // Health needs no token (load balancers and uptime checks).
-    this.httpApi.addRoutes({ path: '/v1/health', methods: [GET], integration: admin });
+    this.httpApi.addRoutes({ path: '/v1/health', methods: [apigw.HttpMethod.GET], integration: admin });
   }
 }

@@ -1,11 +1,14 @@
 // Cognito user pool for dashboard users: org in `custom:org_id`, admins in group `admin`, hosted UI with code + PKCE.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
+import { dataRemovalPolicy, deletionProtection } from '../lifecycle.ts';
 
 /** Cognito group whose members get the admin role (`cognito:groups` claim). */
 export const ADMIN_GROUP = 'admin';
+/** Cognito group of everyone else (the API treats any non-admin as a member). */
+export const MEMBER_GROUP = 'member';
 
 /** The user pool, the dashboard's app client and the hosted-UI domain. */
 export class Auth extends Construct {
@@ -29,14 +32,22 @@ export class Auth extends Construct {
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { sms: false, otp: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: deletionProtection(config),
+      removalPolicy: dataRemovalPolicy(config),
     });
 
     new cognito.CfnUserPoolGroup(this, 'AdminGroup', {
       userPoolId: this.userPool.userPoolId,
       groupName: ADMIN_GROUP,
       description: 'Organization admins: projects, API keys, audit log',
+    });
+
+    // Everyone outside `admin` is a member (regional/api/auth/caller.ts); the group makes that explicit
+    // in the pool, so operators assign every user a named role.
+    new cognito.CfnUserPoolGroup(this, 'MemberGroup', {
+      userPoolId: this.userPool.userPoolId,
+      groupName: MEMBER_GROUP,
+      description: 'Organization members: dashboards and analytics (read-only)',
     });
 
     const callback = `${config.dashboardUrl}${config.dashboardCallbackPath}`;

@@ -2,11 +2,13 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CREDENTIAL_ENV, type DatabaseRole, ROLE_USERS } from '../../../regional/db/credentials.ts';
 import type { InfraConfig } from '../config.ts';
+import { databaseRemovalPolicy, deletionProtection, logRetention } from '../lifecycle.ts';
 import { RUNTIME_ENV } from '../runtime-env.ts';
 
 /** Engine pinned to a 17.x minor; minor upgrades are applied by changing this constant. */
@@ -16,12 +18,17 @@ export const DATABASE_NAME = 'llmo';
 /** Master user: owns the tables, runs migrations (regional/db/migrate.ts). */
 export const OWNER_USER = ROLE_USERS.owner;
 
+/** Days between password rotations of every login role. */
+export const ROTATION_DAYS = 30;
+
 /** The network, the cluster, the role secrets and the endpoint the Lambdas connect to. */
 export class Database extends Construct {
   readonly vpc: ec2.Vpc;
   /** Security group of every Lambda that talks to the database. */
   readonly clientSecurityGroup: ec2.SecurityGroup;
   readonly cluster: rds.DatabaseCluster;
+  /** Where Aurora exports its PostgreSQL log. */
+  readonly postgresLogs: logs.LogGroup;
   readonly ownerSecret: secretsmanager.ISecret;
   readonly appSecret: rds.DatabaseSecret;
   readonly systemSecret: rds.DatabaseSecret;
@@ -52,24 +59,41 @@ export class Database extends Construct {
       allowAllOutbound: true,
     });
 
+    // Named after the environment, so its log export's group can be created first with a retention
+    // (otherwise RDS creates it, keeping logs forever).
+    const clusterIdentifier = `${config.prefix}-db`;
+    this.postgresLogs = new logs.LogGroup(this, 'PostgresLogs', {
+      logGroupName: `/aws/rds/cluster/${clusterIdentifier}/postgresql`,
+      retention: logRetention(config),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+      clusterIdentifier,
       engine: rds.DatabaseClusterEngine.auroraPostgres({ version: AURORA_ENGINE_VERSION }),
       credentials: rds.Credentials.fromGeneratedSecret(OWNER_USER),
       defaultDatabaseName: DATABASE_NAME,
-      writer: rds.ClusterInstance.serverlessV2('Writer'),
+      writer: rds.ClusterInstance.serverlessV2('Writer', { enablePerformanceInsights: true }),
+      // prod: a reader in another AZ that Aurora fails over to (it scales with the writer).
+      readers: Array.from({ length: config.auroraReaders }, (_, i) =>
+        rds.ClusterInstance.serverlessV2(`Reader${i + 1}`, {
+          scaleWithWriter: true,
+          enablePerformanceInsights: true,
+        }),
+      ),
       serverlessV2MinCapacity: config.auroraMinAcu,
       serverlessV2MaxCapacity: config.auroraMaxAcu,
       vpc: this.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       storageEncrypted: true,
       iamAuthentication: false,
-      backup: { retention: Duration.days(7) },
+      backup: { retention: Duration.days(config.backupRetentionDays) },
       cloudwatchLogsExports: ['postgresql'],
       // Free 7-day tier; the CPU alarm's runbook starts there.
       enablePerformanceInsights: true,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.SNAPSHOT,
+      deletionProtection: deletionProtection(config),
+      removalPolicy: databaseRemovalPolicy(config),
     });
+    this.cluster.node.addDependency(this.postgresLogs);
     const owner = this.cluster.secret;
     if (!owner) throw new Error('Aurora cluster created without its owner secret');
     this.ownerSecret = owner;
@@ -80,6 +104,31 @@ export class Database extends Construct {
     this.systemSecret = new rds.DatabaseSecret(this, 'SystemSecret', { username: 'llmo_system' });
     this.appSecret.attach(this.cluster);
     this.systemSecret.attach(this.cluster);
+
+    // Every password rotates (single-user: each role changes its own password, so the role names the
+    // grants and row-level security policies refer to stay). The functions re-read a secret when its
+    // password is refused (regional/db/credentials.ts). The rotation functions need Secrets Manager's
+    // public endpoint, hence the subnets with egress.
+    const rotationSubnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    this.cluster.addRotationSingleUser({
+      automaticallyAfter: Duration.days(ROTATION_DAYS),
+      vpcSubnets: rotationSubnets,
+    });
+    for (const [rotationId, secret] of [
+      ['AppRotation', this.appSecret],
+      ['SystemRotation', this.systemSecret],
+    ] as const) {
+      new secretsmanager.SecretRotation(this, rotationId, {
+        application: secretsmanager.SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER,
+        secret,
+        target: this.cluster,
+        vpc: this.vpc,
+        vpcSubnets: rotationSubnets,
+        automaticallyAfter: Duration.days(ROTATION_DAYS),
+        // The migration creates these roles after the first deploy; rotating before would fail.
+        rotateImmediatelyOnUpdate: false,
+      });
+    }
 
     if (config.useRdsProxy) {
       const proxySg = new ec2.SecurityGroup(this, 'ProxySg', { vpc: this.vpc, description: 'RDS Proxy' });

@@ -1,8 +1,8 @@
 // DynamoDB key cache: a global table keyed by the key prefix, replicated next to the edge's regional caches.
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
+import { dataRemovalPolicy, deletionProtection } from '../lifecycle.ts';
 
 /** The key-cache global table (Aurora is the truth; this is written only through the outbox). */
 export class KeyTable extends Construct {
@@ -16,9 +16,10 @@ export class KeyTable extends Construct {
       billing: dynamodb.Billing.onDemand(),
       replicas: config.replicaRegions.map((region) => ({ region })),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      // The cache can be rebuilt from Aurora, but a deleted table means every edge rejects every key.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // The cache can be rebuilt from Aurora, but a deleted table means every edge rejects every key:
+      // protected and retained outside dev.
+      deletionProtection: deletionProtection(config),
+      removalPolicy: dataRemovalPolicy(config),
     });
   }
 }

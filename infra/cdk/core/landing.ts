@@ -1,11 +1,14 @@
 // Landing path: Firehose → S3 (gzip NDJSON under YYYY/MM/dd/HH/) → S3 event → SQS queue with a DLQ.
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
+import { dataRemovalPolicy, logRetention } from '../lifecycle.ts';
 
 /** Firehose's default time layout written as an expression, so an explicit prefix keeps it exactly. */
 export const DATA_PREFIX = '!{timestamp:yyyy/MM/dd/HH}/';
@@ -20,6 +23,9 @@ export const LOADER_TIMEOUT = Duration.minutes(2);
 export class Landing extends Construct {
   readonly bucket: s3.Bucket;
   readonly stream: firehose.DeliveryStream;
+  /** Firehose's error log group (delivery failures). */
+  readonly firehoseLogs: logs.LogGroup;
+  readonly firehoseRole: iam.Role;
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
 
@@ -37,19 +43,61 @@ export class Landing extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: dataRemovalPolicy(config),
+      // dev: emptied on deletion so the stack can be torn down; elsewhere retained with its objects.
+      autoDeleteObjects: config.destroyOnRemoval,
     });
 
+    // Delivery errors go to a log group of our own (bounded retention). The role is written here: the
+    // construct's grant would add s3:DeleteObject*, which Firehose never needs to write objects.
+    this.firehoseLogs = new logs.LogGroup(this, 'FirehoseLogs', {
+      retention: logRetention(config),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'FirehoseRole', {
+      assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com'),
+      description: 'Firehose delivery to the landing bucket (write objects, no delete)',
+    });
+    const policy = new iam.Policy(this, 'FirehosePolicy', {
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'LandingBucket',
+          actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+          resources: [this.bucket.bucketArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'LandingObjects',
+          actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+          resources: [this.bucket.arnForObjects('*')],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ErrorLogs',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [this.firehoseLogs.logGroupArn],
+        }),
+      ],
+    });
+    this.firehoseRole = role;
     this.stream = new firehose.DeliveryStream(this, 'Stream', {
       deliveryStreamName: config.streamName,
+      // Records at rest inside Firehose (up to 24 h of retries) are encrypted with an AWS-owned key.
+      encryption: firehose.StreamEncryption.awsOwnedKey(),
       destination: new firehose.S3Bucket(this.bucket, {
         compression: firehose.Compression.GZIP,
         bufferingInterval: Duration.seconds(config.bufferingIntervalSeconds),
         bufferingSize: Size.mebibytes(config.bufferingSizeMiB),
         dataOutputPrefix: DATA_PREFIX,
         errorOutputPrefix: ERROR_PREFIX,
+        loggingConfig: new firehose.EnableLogging(this.firehoseLogs),
+        // Immutable: the construct's own grants are dropped; the policy above is all the role gets.
+        role: role.withoutPolicyUpdates(),
       }),
     });
+    this.stream.node.addDependency(policy);
+    // The log stream the destination made in our group goes with it (CDK retains log streams by default).
+    const errorStream = this.firehoseLogs.node.tryFindChild('S3Destination');
+    if (errorStream instanceof logs.LogStream) errorStream.applyRemovalPolicy(RemovalPolicy.DESTROY);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
       retentionPeriod: Duration.days(14),

@@ -16,6 +16,8 @@ export interface NodeFunctionProps {
   timeout: Duration;
   memoryMiB?: number;
   environment?: Record<string, string>;
+  /** How long its log group keeps logs (per environment). */
+  logRetention: logs.RetentionDays;
   /** Functions that talk to Aurora run in the VPC's private subnets. */
   vpc?: { vpc: ec2.IVpc; securityGroup: ec2.ISecurityGroup };
 }
@@ -31,13 +33,13 @@ const VPC_ENI_ACTIONS = [
 ];
 
 /**
- * Builds a regional Lambda with the shared defaults, its own log group (30 days) and its own role.
+ * Builds a regional Lambda with the shared defaults, its own log group and its own role.
  * The role is written here rather than left to CDK because CDK's default attaches AWS managed policies
  * that allow writing to every log group in the account.
  */
 export function nodeFunction(scope: Construct, id: string, props: NodeFunctionProps): lambda.Function {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
-    retention: logs.RetentionDays.ONE_MONTH,
+    retention: props.logRetention,
     removalPolicy: RemovalPolicy.DESTROY,
   });
   const role = new iam.Role(scope, `${id}Role`, {

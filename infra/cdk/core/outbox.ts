@@ -5,13 +5,16 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import type { InfraConfig } from '../config.ts';
 import type { LambdaCode } from '../lambda-code.ts';
+import { logRetention } from '../lifecycle.ts';
 import { RUNTIME_ENV } from '../runtime-env.ts';
 import type { Database } from './database.ts';
 import { nodeFunction } from './node-function.ts';
 
 /** Dependencies of the outbox sweep. */
 export interface OutboxProps {
+  config: InfraConfig;
   code: LambdaCode;
   database: Database;
   keyTable: dynamodb.ITableV2;
@@ -32,6 +35,7 @@ export class OutboxSweep extends Construct {
       // second until 5 s before this timeout, so consecutive sweeps overlap and a recovery is seen
       // within about a second (SKIP LOCKED keeps overlapping sweeps from delivering a row twice at once).
       timeout: Duration.seconds(70),
+      logRetention: logRetention(props.config),
       environment: {
         [RUNTIME_ENV.keyTableName]: props.keyTable.tableName,
       },

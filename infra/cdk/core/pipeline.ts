@@ -1,4 +1,4 @@
-// Loader (SQS → Aurora), its daily partition maintenance, and the operator-invoked migration function.
+// Loader (SQS → Aurora), partition maintenance, the analytics tier refresh, and the operator-invoked migration function.
 import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
 import type { LambdaCode } from '../lambda-code.ts';
+import { logRetention } from '../lifecycle.ts';
 import { RUNTIME_ENV } from '../runtime-env.ts';
 import type { Database } from './database.ts';
 import { type Landing, LOADER_TIMEOUT } from './landing.ts';
@@ -26,6 +27,7 @@ export interface PipelineProps {
 export class Pipeline extends Construct {
   readonly loaderFunction: lambda.Function;
   readonly maintenanceFunction: lambda.Function;
+  readonly tiersFunction: lambda.Function;
   readonly migrateFunction: lambda.Function;
   /** Lines the database refused and the loader quarantined (dead_letters `rejected_by_database`), per 5 minutes. */
   readonly quarantinedLines: cloudwatch.Metric;
@@ -41,6 +43,7 @@ export class Pipeline extends Construct {
       description: 'Loads landing objects named by S3 notifications into Aurora (idempotent)',
       timeout: LOADER_TIMEOUT,
       memoryMiB: 1024,
+      logRetention: logRetention(config),
       vpc: placement,
     });
     database.connect(this.loaderFunction, ['system']);
@@ -52,7 +55,8 @@ export class Pipeline extends Construct {
         logs.FilterPattern.stringValue('$.message', '=', 'object loaded'),
         logs.FilterPattern.numberValue('$.quarantined', '>', 0),
       ),
-      metricNamespace: 'LLMObserver',
+      // Per environment, so two environments in one account keep their counts apart.
+      metricNamespace: config.metricNamespace,
       metricName: 'LoaderQuarantinedLines',
       metricValue: '$.quarantined',
     }).metric({ statistic: 'Sum', period: Duration.minutes(5) });
@@ -71,6 +75,7 @@ export class Pipeline extends Construct {
       bundle: 'maintenance',
       description: 'Creates upcoming daily telemetry partitions, drops those past retention',
       timeout: Duration.minutes(5),
+      logRetention: logRetention(config),
       environment: { [RUNTIME_ENV.retentionDays]: String(config.retentionDays) },
       vpc: placement,
     });
@@ -83,11 +88,31 @@ export class Pipeline extends Construct {
       targets: [new targets.LambdaFunction(this.maintenanceFunction, { retryAttempts: 2 })],
     });
 
+    // Analytics tiers: the loader marks touched blocks dirty (analytics_dirty); this rebuilds the 5-minute
+    // and hourly blocks so long ranges read them. Without it the dirty set grows and every read falls back
+    // to per-minute rows. Every minute, like the local stack's timer.
+    this.tiersFunction = nodeFunction(this, 'Tiers', {
+      code: props.code,
+      bundle: 'tiers',
+      description: 'Refreshes dirty analytics tier blocks (5-minute, hourly) from the per-minute rollups',
+      timeout: Duration.seconds(55),
+      logRetention: logRetention(config),
+      vpc: placement,
+    });
+    database.connect(this.tiersFunction, ['system']);
+    new events.Rule(this, 'TiersSchedule', {
+      description: 'Analytics tier refresh',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      // A missed minute is caught up by the next run (it drains every dirty block).
+      targets: [new targets.LambdaFunction(this.tiersFunction, { retryAttempts: 0 })],
+    });
+
     this.migrateFunction = nodeFunction(this, 'Migrate', {
       code: props.code,
       bundle: 'migrate',
       description: 'Creates/re-keys llmo_app and llmo_system, then runs migrations (operator-invoked)',
       timeout: Duration.minutes(10),
+      logRetention: logRetention(config),
       vpc: placement,
     });
     // The owner's secret to log in, the service roles' secrets to set their passwords (read at invocation).
