@@ -48,15 +48,14 @@ export interface WiredApi {
 /** Builds the API's dependencies once per process (per container in Lambda). */
 export function wireApi(w: ApiWiring): WiredApi {
   // A dropped idle connection (failover, scaling, restart) is logged; the pool reconnects on next use.
-  const onIdleError = (error: Error) => w.log.warn('idle database connection lost', { error: error.message });
-  const app = createPool(w.appDatabase, { max: w.poolMax.app, applicationName: 'llmo-api', onIdleError });
+  const app = createPool(w.appDatabase, { max: w.poolMax.app, applicationName: 'llmo-api', log: w.log });
   const system =
     w.systemDatabase === undefined
       ? undefined
       : createPool(w.systemDatabase, {
           max: w.poolMax.system,
           applicationName: 'llmo-api-outbox',
-          onIdleError,
+          log: w.log,
         });
   const outbox =
     system &&

@@ -1,7 +1,7 @@
 // Creates pg pools with the settings every service uses (statement timeout, bigint parsing, app name).
 import pg from 'pg';
 import { envLogLevel } from '../../runtime/env.ts';
-import { createLogger } from '../../runtime/log.ts';
+import { createLogger, type Logger } from '../../runtime/log.ts';
 import type { DatabaseCredentials } from './credentials.ts';
 
 // int8 (bigint) arrives as a JS number: every count and token sum we store stays below 2^53.
@@ -18,15 +18,14 @@ export interface PoolOptions {
   /**
    * Told when an idle pooled connection is dropped by the server (failover, scaling, shutdown). pg
    * emits that on the pool, where an unheard 'error' would crash the process; the pool replaces the
-   * connection on next use. Default: one warn line (runtime/log.ts).
+   * connection on next use. Default: one warn line on `log`.
    */
   onIdleError?: (error: Error) => void;
+  /** The process's logger, for the warn line about a lost idle connection (else a `db-pool` logger). */
+  log?: Pick<Logger, 'warn'>;
 }
 
 const fallbackLog = createLogger({ service: 'db-pool', level: envLogLevel() });
-const logIdleError = (error: Error): void => {
-  fallbackLog.warn('idle database connection lost', { error: error.message });
-};
 
 /** SQLSTATE 28P01: the password was refused (e.g. rotated since we read it). */
 const INVALID_PASSWORD = '28P01';
@@ -100,6 +99,11 @@ export function createPool(source: DatabaseSource, options: PoolOptions = {}): p
       : 'connectionString' in source.target
         ? new pg.Pool({ ...shared, ...source.target })
         : new CredentialPool({ ...shared, ...source.target, password: () => source.password() }, source);
-  pool.on('error', options.onIdleError ?? logIdleError);
+  const log = options.log ?? fallbackLog;
+  pool.on(
+    'error',
+    options.onIdleError ??
+      ((error: Error) => log.warn('idle database connection lost', { error: error.message })),
+  );
   return pool;
 }

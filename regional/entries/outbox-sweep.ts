@@ -17,12 +17,11 @@ const Env = v.object({
 function init(): { outbox: WiredOutbox; log: ReturnType<typeof createLambdaLogger> } {
   const env = parseEnv(Env);
   const log = createLambdaLogger(env.POWERTOOLS_SERVICE_NAME, env.LOG_LEVEL);
-  const onIdleError = (error: Error) => log.warn('idle database connection lost', { error: error.message });
   // SYSTEM_DATABASE_URL locally; in AWS the secret by ARN, re-read when a rotated password is refused.
   const pool = createPool(roleCredentials('system'), {
     max: 1,
     applicationName: 'llmo-outbox-sweep',
-    onIdleError,
+    log,
   });
   return { outbox: wireOutbox(pool, { keyTableName: env.KEY_TABLE_NAME }, log), log };
 }

@@ -45,7 +45,7 @@ export function wireLoader(w: LoaderWiring): WiredLoader {
     applicationName: w.applicationName ?? 'llmo-loader',
     statementTimeoutMs: w.statementTimeoutMs,
     // An idle connection dropped by the server (restart, failover) must not crash the process.
-    onIdleError: (error) => log.error('idle database connection failed', { error: error.message }),
+    log,
   });
   const deps: LoadDeps = {
     pool,
