@@ -43,6 +43,20 @@ export const BUNDLES = {
   },
 } as const;
 
+/**
+ * Lambda-shaped files that are deliberately not deployed, each with the reason. Every file under
+ * `regional/entries/` and every `lambda.ts` / `*-lambda.ts` in the repository must be the entry of a
+ * bundle above or listed here (`bundles.synth.test.ts` fails otherwise), so nothing the product runs
+ * can silently be left out of AWS.
+ */
+export const NOT_DEPLOYED: Readonly<Record<string, string>> = {};
+
+/** Files that are Lambda entry points by their place or name (paths relative to the repository root). */
+export function isLambdaEntryPath(file: string): boolean {
+  if (/\.test\.ts$/.test(file) || !file.endsWith('.ts')) return false;
+  return file.startsWith('regional/entries/') || /(^|\/|-)lambda\.ts$/.test(file);
+}
+
 /** Name of a deployable bundle. */
 export type BundleName = keyof typeof BUNDLES;
 
