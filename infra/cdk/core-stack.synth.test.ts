@@ -393,6 +393,10 @@ describe('lambdas', () => {
       [RUNTIME_ENV.keyTagVersion]: 'A',
       [RUNTIME_ENV.keyTagSecretArn]: { Ref: logicalIdOf('KeyTagSecret', 'AWS::SecretsManager::Secret') },
     });
+    // One bundle, two functions, two names in the logs; the analytics function cannot mint keys.
+    expect(envOf('analytics routes')[RUNTIME_ENV.serviceName]).toBe('llmo-api-analytics');
+    expect(envOf('admin routes')[RUNTIME_ENV.serviceName]).toBe('llmo-api-admin');
+    expect(envOf('analytics routes')[RUNTIME_ENV.keyTagVersion]).toBeUndefined();
     // Aurora's certificate is signed by the RDS CA, which Node 22 Lambdas trust only through this.
     expect(envOf('analytics routes')[RUNTIME_ENV.extraCaCerts]).toBe('/var/runtime/ca-cert.pem');
   });

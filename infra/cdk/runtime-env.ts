@@ -24,10 +24,9 @@ export const RUNTIME_ENV = {
   userPoolId: 'COGNITO_USER_POOL_ID',
   userPoolClientId: 'COGNITO_CLIENT_ID',
   retentionDays: 'RETENTION_DAYS',
-  /** Which half of the API this function serves: `analytics` or `admin` (logs only; routing is API Gateway's). */
-  apiRole: 'API_ROLE',
   /** DEBUG | INFO | WARN | ERROR (regional/api/config.ts). */
   logLevel: 'LOG_LEVEL',
+  /** Names the function in every log line: `llmo-<bundle>`, or `llmo-api-analytics` / `llmo-api-admin`. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   /** Node 20+ Lambda runtimes only trust the RDS CA bundle when pointed at it. */
   extraCaCerts: 'NODE_EXTRA_CA_CERTS',

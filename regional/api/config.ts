@@ -25,9 +25,10 @@ const EnvSchema = v.object({
   ),
   LOG_LEVEL: logLevel,
   POWERTOOLS_SERVICE_NAME: serviceName('llmo-api'),
-  /** `analytics` functions never mint keys, so they run without the key-tag secret. */
-  API_ROLE: v.optional(v.picklist(['analytics', 'admin'])),
-  /** Version (one base62 character) and secret of the key tag new API keys carry; the edge holds them too. */
+  /**
+   * Version (one base62 character) and secret of the key tag new API keys carry; the edge holds them
+   * too. Both or neither: the analytics function has neither, as it never mints keys.
+   */
   KEY_TAG_VERSION: v.optional(
     v.pipe(v.string(), v.regex(KEY_TAG_VERSION_RE, 'must be one base62 character')),
   ),
@@ -52,12 +53,9 @@ export type ApiConfig = {
   logLevel: LogLevel;
   /** Names this function in every log line (the stack sets analytics and admin apart). */
   serviceName: string;
-  /** Absent only in analytics functions (API_ROLE=analytics), which never mint keys. */
+  /** Absent only in the analytics function, which never mints keys. */
   keyTagSecret: KeyTagSecret | undefined;
 };
-
-/** The configuration error of runtime/env.ts (the name other modules of the API import). */
-export { ConfigError as ApiConfigError };
 
 function required(value: string | undefined, name: string): string {
   if (!value) throw new ConfigError(`Invalid configuration: ${name} is required`);
@@ -89,7 +87,7 @@ export function loadApiConfig(env: Readonly<Record<string, string | undefined>> 
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,
     maxRangeDays: e.MAX_RANGE_DAYS,
     keyTagSecret:
-      e.API_ROLE === 'analytics'
+      e.KEY_TAG_VERSION === undefined && e.KEY_TAG_SECRET === undefined
         ? undefined
         : {
             version: required(e.KEY_TAG_VERSION, 'KEY_TAG_VERSION'),

@@ -5,8 +5,9 @@ import {
   type LocalSecretsManager,
   startLocalSecretsManager,
 } from '../../infra/testing/secrets-manager-server.ts';
+import { ConfigError } from '../../runtime/env.ts';
 import { secretsManagerFetcher } from '../db/credentials.ts';
-import { ApiConfigError, loadApiConfig } from './config.ts';
+import { loadApiConfig } from './config.ts';
 import { withKeyTagSecret } from './key-tag-secret.ts';
 
 let sm: LocalSecretsManager;
@@ -33,7 +34,6 @@ const base = {
   COGNITO_USER_POOL_ID: 'us-east-1_Abc123',
   COGNITO_CLIENT_ID: 'client',
   APP_DATABASE_URL: 'postgres://app@localhost/llmo',
-  API_ROLE: 'admin',
 };
 
 describe('withKeyTagSecret', () => {
@@ -55,7 +55,7 @@ describe('withKeyTagSecret', () => {
 
   it('fails naming the variable, never the value, for a missing version or a broken secret', async () => {
     const missing = withKeyTagSecret({ ...base, KEY_TAG_VERSION: 'C', KEY_TAG_SECRET_ARN: ARN }, fetcher);
-    await expect(missing).rejects.toThrow(ApiConfigError);
+    await expect(missing).rejects.toThrow(ConfigError);
     await expect(missing).rejects.toThrow(/KEY_TAG_VERSION=C/);
     await expect(missing).rejects.not.toThrow(new RegExp(A));
     await expect(

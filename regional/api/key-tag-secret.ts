@@ -1,6 +1,7 @@
 // In AWS the admin function's key-tag secret comes by ARN: a Secrets Manager JSON secret of versions, read once at cold start.
+
+import { ConfigError } from '../../runtime/env.ts';
 import { type SecretFetcher, secretsManagerFetcher } from '../db/credentials.ts';
-import { ApiConfigError } from './config.ts';
 
 /** Names of the variables: the ARN (AWS) or the secret itself (local stack, tests). */
 export const KEY_TAG_ENV = {
@@ -21,17 +22,17 @@ export async function withKeyTagSecret(
   const arn = env[KEY_TAG_ENV.secretArn];
   if (env[KEY_TAG_ENV.secret] || !arn) return { ...env };
   const version = env[KEY_TAG_ENV.version];
-  if (!version) throw new ApiConfigError(`Invalid configuration: ${KEY_TAG_ENV.version} is required`);
+  if (!version) throw new ConfigError(`Invalid configuration: ${KEY_TAG_ENV.version} is required`);
   const text = await fetchSecret(arn, 'AWSCURRENT');
   let versions: Record<string, unknown>;
   try {
     versions = JSON.parse(text ?? '') as Record<string, unknown>;
   } catch {
-    throw new ApiConfigError(`Invalid configuration: the secret ${KEY_TAG_ENV.secretArn} names is not JSON`);
+    throw new ConfigError(`Invalid configuration: the secret ${KEY_TAG_ENV.secretArn} names is not JSON`);
   }
   const secret = versions[version];
   if (typeof secret !== 'string' || secret === '') {
-    throw new ApiConfigError(
+    throw new ConfigError(
       `Invalid configuration: the secret ${KEY_TAG_ENV.secretArn} names has no version ${KEY_TAG_ENV.version}=${version}`,
     );
   }

@@ -92,7 +92,8 @@ export class Api extends Construct {
       logRetention: logRetention(props.config),
       environment: {
         ...shared,
-        [RUNTIME_ENV.apiRole]: 'analytics',
+        // One bundle, two functions: the service name tells their log lines apart.
+        [RUNTIME_ENV.serviceName]: 'llmo-api-analytics',
       },
       vpc,
     });
@@ -107,7 +108,7 @@ export class Api extends Construct {
       logRetention: logRetention(props.config),
       environment: {
         ...shared,
-        [RUNTIME_ENV.apiRole]: 'admin',
+        [RUNTIME_ENV.serviceName]: 'llmo-api-admin',
         [RUNTIME_ENV.keyTableName]: props.keyTable.tableName,
         // The secret new keys are tagged with, by ARN (read at cold start, never in the configuration).
         [RUNTIME_ENV.keyTagVersion]: props.config.keyTagVersion,
