@@ -4,7 +4,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { forgetChild, recordChild, stopLeftovers } from './leftovers.ts';
+import { forgetChild, recordChild, stillRunning, stopLeftovers } from './leftovers.ts';
 
 const made: string[] = [];
 const pids: number[] = [];
@@ -79,5 +79,15 @@ describe('leftover children', () => {
     await forgetChild(dir, 'web');
     expect(await stopLeftovers(dir)).toEqual([]);
     expect(groupAlive(pid)).toBe(true);
+  });
+
+  it('knows a recorded stack that still runs (a second start on the same data folder must not reap its children)', async () => {
+    const dir = await dataDir();
+    await recordChild(dir, 'stack', { pid: process.pid, group: false });
+    expect(await stillRunning(dir, 'stack')).toMatchObject({ pid: process.pid });
+    const pid = orphanGroup();
+    await recordChild(dir, 'gone', { pid, group: true });
+    process.kill(-pid, 'SIGKILL');
+    await expect.poll(() => stillRunning(dir, 'gone')).toBeUndefined();
   });
 });

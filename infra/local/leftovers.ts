@@ -67,6 +67,20 @@ export async function forgetChild(dataDir: string, name: string): Promise<void> 
   await rm(fileOf(dataDir, name), { force: true });
 }
 
+/** The recorded `name` process when it is still the same process (same pid and start time), else undefined. */
+export async function stillRunning(
+  dataDir: string,
+  name: string,
+  deps: LeftoverDeps = realDeps,
+): Promise<ChildRecord | undefined> {
+  try {
+    const record = JSON.parse(await readFile(fileOf(dataDir, name), 'utf8')) as ChildRecord;
+    return record.started && (await deps.startTimeOf(record.pid)) === record.started ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function alive(pid: number, deps: LeftoverDeps): boolean {
   try {
     deps.kill(pid, 0);

@@ -12,7 +12,7 @@ import { ensureKeyTable, startDynalite } from './dynamo.ts';
 import { startEdge } from './edge.ts';
 import { startFirehose } from './firehose.ts';
 import { loadOrCreateSigningJwk } from './issuer-keys.ts';
-import { forgetChild, recordChild, stopLeftovers } from './leftovers.ts';
+import { forgetChild, recordChild, stillRunning, stopLeftovers } from './leftovers.ts';
 import { startLoader } from './loader.ts';
 import { LOCAL_CLIENT_ID, startLocalIssuer } from './oidc.ts';
 import { startEmbeddedPostgres } from './postgres.ts';
@@ -60,7 +60,11 @@ async function main(): Promise<void> {
   // Owner-only, except as root: there the `postgres` user must still pass through it to a cluster in
   // .data/postgres (its own folder is 0700 anyway, and the tenant-data folders under it always are).
   if (process.getuid?.() !== 0) await chmod(config.dataDir, 0o700);
-  dataDir = config.dataDir;
+  // Another stack on this data folder still runs: its children are not leftovers, so leave them be.
+  const other = await stillRunning(config.dataDir, 'stack');
+  if (other) {
+    throw new Error(`another npm start (pid ${other.pid}) is running with the data folder ${config.dataDir}`);
+  }
   // A run killed with kill -9 could not stop its children: stop them now, before their ports are needed.
   for (const left of await stopLeftovers(config.dataDir)) {
     log('stack', 'stopped a process the previous run left behind', {
@@ -69,6 +73,8 @@ async function main(): Promise<void> {
       command: left.cmdline,
     });
   }
+  await recordChild(config.dataDir, 'stack', { pid: process.pid, group: false });
+  dataDir = config.dataDir;
   const secrets = await loadOrCreateSecrets(config.dataDir);
 
   let ownerUrl = config.databaseUrl;
@@ -192,6 +198,7 @@ async function shutdown(code: number): Promise<never> {
       log: (message, fields) => log('stack', message, fields),
       error: (name, error) => logger(name).error('stop failed', { error: String(error) }),
     });
+    if (dataDir) await forgetChild(dataDir, 'stack');
     log('stack', 'stopped');
   })();
   await stopping;
