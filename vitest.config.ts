@@ -41,7 +41,7 @@ export default defineConfig({
       },
       {
         test: {
-          // CDK synthesis: no network, but 10–80 s per file of CPU, so kept out of the fast unit tier.
+          // The CDK: no network, but loading aws-cdk-lib takes seconds and synthesis 10–80 s per file of CPU.
           name: 'synth',
           include: ['**/*.synth.test.ts'],
           exclude,
