@@ -1,15 +1,14 @@
 // Ingest benchmark: the edge ingest path vs a bare read+JSON.parse server, side by side in one run.
 // Usage: npx tsx benchmarks/ingest/run.ts [--quick]   (writes benchmarks/results/ingest.md)
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { buildEdge, edgeConfigFor } from '../../edge/build.ts';
 import { TEST_KEY_TAG_SECRETS } from '../../infra/testing/key-tag.ts';
 import { putBenchKey } from './bench-key.ts';
 import { makeBodies } from './bodies.ts';
+import { child, cpuMicros, pids, stopChildren } from './children.ts';
 import { type LoadResult, quantile, runOpenLoop } from './load.ts';
 
 const quick = process.argv.includes('--quick');
@@ -17,43 +16,6 @@ const SATURATION_MS = quick ? 2_000 : 5_000;
 const LATENCY_MS = quick ? 3_000 : 10_000;
 const ROUNDS = quick ? 1 : 3;
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const children: ChildProcess[] = [];
-
-const pids: Record<string, number> = {};
-/** Extra Node flags for every server process (experiments only, e.g. `--cpu-prof`). */
-const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-
-/** CPU time (user + system) of a process so far, in µs, from /proc (Linux). */
-function cpuMicros(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100);
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Starts `server.ts <role>` in its own process and waits for its URL. */
-async function child(role: string, env: Record<string, string> = {}): Promise<string> {
-  const proc = spawn(
-    process.execPath,
-    [...NODE_FLAGS, '--no-warnings', '--import', 'tsx', path.join(import.meta.dirname, 'server.ts'), role],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  children.push(proc);
-  if (proc.pid !== undefined) pids[role] = proc.pid;
-  const lines = createInterface({ input: proc.stdout as NodeJS.ReadableStream });
-  for await (const line of lines) {
-    if (line.startsWith('{"url"')) return (JSON.parse(line) as { url: string }).url;
-  }
-  throw new Error(`${role} server exited before listening`);
-}
-
 function summary(r: LoadResult) {
   return {
     offered: Math.round(r.offeredRate),
@@ -144,7 +106,7 @@ async function main(): Promise<void> {
     half[name] = await load(name, max[name] / 2, LATENCY_MS, 512);
     process.stderr.write(`half rate ${name}: ${JSON.stringify(half[name])}\n`);
   }
-  for (const c of children) c.kill('SIGTERM');
+  stopChildren();
 
   const built = await buildEdge(
     edgeConfigFor(
@@ -220,6 +182,4 @@ main()
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   })
-  .finally(() => {
-    for (const c of children) c.kill('SIGTERM');
-  });
+  .finally(stopChildren);

@@ -1,4 +1,4 @@
-// Benchmark child process: `bare` (read + JSON.parse only), `ingest` (the edge), `firehose` (ack-only), `dynamo`.
+// Benchmark child process: `bare` (read + JSON.parse only), `ingest` (the edge), `firehose` (ack-only), `firehose-journal`, `dynamo`.
 // Prints one JSON line {"url": …} when listening; stops on SIGTERM.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,6 +87,22 @@ async function firehose(): Promise<string> {
   return server.endpoint;
 }
 
+async function firehoseJournal(): Promise<string> {
+  // The stand-in as `npm start` runs it (decode, journal, buffer, land), with its journal in
+  // BENCH_JOURNAL_DIR; BENCH_JOURNAL_SYNC=0 skips the fdatasync (the side-by-side baseline). Landing
+  // discards the object: it happens after the answer, off the path this measures.
+  const server = await startFirehoseServer({
+    port: 0,
+    streams: ['llmo-events'],
+    bucket: 'unused',
+    region: LOCAL_AWS.region,
+    journalDir: process.env.BENCH_JOURNAL_DIR || '/nonexistent/BENCH_JOURNAL_DIR-is-required',
+    syncJournal: process.env.BENCH_JOURNAL_SYNC !== '0',
+    land: async (key) => ({ etag: key }),
+  });
+  return server.endpoint;
+}
+
 async function dynamo(): Promise<string> {
   // In its own process so the key cache's background refreshes do not queue behind the load generator.
   const server = await startDynalite({ port: 0 });
@@ -99,11 +115,12 @@ const starters: Record<string, () => Promise<string>> = {
   ingest,
   'ingest-nosink': ingestWithoutSink,
   firehose,
+  'firehose-journal': firehoseJournal,
   dynamo,
 };
 const start = role ? starters[role] : undefined;
 if (!start) {
-  process.stderr.write('usage: server.ts bare|ingest|ingest-nosink|firehose|dynamo\n');
+  process.stderr.write('usage: server.ts bare|ingest|ingest-nosink|firehose|firehose-journal|dynamo\n');
   process.exit(2);
 }
 start().then((url) => process.stdout.write(`${JSON.stringify({ url })}\n`));
