@@ -1,5 +1,7 @@
 // Lambda@Edge entry (origin-request): configuration baked in by esbuild `define`, deps built once per instance.
 import type { CloudFrontRequestEvent, CloudFrontResultResponse } from 'aws-lambda';
+import * as v from 'valibot';
+import { parseEnv } from '../../runtime/env.ts';
 import { handleCloudFront } from './adapters/cloudfront.ts';
 import { parseEdgeConfig } from './config.ts';
 import { wireEdge } from './wire.ts';
@@ -9,7 +11,9 @@ declare const __LLMO_EDGE_CONFIG__: unknown;
 
 // Module scope: runs once per instance, so sockets and the key cache survive across invocations.
 const config = parseEdgeConfig(__LLMO_EDGE_CONFIG__, 'the bundle (edge/build.ts)');
-const { deps } = wireEdge(config, { runningRegion: process.env.AWS_REGION });
+// The one variable Lambda@Edge has: the region this copy runs in (it picks the nearest key-table replica).
+const { AWS_REGION } = parseEnv(v.object({ AWS_REGION: v.optional(v.pipe(v.string(), v.minLength(1))) }));
+const { deps } = wireEdge(config, { runningRegion: AWS_REGION });
 
 /** The origin-request handler. */
 export async function handler(event: CloudFrontRequestEvent): Promise<CloudFrontResultResponse> {

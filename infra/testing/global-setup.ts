@@ -5,10 +5,12 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import * as v from 'valibot';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../regional/db/migrate.ts';
 import { createMemberRole } from '../../regional/db/roles.ts';
 import { APP_ROLE, SYSTEM_ROLE } from '../../regional/db/urls.ts';
+import { parseEnv, postgresUrl } from '../../runtime/env.ts';
 import { ensureKeyTable, startDynalite } from '../local/dynamo.ts';
 import { startEmbeddedPostgres } from '../local/postgres.ts';
 import { freePort } from './free-port.ts';
@@ -31,7 +33,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stops: Array<() => Promise<void>> = [];
   const password = randomBytes(18).toString('base64url');
   let ownerUrl: string;
-  const external = process.env.DATABASE_URL;
+  // An existing PostgreSQL to test against (its owner role), instead of an embedded one.
+  const external = parseEnv(v.object({ DATABASE_URL: v.optional(postgresUrl) })).DATABASE_URL;
   if (external) {
     // Never touch the given database itself: make a throwaway one beside it.
     const name = `llmo_test_${process.pid}_${randomBytes(4).toString('hex')}`;
