@@ -9,9 +9,8 @@ import { wireLoader } from '../../regional/loader/wire.ts';
 import type { LocalContext, RunningService } from './context.ts';
 import { type FirehoseExports, localS3Client } from './firehose.ts';
 import { PRIVATE_FILE_MODE } from './private-fs.ts';
+import { LOCAL_RECEIVE_POLICY, ReceiveTracker } from './receive-policy.ts';
 
-/** Like SQS maxReceiveCount: after this many failed deliveries a notification goes to the local DLQ file. */
-export const LOCAL_MAX_RECEIVES = 8;
 const MAINTENANCE_EVERY_MS = 60 * 60 * 1000;
 
 /** Test seams (fault injection); `npm start` passes none. */
@@ -22,9 +21,10 @@ export interface LocalLoaderOptions {
 /**
  * Subscribes the loader to the local Firehose's notifications. Each notification is handed to the same
  * SQS handler as in AWS (wrapped as a one-message SQS event); a reported failure rejects, so the
- * Firehose stand-in redelivers it with backoff (at least once, as SQS would). After
- * LOCAL_MAX_RECEIVES failures the notification is appended to `.data/loader-dlq.ndjson`, the local
- * stand-in for the DLQ (replay: regional/loader/RUNBOOK.md).
+ * Firehose stand-in redelivers it with backoff (at least once, as SQS would). Once it has failed at least
+ * 8 times over at least 10 minutes (LOCAL_RECEIVE_POLICY: a database outage shorter than that needs no
+ * replay) the notification is appended to `.data/loader-dlq.ndjson`, the local stand-in for the DLQ
+ * (replay: regional/loader/RUNBOOK.md).
  */
 export async function startLoader(
   ctx: LocalContext,
@@ -55,7 +55,7 @@ export async function startLoader(
   const timer = setInterval(() => void maintain(), MAINTENANCE_EVERY_MS);
   timer.unref();
 
-  const receives = new Map<string, number>();
+  const receives = new ReceiveTracker(LOCAL_RECEIVE_POLICY);
   const dlqFile = path.join(ctx.config.dataDir, 'loader-dlq.ndjson');
   let seq = 0;
   let stopped = false;
@@ -65,13 +65,11 @@ export async function startLoader(
     const id = event.Records.map((r) => r.s3.object.key).join(',');
     const response = await loader.handle(sqsEventOf(body, `local-${++seq}`));
     if (response.batchItemFailures.length === 0) {
-      receives.delete(id);
+      receives.succeeded(id);
       return;
     }
-    const count = (receives.get(id) ?? 0) + 1;
-    receives.set(id, count);
-    if (count < LOCAL_MAX_RECEIVES) throw new Error(`load failed (attempt ${count}); redeliver`);
-    receives.delete(id);
+    const { deadLetter, attempt } = receives.failed(id);
+    if (!deadLetter) throw new Error(`load failed (attempt ${attempt}); redeliver`);
     await appendFile(dlqFile, `${JSON.stringify({ at: new Date().toISOString(), body })}\n`, {
       mode: PRIVATE_FILE_MODE,
     });
