@@ -1,5 +1,6 @@
 // Rebuilds dirty analytics tier blocks (5-minute and hourly totals) from the per-minute rollups.
 import type pg from 'pg';
+import { withTransaction } from '../../db/tenant.ts';
 import { latencyPercentiles } from '../latency-histogram.ts';
 
 /** What the refresher needs: the system-role pool (cross-org, as the loader). */
@@ -14,52 +15,49 @@ type Block = { org_id: string; project_id: string; grain: '5m' | '1h'; start: Da
  * snapshot it aggregated, so a change committed meanwhile keeps its own marker for the next pass.
  * @returns false when another refresher holds the block's markers (it will do the work).
  */
-async function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-    const markers = await client.query<{ id: number }>(
-      `SELECT id FROM analytics_dirty WHERE project_id = $1 AND grain = $2 AND start = $3 FOR UPDATE SKIP LOCKED`,
-      [block.project_id, block.grain, block.start],
-    );
-    if (markers.rows.length === 0) {
-      await client.query('ROLLBACK');
-      return false;
-    }
-    const where = `org_id = $1 AND project_id = $2 AND minute >= $3 AND minute < $3 + $4::interval`;
-    const params = [block.org_id, block.project_id, block.start, INTERVAL[block.grain]];
-    const totals = await client.query<{
-      n: number;
-      events: number;
-      errors: number;
-      input_tokens: number;
-      output_tokens: number;
-      cost_usd: number;
-      updated_at: Date | null;
-    }>(
-      `SELECT count(*)::int AS n, coalesce(sum(events), 0)::bigint AS events, coalesce(sum(errors), 0)::bigint AS errors,
+function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
+  return withTransaction(
+    pool,
+    async (client) => {
+      const markers = await client.query<{ id: number }>(
+        `SELECT id FROM analytics_dirty WHERE project_id = $1 AND grain = $2 AND start = $3 FOR UPDATE SKIP LOCKED`,
+        [block.project_id, block.grain, block.start],
+      );
+      if (markers.rows.length === 0) return false;
+      const where = `org_id = $1 AND project_id = $2 AND minute >= $3 AND minute < $3 + $4::interval`;
+      const params = [block.org_id, block.project_id, block.start, INTERVAL[block.grain]];
+      const totals = await client.query<{
+        n: number;
+        events: number;
+        errors: number;
+        input_tokens: number;
+        output_tokens: number;
+        cost_usd: number;
+        updated_at: Date | null;
+      }>(
+        `SELECT count(*)::int AS n, coalesce(sum(events), 0)::bigint AS events, coalesce(sum(errors), 0)::bigint AS errors,
               coalesce(sum(input_tokens), 0)::bigint AS input_tokens, coalesce(sum(output_tokens), 0)::bigint AS output_tokens,
               coalesce(sum(cost_usd), 0)::numeric AS cost_usd, max(updated_at) AS updated_at
          FROM event_rollups_1m WHERE ${where}`,
-      params,
-    );
-    const t = totals.rows[0];
-    if (!t || t.n === 0) {
-      await client.query(
-        'DELETE FROM analytics_rollups WHERE org_id = $1 AND project_id = $2 AND grain = $3 AND start = $4',
-        [block.org_id, block.project_id, block.grain, block.start],
-      );
-    } else {
-      const buckets = await client.query<{ b: string; n: number }>(
-        `SELECT h.key AS b, sum(h.value::bigint)::bigint AS n
-           FROM event_rollups_1m CROSS JOIN LATERAL jsonb_each_text(latency_hist) AS h WHERE ${where} GROUP BY 1`,
         params,
       );
-      const hist: Record<string, number> = {};
-      for (const r of buckets.rows) hist[r.b] = r.n;
-      const p = latencyPercentiles(hist);
-      await client.query(
-        `INSERT INTO analytics_rollups (org_id, project_id, grain, start, events, errors, input_tokens, output_tokens, cost_usd,
+      const t = totals.rows[0];
+      if (!t || t.n === 0) {
+        await client.query(
+          'DELETE FROM analytics_rollups WHERE org_id = $1 AND project_id = $2 AND grain = $3 AND start = $4',
+          [block.org_id, block.project_id, block.grain, block.start],
+        );
+      } else {
+        const buckets = await client.query<{ b: string; n: number }>(
+          `SELECT h.key AS b, sum(h.value::bigint)::bigint AS n
+           FROM event_rollups_1m CROSS JOIN LATERAL jsonb_each_text(latency_hist) AS h WHERE ${where} GROUP BY 1`,
+          params,
+        );
+        const hist: Record<string, number> = {};
+        for (const r of buckets.rows) hist[r.b] = r.n;
+        const p = latencyPercentiles(hist);
+        await client.query(
+          `INSERT INTO analytics_rollups (org_id, project_id, grain, start, events, errors, input_tokens, output_tokens, cost_usd,
                                         latency_hist, p50, p95, p99, source_updated_at, refreshed_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp())
          ON CONFLICT (org_id, project_id, grain, start) DO UPDATE SET
@@ -67,35 +65,31 @@ async function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
            output_tokens = excluded.output_tokens, cost_usd = excluded.cost_usd, latency_hist = excluded.latency_hist,
            p50 = excluded.p50, p95 = excluded.p95, p99 = excluded.p99, source_updated_at = excluded.source_updated_at,
            refreshed_at = excluded.refreshed_at`,
-        [
-          block.org_id,
-          block.project_id,
-          block.grain,
-          block.start,
-          t.events,
-          t.errors,
-          t.input_tokens,
-          t.output_tokens,
-          t.cost_usd,
-          JSON.stringify(hist),
-          p.p50,
-          p.p95,
-          p.p99,
-          t.updated_at,
-        ],
-      );
-    }
-    await client.query('DELETE FROM analytics_dirty WHERE id = ANY($1::bigint[])', [
-      markers.rows.map((m) => m.id),
-    ]);
-    await client.query('COMMIT');
-    return true;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+          [
+            block.org_id,
+            block.project_id,
+            block.grain,
+            block.start,
+            t.events,
+            t.errors,
+            t.input_tokens,
+            t.output_tokens,
+            t.cost_usd,
+            JSON.stringify(hist),
+            p.p50,
+            p.p95,
+            p.p99,
+            t.updated_at,
+          ],
+        );
+      }
+      await client.query('DELETE FROM analytics_dirty WHERE id = ANY($1::bigint[])', [
+        markers.rows.map((m) => m.id),
+      ]);
+      return true;
+    },
+    { isolation: 'REPEATABLE READ' },
+  );
 }
 
 /**
