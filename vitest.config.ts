@@ -17,8 +17,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
-          // No unit test mocks modules, stubs globals or changes the environment, so the files of a worker
-          // share one module graph: each dependency is imported once per worker instead of once per file.
+          // No unit test mocks modules, stubs globals or changes the environment (infra/testing/unit-tier.test.ts
+          // checks), so the files of a worker share one module graph: each dependency is imported once per worker.
           isolate: false,
           testTimeout: 30_000,
           exclude: [
