@@ -511,12 +511,12 @@ describe('least privilege', () => {
 });
 
 describe('alarms', () => {
-  it('notify one SNS topic that mails the on-call address', () => {
+  it('notify one SNS topic that mails the on-call address (no paging outside prod)', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'oncall@example.com',
     });
-    const topic = { Ref: logicalIdOf('AlarmsTopic', 'AWS::SNS::Topic') };
+    const topic = { Ref: logicalIdOf('AlarmsTopicsEmail', 'AWS::SNS::Topic') };
     for (const [id, alarm] of ofType('AWS::CloudWatch::Alarm')) {
       expect(alarm.Properties.AlarmActions, id).toEqual([topic]);
     }
@@ -542,6 +542,72 @@ describe('alarms', () => {
     });
   });
 
+  it('watch API 5xx, Aurora connections and capacity, Firehose throttling, rejected lines and key propagation', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'llmo-stage-api-5xx',
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: logicalIdOf('ApiHttpApi', 'AWS::ApiGatewayV2::Api') } }],
+    });
+    // 4 ACU at most: 4 × 2 GiB / 9531392 B = 901 connections; the alarm is at 80 %.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'llmo-stage-aurora-connections-high',
+      MetricName: 'DatabaseConnections',
+      Threshold: 720,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'llmo-stage-aurora-acu-at-max',
+      MetricName: 'ACUUtilization',
+      Threshold: 90,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'llmo-stage-firehose-throttled',
+      Namespace: 'AWS/Firehose',
+      MetricName: 'ThrottledRecords',
+      Dimensions: [
+        {
+          Name: 'DeliveryStreamName',
+          Value: { Ref: logicalIdOf('LandingStream', 'AWS::KinesisFirehose::DeliveryStream') },
+        },
+      ],
+    });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ ($.message = "object loaded") && ($.rejected > 0) }',
+      MetricTransformations: [
+        Match.objectLike({ MetricName: 'LoaderRejectedLines', MetricValue: '$.rejected' }),
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'llmo-stage-loader-lines-rejected',
+      Namespace: 'LLMObserver/stage',
+      MetricName: 'LoaderRejectedLines',
+    });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ ($.message = "sweep done") && ($.failed > 0) }',
+      MetricTransformations: [Match.objectLike({ MetricName: 'OutboxSweepFailed', MetricValue: '$.failed' })],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'llmo-stage-key-propagation-failing',
+      MetricName: 'OutboxSweepFailed',
+      EvaluationPeriods: 2,
+    });
+  });
+
+  it('log every API request as a JSON line to a log group with retention', () => {
+    const stage = ofType('AWS::ApiGatewayV2::Stage')[0]?.[1].Properties as {
+      AccessLogSettings: { DestinationArn: unknown; Format: string };
+    };
+    expect(stage.AccessLogSettings.DestinationArn).toEqual({
+      'Fn::GetAtt': [logicalIdOf('ApiAccessLogs', 'AWS::Logs::LogGroup'), 'Arn'],
+    });
+    expect(JSON.parse(stage.AccessLogSettings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      latencyMs: '$context.responseLatency',
+    });
+    expect(stage.AccessLogSettings.Format).not.toMatch(/authorization|header/i);
+  });
+
   it('cover the DLQ, Firehose delivery, Aurora CPU and every function', () => {
     const names = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.AlarmName);
     expect(names).toEqual(
@@ -552,6 +618,12 @@ describe('alarms', () => {
         'llmo-stage-firehose-delivery-failing',
         'llmo-stage-firehose-data-stale',
         'llmo-stage-aurora-cpu-high',
+        'llmo-stage-aurora-connections-high',
+        'llmo-stage-aurora-acu-at-max',
+        'llmo-stage-api-5xx',
+        'llmo-stage-firehose-throttled',
+        'llmo-stage-loader-lines-rejected',
+        'llmo-stage-key-propagation-failing',
         ...['loader', 'maintenance', 'tiers', 'analytics', 'admin', 'outbox'].flatMap((f) => [
           `llmo-stage-${f}-errors`,
           `llmo-stage-${f}-throttles`,

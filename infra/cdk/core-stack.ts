@@ -1,11 +1,11 @@
 // Core (regional) stack: landing path, loader, Aurora, key cache, Cognito, HTTP API, outbox sweep, alarms.
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from './config.ts';
 import { Alarms } from './core/alarms.ts';
 import { Api } from './core/api.ts';
 import { Auth } from './core/auth.ts';
-import { Database } from './core/database.ts';
+import { auroraMaxConnections, Database } from './core/database.ts';
 import { KeyTable } from './core/key-table.ts';
 import { KeyTagSecret } from './core/key-tag.ts';
 import { Landing } from './core/landing.ts';
@@ -63,6 +63,11 @@ export class CoreStack extends Stack {
     this.alarms = new Alarms(this, 'Alarms', {
       prefix: config.prefix,
       alarmEmail: config.alarmEmail,
+      paging: config.paging,
+      rejectedLines: this.pipeline.rejectedLines,
+      sweepFailures: this.outbox.failed,
+      httpApi: this.api.httpApi,
+      maxConnections: auroraMaxConnections(config.auroraMaxAcu),
       deadLetterQueue: this.landing.deadLetterQueue,
       queue: this.landing.queue,
       stream: this.landing.stream,
@@ -78,9 +83,23 @@ export class CoreStack extends Stack {
       },
     });
 
+    // CDK's own bucket-notification handler (the landing bucket's S3 → SQS announcement).
+    for (const child of this.node.children) {
+      if (child.node.id.startsWith('BucketNotificationsHandler')) {
+        Validations.of(child).acknowledge({
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason: "CDK's bucket-notification handler (not our code) runs once per deploy.",
+        });
+      }
+    }
+
     // What the dashboard (Vercel env) and the operator need after a deploy.
     const out = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
+    if (this.alarms.topics.paging) {
+      out('PagingTopicArn', this.alarms.topics.paging.topicArn, 'Subscribe the on-call tool (core alarms)');
+    }
+    out('ApiAccessLogs', this.api.accessLogs.logGroupName, 'API Gateway access logs');
     out('ApiUrl', this.api.httpApi.apiEndpoint, 'Regional API base URL (dashboard API_URL)');
     out('UserPoolId', this.auth.userPool.userPoolId, 'Cognito user pool');
     out('UserPoolClientId', this.auth.client.userPoolClientId, 'Dashboard app client id (public, PKCE)');
@@ -92,7 +111,7 @@ export class CoreStack extends Stack {
     out(
       'KeyTagSecretArn',
       this.keyTag.secret.secretArn,
-      'Key-tag secret: edge-bundle.ts --from-aws reads it',
+      'Key-tag secret: edge-bundle.ts --key-tag-secret-arn reads it',
     );
   }
 }

@@ -3,6 +3,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EDGE_REGIONS } from '../../edge/region-map.ts';
+import { DASHBOARD_SECTIONS } from './edge/dashboard.ts';
+import { MANAGED_RULE_GROUPS } from './edge/waf.ts';
 import { EdgeStack } from './edge-stack.ts';
 import { inlineCode } from './lambda-code.ts';
 import { TEST_ACCOUNT, testConfig, testEdgeStack, testStacks } from './test-support.ts';
@@ -150,7 +152,7 @@ describe('distribution', () => {
   });
 
   it('points at an origin whose DNS name resolves (a private S3 bucket)', () => {
-    const [bucketId] = only('AWS::S3::Bucket');
+    const [bucketId] = only('AWS::S3::Bucket', 'UnusedOrigin');
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         Origins: [Match.objectLike({ DomainName: { 'Fn::GetAtt': [bucketId, 'RegionalDomainName'] } })],
@@ -164,10 +166,92 @@ describe('distribution', () => {
       MetricName: '5xxErrorRate',
       AlarmActions: [{ Ref: only('AWS::SNS::Topic')[0] }],
     });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'llmo-stage-edge-function-errors',
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'LambdaExecutionError' }) }),
+        }),
+      ]),
+    });
+    // CloudFront's additional metrics (LambdaExecutionError, OriginLatency) are switched on.
+    template.hasResourceProperties('AWS::CloudFront::MonitoringSubscription', {
+      MonitoringSubscription: {
+        RealtimeMetricsSubscriptionConfig: { RealtimeMetricsSubscriptionStatus: 'Enabled' },
+      },
+    });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'oncall@example.com',
     });
+  });
+});
+
+describe('edge protection', () => {
+  it('puts a CLOUDFRONT-scope web ACL with a per-IP rate rule and managed rules in front of ingest', () => {
+    const [aclId, acl] = only('AWS::WAFv2::WebACL');
+    expect(acl.Properties).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
+    const rules = acl.Properties.Rules as Array<{
+      Name: string;
+      Statement: {
+        RateBasedStatement?: unknown;
+        ManagedRuleGroupStatement?: { RuleActionOverrides: unknown[] };
+      };
+    }>;
+    expect(rules[0]?.Statement.RateBasedStatement).toEqual({
+      Limit: 6000,
+      AggregateKeyType: 'IP',
+      EvaluationWindowSec: 300,
+    });
+    expect(rules.slice(1).map((r) => r.Name)).toEqual(MANAGED_RULE_GROUPS.map((g) => g.name));
+    const common = rules.find((r) => r.Name === 'AWSManagedRulesCommonRuleSet');
+    // JSON batches are larger than the common rule set's 8 KB body limit: that rule only counts.
+    expect(common?.Statement.ManagedRuleGroupStatement?.RuleActionOverrides).toContainEqual({
+      Name: 'SizeRestrictions_BODY',
+      ActionToUse: { Count: {} },
+    });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ WebACLId: { 'Fn::GetAtt': [aclId, 'Arn'] } }),
+    });
+  });
+
+  it('writes CloudFront standard logs to a bucket that expires them', () => {
+    const [logsId, bucket] = only('AWS::S3::Bucket', 'AccessLogs');
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Logging: { Bucket: { 'Fn::GetAtt': [logsId, 'RegionalDomainName'] }, Prefix: 'cloudfront/' },
+      }),
+    });
+    const rules = (bucket.Properties.LifecycleConfiguration as { Rules: Array<{ ExpirationInDays: number }> })
+      .Rules;
+    expect(rules[0]?.ExpirationInDays).toBe(90);
+  });
+});
+
+describe('dashboard', () => {
+  it('is one per environment and covers ingest, Firehose, loader, API, Aurora and key propagation', () => {
+    const [, dashboard] = only('AWS::CloudWatch::Dashboard');
+    expect(dashboard.Properties.DashboardName).toBe('llmo-stage');
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const section of DASHBOARD_SECTIONS) expect(body).toContain(section);
+    for (const metric of [
+      '5xxErrorRate',
+      'LambdaExecutionError',
+      'ThrottledRecords',
+      'DeliveryToS3.DataFreshness',
+      'LoaderQuarantinedLines',
+      'LoaderEventsInserted',
+      'ApproximateAgeOfOldestMessage',
+      'ACUUtilization',
+      'DatabaseConnections',
+      'OutboxSweepFailed',
+      'ReplicationLatency',
+    ]) {
+      expect(body, metric).toContain(metric);
+    }
+    // Lambda@Edge errors by region: one series per region it runs in.
+    for (const region of EDGE_REGIONS) expect(body).toContain(`"region\\":\\"${region}`);
+    expect(body).toContain('us-east-1.llmo-stage-edge-ingest');
   });
 });
 

@@ -1,7 +1,11 @@
 // Synthesizes every committed environment (both stacks, once per file) and asserts what differs between them.
-import { App, type Stack } from 'aws-cdk-lib';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInfraConfig } from './config.ts';
 import { ENVIRONMENT_NAMES, ENVIRONMENTS, type EnvironmentName } from './environments.ts';
 import { inlineCode } from './lambda-code.ts';
@@ -23,12 +27,33 @@ type Synthesized = {
 
 const envs = {} as Record<EnvironmentName, Synthesized>;
 
+/** cdk-nag findings per environment: `rule construct-path`, empty when every finding is acknowledged. */
+const nagFindings = {} as Record<EnvironmentName, string[]>;
+const outdir = mkdtempSync(path.join(tmpdir(), 'llmo-envs-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
 beforeAll(() => {
   for (const name of ENVIRONMENT_NAMES) {
-    // Exactly what `cdk synth -c env=NAME` builds from cdk.json, with stub code instead of bundles.
-    const app = new App({ context: { ...cdkJsonContext(), env: name } });
+    // Exactly what `cdk synth -c env=NAME` builds from cdk.json (cdk-nag included), with stub code.
+    const dir = path.join(outdir, name);
+    const app = new App({ context: { ...cdkJsonContext(), env: name }, outdir: dir });
     const config = readInfraConfig((key) => app.node.tryGetContext(key), ENVIRONMENTS);
     const { core, edge } = buildStacks(app, config, inlineCode());
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    try {
+      app.synth();
+      nagFindings[name] = [];
+    } catch {
+      const report = JSON.parse(readFileSync(path.join(dir, 'validation-report.json'), 'utf8')) as {
+        pluginReports: Array<{
+          violations: Array<{ ruleName: string; violatingConstructs: Array<{ constructPath: string }> }>;
+        }>;
+      };
+      nagFindings[name] = report.pluginReports.flatMap((p) =>
+        p.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} ${c.constructPath}`)),
+      );
+      continue;
+    }
     envs[name] = {
       core: Template.fromStack(core).toJSON().Resources as Record<string, Resource>,
       edge: Template.fromStack(edge).toJSON().Resources as Record<string, Resource>,
@@ -37,6 +62,12 @@ beforeAll(() => {
     };
   }
 }, 600_000);
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('passes every environment, with only acknowledged findings (each with a reason in code)', () => {
+    expect(nagFindings).toEqual({ dev: [], stage: [], prod: [] });
+  });
+});
 
 const ofType = (resources: Record<string, Resource>, type: string) =>
   Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -84,8 +115,9 @@ describe('removal and protection', () => {
       prod: 'Retain',
     });
     // dev empties the bucket on deletion (CDK's auto-delete custom resource); the others never do.
+    // (the landing bucket and its access-log bucket)
     expect(each((n) => ofType(envs[n].core, 'Custom::S3AutoDeleteObjects').length)).toEqual({
-      dev: 1,
+      dev: 2,
       stage: 0,
       prod: 0,
     });
@@ -202,5 +234,55 @@ describe('names and tags', () => {
       const cluster = one(envs[name].core, 'AWS::RDS::DBCluster');
       expect(cluster.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'environment', Value: name }]));
     }
+  });
+});
+
+describe('alarms and edge per environment', () => {
+  it('pages in prod only: every alarm of prod notifies the e-mail and the paging topic, dev only e-mail', () => {
+    for (const name of ENVIRONMENT_NAMES) {
+      for (const side of ['core', 'edge'] as const) {
+        const topics = ofType(envs[name][side], 'AWS::SNS::Topic').map(([, t]) => t.Properties.DisplayName);
+        expect(topics.sort(), `${name} ${side}`).toEqual(
+          name === 'prod' ? ['LLM Observer alarms', 'LLM Observer paging'] : ['LLM Observer alarms'],
+        );
+        for (const [id, alarm] of ofType(envs[name][side], 'AWS::CloudWatch::Alarm')) {
+          expect((alarm.Properties.AlarmActions as unknown[]).length, `${name} ${id}`).toBe(
+            name === 'prod' ? 2 : 1,
+          );
+        }
+      }
+    }
+  });
+
+  it('serves prod on its own domain with TLS 1.2 (2021) at least, the others on CloudFront names', () => {
+    const config = each((n) => {
+      const [, dist] = ofType(envs[n].edge, 'AWS::CloudFront::Distribution')[0] as [string, Resource];
+      return (dist.Properties.DistributionConfig as Record<string, unknown>).ViewerCertificate as
+        | Record<string, unknown>
+        | undefined;
+    });
+    expect(config.prod).toMatchObject({
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
+    expect(config.dev).toBeUndefined();
+    expect(ofType(envs.prod.edge, 'AWS::CertificateManager::Certificate')).toHaveLength(1);
+    expect(
+      ofType(envs.prod.edge, 'AWS::Route53::RecordSet')
+        .map(([, r]) => r.Properties.Type)
+        .sort(),
+    ).toEqual(['A', 'AAAA']);
+    expect(ofType(envs.dev.edge, 'AWS::CertificateManager::Certificate')).toHaveLength(0);
+  });
+
+  it('keeps CloudFront access logs as long as each environment says', () => {
+    const expiry = each((n) => {
+      const bucket = one(envs[n].edge, 'AWS::S3::Bucket', 'AccessLogs');
+      const rules = (
+        bucket.Properties.LifecycleConfiguration as { Rules: Array<{ ExpirationInDays: number }> }
+      ).Rules;
+      return rules.map((r) => r.ExpirationInDays);
+    });
+    expect(expiry).toEqual({ dev: [7], stage: [30], prod: [365] });
   });
 });

@@ -1,17 +1,20 @@
 // Regional HTTP API: analytics and admin Lambdas behind API Gateway v2 with a Cognito JWT authorizer.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
 import type { LambdaCode } from '../lambda-code.ts';
 import { logRetention } from '../lifecycle.ts';
+import { coreNames } from '../names.ts';
 import { RUNTIME_ENV } from '../runtime-env.ts';
 import type { Auth } from './auth.ts';
 import type { Database } from './database.ts';
@@ -52,6 +55,22 @@ export function apiRoutes(openapi: OpenApi = JSON.parse(readFileSync(OPENAPI_FIL
   return { analytics, admin };
 }
 
+/** Fields of an API access log line ($context variables of HTTP APIs). */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  method: '$context.httpMethod',
+  route: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  latencyMs: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  userAgent: '$context.identity.userAgent',
+};
+
 /** Requests per second across the regional API (a dashboard needs a handful per page view). */
 export const API_RATE_LIMIT = 200;
 
@@ -71,6 +90,8 @@ export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly analyticsFunction: lambda.Function;
   readonly adminFunction: lambda.Function;
+  /** API Gateway access logs of the `$default` stage. */
+  readonly accessLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -84,6 +105,7 @@ export class Api extends Construct {
     // Two functions from one bundle: analytics scans can be slow and must not starve key admin, and
     // only the admin function gets the system role (inline outbox drain) and may write the key cache.
     this.analyticsFunction = nodeFunction(this, 'Analytics', {
+      functionName: coreNames(props.config).function('analytics'),
       code: props.code,
       bundle: 'api',
       description: 'Regional API: analytics routes (llmo_app role, RLS)',
@@ -101,6 +123,7 @@ export class Api extends Construct {
     // those here, so the analytics function never holds the cross-tenant role.
     database.connect(this.analyticsFunction, ['app']);
     this.adminFunction = nodeFunction(this, 'Admin', {
+      functionName: coreNames(props.config).function('admin'),
       code: props.code,
       bundle: 'api',
       description: 'Regional API: admin routes, key outbox drained inline',
@@ -133,11 +156,20 @@ export class Api extends Construct {
         maxAge: Duration.hours(1),
       },
     });
+    // One JSON line per request (no headers, no query string: nothing secret), retention as every log.
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logRetention(props.config),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     // A ceiling for the whole API, so a runaway dashboard cannot exhaust Aurora's connections.
     this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: API_RATE_LIMIT, burstLimit: API_RATE_LIMIT * 2 },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        format: apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
     });
     // First gate only: API Gateway hands claims on as strings, so the Lambda verifies the token again.
     const authorizer = new HttpJwtAuthorizer('Cognito', auth.issuer, {
@@ -155,6 +187,15 @@ export class Api extends Construct {
       this.httpApi.addRoutes({ path, methods: [method], integration: admin, authorizer });
     }
     // Health needs no token (load balancers and uptime checks).
-    this.httpApi.addRoutes({ path: '/v1/health', methods: [apigw.HttpMethod.GET], integration: admin });
+    for (const route of this.httpApi.addRoutes({
+      path: '/v1/health',
+      methods: [apigw.HttpMethod.GET],
+      integration: admin,
+    })) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'GET /v1/health is public on purpose (uptime checks); it reads no tenant data.',
+      });
+    }
   }
 }

@@ -1,5 +1,5 @@
 // Cognito user pool for dashboard users: org in `custom:org_id`, admins in group `admin`, hosted UI with code + PKCE.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
@@ -35,6 +35,17 @@ export class Auth extends Construct {
       deletionProtection: deletionProtection(config),
       removalPolicy: dataRemovalPolicy(config),
     });
+
+    const ack = (id: string, reason: string) => Validations.of(this.userPool).acknowledge({ id, reason });
+    ack('AwsSolutions-COG1', 'At least 12 characters without composition rules (NIST SP 800-63B).');
+    ack(
+      'AwsSolutions-COG2',
+      "TOTP MFA is offered to every user; requiring it is the operators' choice per organization.",
+    );
+    ack(
+      'AwsSolutions-COG8',
+      'No self sign-up and admin-created users only; the Plus plan threat protection is not bought.',
+    );
 
     new cognito.CfnUserPoolGroup(this, 'AdminGroup', {
       userPoolId: this.userPool.userPoolId,

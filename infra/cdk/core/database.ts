@@ -1,5 +1,5 @@
 // Aurora PostgreSQL Serverless v2 in private subnets, one Secrets Manager secret per login role, optional RDS Proxy.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { CREDENTIAL_ENV, type DatabaseRole, ROLE_USERS } from '../../../regional/db/credentials.ts';
 import type { InfraConfig } from '../config.ts';
 import { databaseRemovalPolicy, deletionProtection, logRetention } from '../lifecycle.ts';
+import { coreNames } from '../names.ts';
 import { RUNTIME_ENV } from '../runtime-env.ts';
 
 /** Engine pinned to a 17.x minor; minor upgrades are applied by changing this constant. */
@@ -17,6 +18,14 @@ export const AURORA_ENGINE_VERSION = rds.AuroraPostgresEngineVersion.VER_17_5;
 export const DATABASE_NAME = 'llmo';
 /** Master user: owns the tables, runs migrations (regional/db/migrate.ts). */
 export const OWNER_USER = ROLE_USERS.owner;
+
+/**
+ * Connections Aurora PostgreSQL allows at `maxAcu`: max_connections is memory / 9531392 bytes, and a
+ * Serverless v2 ACU is 2 GiB (AWS documents the same formula; the cap is 5000).
+ */
+export function auroraMaxConnections(maxAcu: number): number {
+  return Math.min(5000, Math.floor((maxAcu * 2 * 1024 ** 3) / 9_531_392));
+}
 
 /** Days between password rotations of every login role. */
 export const ROTATION_DAYS = 30;
@@ -53,6 +62,16 @@ export class Database extends Construct {
         DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
       },
     });
+    // Rejected connections are what an operator needs when something cannot reach Aurora.
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(
+        new logs.LogGroup(this, 'FlowLogs', {
+          retention: logRetention(config),
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+      ),
+      trafficType: ec2.FlowLogTrafficType.REJECT,
+    });
     this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSg', {
       vpc: this.vpc,
       description: 'Lambdas that connect to Aurora',
@@ -61,7 +80,7 @@ export class Database extends Construct {
 
     // Named after the environment, so its log export's group can be created first with a retention
     // (otherwise RDS creates it, keeping logs forever).
-    const clusterIdentifier = `${config.prefix}-db`;
+    const clusterIdentifier = coreNames(config).cluster;
     this.postgresLogs = new logs.LogGroup(this, 'PostgresLogs', {
       logGroupName: `/aws/rds/cluster/${clusterIdentifier}/postgresql`,
       retention: logRetention(config),
@@ -94,6 +113,17 @@ export class Database extends Construct {
       removalPolicy: databaseRemovalPolicy(config),
     });
     this.cluster.node.addDependency(this.postgresLogs);
+    Validations.of(this.cluster).acknowledge({
+      id: 'AwsSolutions-RDS6',
+      reason:
+        'Password logins from Secrets Manager, rotated every 30 days; IAM tokens would add a call per connection.',
+    });
+    if (config.destroyOnRemoval) {
+      Validations.of(this.cluster).acknowledge({
+        id: 'AwsSolutions-RDS10',
+        reason: 'dev only: the environment is meant to be torn down and rebuilt.',
+      });
+    }
     const owner = this.cluster.secret;
     if (!owner) throw new Error('Aurora cluster created without its owner secret');
     this.ownerSecret = owner;

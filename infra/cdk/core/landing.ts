@@ -1,5 +1,5 @@
 // Landing path: Firehose → S3 (gzip NDJSON under YYYY/MM/dd/HH/) → S3 event → SQS queue with a DLQ.
-import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
 import { dataRemovalPolicy, logRetention } from '../lifecycle.ts';
+import { coreNames } from '../names.ts';
 
 /** Firehose's default time layout written as an expression, so an explicit prefix keeps it exactly. */
 export const DATA_PREFIX = '!{timestamp:yyyy/MM/dd/HH}/';
@@ -22,6 +23,8 @@ export const LOADER_TIMEOUT = Duration.minutes(2);
 /** The landing bucket, the stream writing to it and the queue announcing its objects. */
 export class Landing extends Construct {
   readonly bucket: s3.Bucket;
+  /** Server access logs of the landing bucket. */
+  readonly accessLogs: s3.Bucket;
   readonly stream: firehose.DeliveryStream;
   /** Firehose's error log group (delivery failures). */
   readonly firehoseLogs: logs.LogGroup;
@@ -32,7 +35,18 @@ export class Landing extends Construct {
   constructor(scope: Construct, id: string, config: InfraConfig) {
     super(scope, id);
 
+    // S3 server access logs of the landing bucket (who read or wrote telemetry objects), expiring.
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(config.accessLogRetentionDays) }],
+      removalPolicy: dataRemovalPolicy(config),
+      autoDeleteObjects: config.destroyOnRemoval,
+    });
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'landing/',
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -79,6 +93,14 @@ export class Landing extends Construct {
       ],
     });
     this.firehoseRole = role;
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
+      reason: 'Firehose writes objects under time-based keys it chooses itself.',
+    });
+    Validations.of(this.accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket; logging it into itself would loop.',
+    });
     this.stream = new firehose.DeliveryStream(this, 'Stream', {
       deliveryStreamName: config.streamName,
       // Records at rest inside Firehose (up to 24 h of retries) are encrypted with an AWS-owned key.
@@ -100,11 +122,13 @@ export class Landing extends Construct {
     if (errorStream instanceof logs.LogStream) errorStream.applyRemovalPolicy(RemovalPolicy.DESTROY);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      queueName: coreNames(config).deadLetterQueue,
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
     this.queue = new sqs.Queue(this, 'Objects', {
+      queueName: coreNames(config).queue,
       visibilityTimeout: Duration.seconds(LOADER_TIMEOUT.toSeconds() * 6),
       retentionPeriod: Duration.days(4),
       encryption: sqs.QueueEncryption.SQS_MANAGED,

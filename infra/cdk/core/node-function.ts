@@ -1,5 +1,5 @@
 // One place for the regional Lambda defaults: Node 22 on arm64, JSON logs with bounded retention.
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +10,8 @@ import { LAMBDA_RDS_CA_BUNDLE, RUNTIME_ENV } from '../runtime-env.ts';
 
 /** What differs between the regional functions. */
 export interface NodeFunctionProps {
+  /** Physical name, `llmo-<env>-<short name>` (coreNames); metrics and the dashboard find it by it. */
+  functionName: string;
   code: LambdaCode;
   bundle: BundleName;
   description: string;
@@ -55,8 +57,14 @@ export function nodeFunction(scope: Construct, id: string, props: NodeFunctionPr
   );
   if (props.vpc) {
     role.addToPolicy(new iam.PolicyStatement({ sid: 'VpcEni', actions: VPC_ENI_ACTIONS, resources: ['*'] }));
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the EC2 network-interface actions of VPC functions, which EC2 cannot scope to a resource.',
+    });
   }
-  return new lambda.Function(scope, id, {
+  const fn = new lambda.Function(scope, id, {
+    functionName: props.functionName,
     runtime: lambda.Runtime.NODEJS_22_X,
     architecture: lambda.Architecture.ARM_64,
     code: props.code.code(props.bundle),
@@ -82,4 +90,10 @@ export function nodeFunction(scope: Construct, id: string, props: NodeFunctionPr
         }
       : {}),
   });
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason:
+      'Pinned to Node.js 22, the runtime the bundles are built for (esbuild target node22) and tested on.',
+  });
+  return fn;
 }

@@ -1,5 +1,6 @@
 // Outbox sweep: a scheduled Lambda that retries key changes the admin function could not push inline.
 import { Duration } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,8 +9,10 @@ import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
 import type { LambdaCode } from '../lambda-code.ts';
 import { logRetention } from '../lifecycle.ts';
+import { coreNames } from '../names.ts';
 import { RUNTIME_ENV } from '../runtime-env.ts';
 import type { Database } from './database.ts';
+import { logLineMetric } from './log-metric.ts';
 import { nodeFunction } from './node-function.ts';
 
 /** Dependencies of the outbox sweep. */
@@ -23,11 +26,16 @@ export interface OutboxProps {
 /** The propagator function and its once-a-minute schedule (EventBridge's finest rate). */
 export class OutboxSweep extends Construct {
   readonly propagatorFunction: lambda.Function;
+  /** Key changes the sweep delivered, per 5 minutes. */
+  readonly delivered: cloudwatch.Metric;
+  /** Key changes the sweep failed to deliver, per 5 minutes. */
+  readonly failed: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: OutboxProps) {
     super(scope, id);
     const { database } = props;
     this.propagatorFunction = nodeFunction(this, 'Propagator', {
+      functionName: coreNames(props.config).function('outbox'),
       code: props.code,
       bundle: 'outbox',
       description: 'Drains the key outbox into the DynamoDB key cache (retries, crash recovery)',
@@ -42,6 +50,22 @@ export class OutboxSweep extends Construct {
       vpc: database.lambdaPlacement(),
     });
     database.connect(this.propagatorFunction, ['system']);
+    // From the sweep's "sweep done" line: key changes it delivered (the inline push had failed) and
+    // the ones it could not deliver (revocations waiting to reach the edge).
+    this.delivered = logLineMetric(this, 'SweepDelivered', {
+      logGroup: this.propagatorFunction.logGroup,
+      message: 'sweep done',
+      field: 'delivered',
+      metricName: 'OutboxSweepDelivered',
+      namespace: props.config.metricNamespace,
+    });
+    this.failed = logLineMetric(this, 'SweepFailed', {
+      logGroup: this.propagatorFunction.logGroup,
+      message: 'sweep done',
+      field: 'failed',
+      metricName: 'OutboxSweepFailed',
+      namespace: props.config.metricNamespace,
+    });
     // Writes go to the home region only; the global table replicates them to every replica.
     props.keyTable.grant(this.propagatorFunction, 'dynamodb:PutItem');
     new events.Rule(this, 'Sweep', {

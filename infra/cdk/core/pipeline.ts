@@ -1,18 +1,21 @@
 // Loader (SQS → Aurora), partition maintenance, the analytics tier refresh, and the operator-invoked migration function.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config.ts';
 import type { LambdaCode } from '../lambda-code.ts';
 import { logRetention } from '../lifecycle.ts';
+import { coreNames } from '../names.ts';
 import { RUNTIME_ENV } from '../runtime-env.ts';
 import type { Database } from './database.ts';
 import { type Landing, LOADER_TIMEOUT } from './landing.ts';
+import { logLineMetric } from './log-metric.ts';
 import { nodeFunction } from './node-function.ts';
 
 /** Dependencies of the loader pipeline. */
@@ -31,6 +34,10 @@ export class Pipeline extends Construct {
   readonly migrateFunction: lambda.Function;
   /** Lines the database refused and the loader quarantined (dead_letters `rejected_by_database`), per 5 minutes. */
   readonly quarantinedLines: cloudwatch.Metric;
+  /** Lines the loader dead-lettered itself (not valid events), per 5 minutes. */
+  readonly rejectedLines: cloudwatch.Metric;
+  /** Events the loader inserted (duplicates not counted), per 5 minutes. */
+  readonly eventsLoaded: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
@@ -38,6 +45,7 @@ export class Pipeline extends Construct {
     const placement = database.lambdaPlacement();
 
     this.loaderFunction = nodeFunction(this, 'Loader', {
+      functionName: coreNames(config).function('loader'),
       code: props.code,
       bundle: 'loader',
       description: 'Loads landing objects named by S3 notifications into Aurora (idempotent)',
@@ -47,19 +55,40 @@ export class Pipeline extends Construct {
       vpc: placement,
     });
     database.connect(this.loaderFunction, ['system']);
-    landing.bucket.grantRead(this.loaderFunction);
-    // From the loader's own log line per object (sqs-handler.ts: "object loaded" with `quarantined`).
-    this.quarantinedLines = new logs.MetricFilter(this, 'QuarantinedLines', {
+    // Reads the objects it is told about; nothing else in the bucket.
+    this.loaderFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'LandingObjects',
+        actions: ['s3:GetObject'],
+        resources: [landing.bucket.arnForObjects('*')],
+      }),
+    );
+    Validations.of(this.loaderFunction.role ?? this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(landing.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
+      reason: 'The loader reads any landing object an S3 notification names; keys are time-partitioned.',
+    });
+    // From the loader's own log line per object (sqs-handler.ts: "object loaded" with the load's counts).
+    this.quarantinedLines = logLineMetric(this, 'QuarantinedLines', {
       logGroup: this.loaderFunction.logGroup,
-      filterPattern: logs.FilterPattern.all(
-        logs.FilterPattern.stringValue('$.message', '=', 'object loaded'),
-        logs.FilterPattern.numberValue('$.quarantined', '>', 0),
-      ),
-      // Per environment, so two environments in one account keep their counts apart.
-      metricNamespace: config.metricNamespace,
+      message: 'object loaded',
+      field: 'quarantined',
       metricName: 'LoaderQuarantinedLines',
-      metricValue: '$.quarantined',
-    }).metric({ statistic: 'Sum', period: Duration.minutes(5) });
+      namespace: config.metricNamespace,
+    });
+    this.rejectedLines = logLineMetric(this, 'RejectedLines', {
+      logGroup: this.loaderFunction.logGroup,
+      message: 'object loaded',
+      field: 'rejected',
+      metricName: 'LoaderRejectedLines',
+      namespace: config.metricNamespace,
+    });
+    this.eventsLoaded = logLineMetric(this, 'EventsLoaded', {
+      logGroup: this.loaderFunction.logGroup,
+      message: 'object loaded',
+      field: 'inserted',
+      metricName: 'LoaderEventsInserted',
+      namespace: config.metricNamespace,
+    });
     this.loaderFunction.addEventSource(
       new SqsEventSource(landing.queue, {
         batchSize: 10,
@@ -71,6 +100,7 @@ export class Pipeline extends Construct {
     );
 
     this.maintenanceFunction = nodeFunction(this, 'Maintenance', {
+      functionName: coreNames(config).function('maintenance'),
       code: props.code,
       bundle: 'maintenance',
       description: 'Creates upcoming daily telemetry partitions, drops those past retention',
@@ -92,6 +122,7 @@ export class Pipeline extends Construct {
     // and hourly blocks so long ranges read them. Without it the dirty set grows and every read falls back
     // to per-minute rows. Every minute, like the local stack's timer.
     this.tiersFunction = nodeFunction(this, 'Tiers', {
+      functionName: coreNames(config).function('tiers'),
       code: props.code,
       bundle: 'tiers',
       description: 'Refreshes dirty analytics tier blocks (5-minute, hourly) from the per-minute rollups',
@@ -108,6 +139,7 @@ export class Pipeline extends Construct {
     });
 
     this.migrateFunction = nodeFunction(this, 'Migrate', {
+      functionName: coreNames(config).function('migrate'),
       code: props.code,
       bundle: 'migrate',
       description: 'Creates/re-keys llmo_app and llmo_system, then runs migrations (operator-invoked)',
