@@ -7,7 +7,7 @@ import { loadLoaderConfig } from '../loader/config.ts';
 import { type WiredLoader, wireLoader } from '../loader/wire.ts';
 
 const config = loadLoaderConfig();
-const log = createLambdaLogger(config.serviceName ?? 'llmo-loader', config.logLevel);
+const log = createLambdaLogger(config.serviceName, config.logLevel);
 let wired: WiredLoader | undefined;
 
 /** SQS event source handler (ReportBatchItemFailures enabled on the mapping). */

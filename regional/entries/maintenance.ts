@@ -5,8 +5,8 @@ import { createPool } from '../db/pool.ts';
 import { loadLoaderConfig } from '../loader/config.ts';
 import { wireRollups } from '../rollups/wire.ts';
 
-const config = loadLoaderConfig();
-const log = createLambdaLogger(config.serviceName ?? 'llmo-maintenance', config.logLevel);
+const config = loadLoaderConfig(process.env, 'llmo-maintenance');
+const log = createLambdaLogger(config.serviceName, config.logLevel);
 // Kept across invocations: the secret is read once, and again only when a rotated password is refused.
 let credentials: DatabaseCredentials | undefined;
 

@@ -10,7 +10,7 @@ import { type WiredOutbox, wireOutbox } from '../outbox/wire.ts';
 const Env = v.object({
   KEY_TABLE_NAME: v.optional(v.pipe(v.string(), v.minLength(3)), 'llmo-api-keys'),
   LOG_LEVEL: logLevel,
-  POWERTOOLS_SERVICE_NAME: serviceName('llmo-outbox-sweep'),
+  POWERTOOLS_SERVICE_NAME: serviceName('llmo-outbox'),
 });
 
 /** Wired on the first invocation (a configuration error fails it loudly) and kept. */

@@ -8,7 +8,7 @@ import { type WiredRollups, wireRollups } from '../rollups/wire.ts';
 
 const Env = v.object({
   LOG_LEVEL: logLevel,
-  POWERTOOLS_SERVICE_NAME: serviceName('llmo-analytics-tiers'),
+  POWERTOOLS_SERVICE_NAME: serviceName('llmo-tiers'),
 });
 
 /** Wired on the first invocation (a configuration error fails it loudly) and kept. */

@@ -11,7 +11,7 @@ describe('loadLoaderConfig', () => {
       chunkLines: 4096,
       maxLineBytes: 1048576,
       logLevel: 'info',
-      serviceName: undefined,
+      serviceName: 'llmo-loader',
     });
   });
 

@@ -1,6 +1,6 @@
 // Loader and maintenance settings: read once from the environment through runtime/env.ts, failing loudly by name.
 import * as v from 'valibot';
-import { logLevel, parseEnv } from '../../runtime/env.ts';
+import { logLevel, parseEnv, serviceName } from '../../runtime/env.ts';
 import type { LogLevel } from '../../runtime/log.ts';
 
 const intVar = (fallback: number, min: number, max: number) =>
@@ -16,7 +16,7 @@ const intVar = (fallback: number, min: number, max: number) =>
     String(fallback),
   );
 
-const EnvSchema = v.object({
+const Settings = {
   /** Days of telemetry kept; partitions older than that are dropped. */
   RETENTION_DAYS: intVar(30, 1, 3650),
   /** Days ahead that must already have a partition (also how far in the future an event may be). */
@@ -26,9 +26,7 @@ const EnvSchema = v.object({
   /** Longest accepted NDJSON line in bytes. */
   LOADER_MAX_LINE_BYTES: intVar(1024 * 1024, 1024, 64 * 1024 * 1024),
   LOG_LEVEL: logLevel,
-  /** Names the function in every log line (set by the stack). */
-  POWERTOOLS_SERVICE_NAME: v.optional(v.pipe(v.string(), v.minLength(1))),
-});
+};
 
 /** Validated loader settings. */
 export interface LoaderConfig {
@@ -37,14 +35,19 @@ export interface LoaderConfig {
   chunkLines: number;
   maxLineBytes: number;
   logLevel: LogLevel;
-  serviceName: string | undefined;
+  /** Names the process in every log line (POWERTOOLS_SERVICE_NAME, set by the stack). */
+  serviceName: string;
 }
 
-/** Reads and validates the loader's variables once; throws `ConfigError` (runtime/env.ts) naming the first bad one. */
+/**
+ * Reads and validates the loader's variables once; throws `ConfigError` (runtime/env.ts) naming the
+ * first bad one. `service` is the log name when POWERTOOLS_SERVICE_NAME is unset.
+ */
 export function loadLoaderConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
+  service = 'llmo-loader',
 ): LoaderConfig {
-  const e = parseEnv(EnvSchema, env);
+  const e = parseEnv(v.object({ ...Settings, POWERTOOLS_SERVICE_NAME: serviceName(service) }), env);
   return {
     retentionDays: e.RETENTION_DAYS,
     aheadDays: e.PARTITION_AHEAD_DAYS,
