@@ -83,11 +83,6 @@ export function folded(column: string, keys: string[]): Grouping {
     `CASE WHEN coalesce(${column}, '') = ANY(${add(keys, 'text[]')}) THEN 'k:' || coalesce(${column}, '') ELSE 'o' END`;
 }
 
-/** Two groupings joined by '|' (the first must not contain '|': a timestamp). */
-export function both(a: Grouping, b: Grouping): Grouping {
-  return (add, src) => `(${a(add, src)}) || '|' || (${b(add, src)})`;
-}
-
 /** Runs a query; a raw-event scan cancelled by its timeout becomes a 400 naming the range. */
 async function run<T extends pg.QueryResultRow>(
   client: pg.ClientBase,
@@ -235,6 +230,60 @@ export async function ranked(
     output_tokens: Number(r.output_tokens),
     cost_usd: Number(r.cost_usd),
   }));
+}
+
+/** One cell of a split: a bucket × a ranked value (`slot` 1..limit) or everything else (`slot` 0). */
+export type SplitCell = Counters & { t: string; slot: number; key: string };
+
+/**
+ * Counters per `bucket` × value of a trusted column, the `limit` values ranked by cost over the whole
+ * range (then events, then value) kept apart and the rest folded into slot 0 — in one scan of the
+ * source, so at most buckets × (limit + 1) rows leave the database. Also answers how many values the
+ * fold holds.
+ */
+export async function splitCells(
+  client: pg.ClientBase,
+  src: Source,
+  bucket: Grouping,
+  column: string,
+  limit: number,
+): Promise<{ cells: SplitCell[]; ranked: string[]; otherKeys: number }> {
+  const params = [...src.params];
+  const add = adder(params);
+  const b = bucket(add, src);
+  const lim = add(limit, 'int');
+  const rows = await run<SplitCell & { rn: number; other_keys: number }>(
+    client,
+    src,
+    `WITH c AS (
+       SELECT ${b} AS t, coalesce(${column}, '') AS m, ${COUNTERS[src.kind]} ${src.where} GROUP BY 1, 2
+     ), r AS (
+       SELECT m, row_number() OVER (ORDER BY sum(cost_usd) DESC, sum(events) DESC, m COLLATE "C") AS rn
+         FROM c GROUP BY m
+     )
+     SELECT c.t, CASE WHEN r.rn <= ${lim} THEN r.rn ELSE 0 END::int AS slot, min(c.m) AS key,
+            sum(events)::bigint AS events, sum(errors)::bigint AS errors, sum(input_tokens)::bigint AS input_tokens,
+            sum(output_tokens)::bigint AS output_tokens, sum(cost_usd)::numeric AS cost_usd,
+            (SELECT count(*) FROM r WHERE rn > ${lim})::int AS other_keys
+       FROM c JOIN r USING (m) GROUP BY 1, 2`,
+    params,
+  );
+  const names = new Map<number, string>();
+  for (const r of rows) if (r.slot > 0) names.set(r.slot, r.key);
+  return {
+    cells: rows.map((r) => ({
+      t: r.t,
+      slot: r.slot,
+      key: r.key,
+      events: Number(r.events),
+      errors: Number(r.errors),
+      input_tokens: Number(r.input_tokens),
+      output_tokens: Number(r.output_tokens),
+      cost_usd: Number(r.cost_usd),
+    })),
+    ranked: [...names.entries()].sort((a, b) => a[0] - b[0]).map(([, k]) => k),
+    otherKeys: rows[0]?.other_keys ?? 0,
+  };
 }
 
 /** p50/p95/p99 of a group's histogram. */

@@ -16,7 +16,7 @@ import {
   resolveRange,
 } from './params.ts';
 import { projectScope } from './scope.ts';
-import { aggregate, both, byStep, folded, latencyOf, ranked, sourceFor } from './source.ts';
+import { aggregate, byStep, latencyOf, type SplitCell, sourceFor, splitCells } from './source.ts';
 
 /** One point: the bucket starting at `t`. */
 export type Point = Counters & { t: string; p50: number | null; p95: number | null; p99: number | null };
@@ -105,32 +105,26 @@ export async function timeseries(
     let split: Timeseries['split'] = null;
     if (q.split === 'model') {
       const src = sourceFor(caller.org_id, projects, range, filters);
-      const top = await ranked(client, src, 'model', q.split_limit, 'cost_usd');
-      const named = top.filter((r) => r.slot > 0);
-      const rest = top.find((r) => r.slot === 0);
-      const cells = await aggregate(
+      const { cells, ranked, otherKeys } = await splitCells(
         client,
         src,
-        both(
-          byStep(stepMs),
-          folded(
-            'model',
-            named.map((r) => r.key),
-          ),
-        ),
-        { latency: false },
+        byStep(stepMs),
+        'model',
+        q.split_limit,
       );
-      const series = (group: string, key: string, other: boolean, n: number): SplitSeries => ({
+      const bySlot = new Map<string, SplitCell>();
+      for (const c of cells) bySlot.set(`${c.t}|${c.slot}`, c);
+      const series = (slot: number, key: string, n: number): SplitSeries => ({
         key,
-        other,
+        other: slot === 0,
         keys: n,
-        points: keys.map((t) => ({ t, ...counters(cells.get(`${t}|${group}`) ?? ZERO) })),
+        points: keys.map((t) => ({ t, ...counters(bySlot.get(`${t}|${slot}`) ?? ZERO) })),
       });
       split = {
         by: 'model',
         series: [
-          ...named.map((r) => series(`k:${r.key}`, r.key, false, 1)),
-          ...(rest ? [series('o', '', true, rest.keys)] : []),
+          ...ranked.map((key, i) => series(i + 1, key, 1)),
+          ...(otherKeys > 0 ? [series(0, '', otherKeys)] : []),
         ],
       };
     }
