@@ -1,7 +1,9 @@
 // Benchmark: the dashboard's exploration routes (event detail, trace, users, sessions, values, filtered explorer) p50/p95/p99.
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { newKeyTagSecret } from '../../contract/index.ts';
 import { generateSigningJwk } from '../../infra/local/issuer-keys.ts';
@@ -22,6 +24,10 @@ const { values: args } = parseArgs({
     iterations: { type: 'string', default: '40' },
     dir: { type: 'string', default: '/var/tmp/llmo-bench-explore' },
     out: { type: 'string', default: 'benchmarks/results/api-explore.json' },
+    // Measure again on the data set an earlier run of the same size left in --dir (no generation).
+    reuse: { type: 'boolean', default: false },
+    // Only the routes whose name contains this text.
+    only: { type: 'string' },
   },
 });
 const EVENTS = Number(args.events);
@@ -30,6 +36,60 @@ const DAY = 86_400_000;
 const CHUNK = 500_000;
 const log = (msg: string, fields: Record<string, unknown> = {}) =>
   process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), msg, ...fields })}\n`);
+
+/** Generates EVENTS events over DAYS days for a new org and project, with their rollups. */
+async function generate(system: ReturnType<typeof createPool>) {
+  const org = await system.query<{ id: string }>(
+    'INSERT INTO organizations (name) VALUES ($1) RETURNING id',
+    [`explore-${randomUUID().slice(0, 8)}`],
+  );
+  const orgId = org.rows[0]?.id ?? '';
+  const project = await system.query<{ id: string }>(
+    "INSERT INTO projects (org_id, name) VALUES ($1, 'bench') RETURNING id",
+    [orgId],
+  );
+  const projectId = project.rows[0]?.id ?? '';
+  const end = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const start = new Date(end.getTime() - DAYS * DAY);
+  await system.query('SELECT llmo_ensure_telemetry_partitions($1::date, $2::date)', [start, end]);
+  const client = await system.connect();
+  const t0 = performance.now();
+  try {
+    await client.query('SET synchronous_commit = off');
+    const chunks = Math.ceil(EVENTS / CHUNK);
+    const span = (end.getTime() - start.getTime()) / chunks;
+    for (let i = 0; i < chunks; i += 1) {
+      await seedEvents(client, {
+        orgId,
+        projectId,
+        keyId: randomUUID(),
+        from: new Date(start.getTime() + i * span),
+        spanMs: span,
+        count: Math.min(CHUNK, EVENTS - i * CHUNK),
+        idPrefix: `c${i}-`,
+        users: Number(args.users),
+      });
+      log('events chunk', { chunk: i + 1, of: chunks });
+    }
+    for (let d = 0; d < DAYS; d += 1) {
+      await rollupEvents(
+        client,
+        orgId,
+        projectId,
+        new Date(start.getTime() + d * DAY),
+        new Date(start.getTime() + (d + 1) * DAY),
+      );
+    }
+    await client.query('VACUUM ANALYZE telemetry_events');
+    await client.query('VACUUM ANALYZE event_rollups_1m');
+    await client.query('VACUUM ANALYZE actor_rollups_1h');
+  } finally {
+    client.release();
+  }
+  const generateS = (performance.now() - t0) / 1000;
+  log('generated', { seconds: Math.round(generateS) });
+  return { orgId, projectId, end, generateS };
+}
 
 async function main(): Promise<void> {
   const db = await startBenchDb(args.dir ?? '/var/tmp/llmo-bench-explore');
@@ -44,57 +104,30 @@ async function main(): Promise<void> {
     cookieSecret: randomUUID(),
   });
   try {
-    // A fresh org each run (the data set is generated per run; the directory only keeps the cluster).
-    const org = await system.query<{ id: string }>(
-      'INSERT INTO organizations (name) VALUES ($1) RETURNING id',
-      [`explore-${randomUUID().slice(0, 8)}`],
-    );
-    const orgId = org.rows[0]?.id ?? '';
-    const project = await system.query<{ id: string }>(
-      "INSERT INTO projects (org_id, name) VALUES ($1, 'bench') RETURNING id",
-      [orgId],
-    );
-    const projectId = project.rows[0]?.id ?? '';
-    const end = new Date(Math.floor(Date.now() / 60_000) * 60_000);
-    const start = new Date(end.getTime() - DAYS * DAY);
-    await system.query('SELECT llmo_ensure_telemetry_partitions($1::date, $2::date)', [start, end]);
-    const client = await system.connect();
-    const t0 = performance.now();
-    try {
-      await client.query('SET synchronous_commit = off');
-      const chunks = Math.ceil(EVENTS / CHUNK);
-      const span = (end.getTime() - start.getTime()) / chunks;
-      for (let i = 0; i < chunks; i += 1) {
-        await seedEvents(client, {
-          orgId,
-          projectId,
-          keyId: randomUUID(),
-          from: new Date(start.getTime() + i * span),
-          spanMs: span,
-          count: Math.min(CHUNK, EVENTS - i * CHUNK),
-          idPrefix: `c${i}-`,
-          users: Number(args.users),
-        });
-        log('events chunk', { chunk: i + 1, of: chunks });
-      }
-      for (let d = 0; d < DAYS; d += 1) {
-        await rollupEvents(
-          client,
-          orgId,
-          projectId,
-          new Date(start.getTime() + d * DAY),
-          new Date(start.getTime() + (d + 1) * DAY),
-        );
-      }
-      await client.query('VACUUM ANALYZE telemetry_events');
-      await client.query('VACUUM ANALYZE event_rollups_1m');
-      await client.query('VACUUM ANALYZE actor_rollups_1h');
-    } finally {
-      client.release();
+    // A fresh org per generated data set; --reuse measures the one an earlier run left (same --events).
+    const marker = path.join(args.dir ?? '/var/tmp/llmo-bench-explore', `dataset-${EVENTS}.json`);
+    let orgId: string;
+    let projectId: string;
+    let end: Date;
+    let generateS = 0;
+    if (args.reuse && existsSync(marker)) {
+      const kept = JSON.parse(await readFile(marker, 'utf8')) as {
+        orgId: string;
+        projectId: string;
+        end: string;
+        generate_s: number;
+      };
+      ({ orgId, projectId } = kept);
+      end = new Date(kept.end);
+      generateS = kept.generate_s;
+      log('reusing data set', { marker });
+    } else {
+      ({ orgId, projectId, end, generateS } = await generate(system));
+      await writeFile(
+        marker,
+        JSON.stringify({ orgId, projectId, end: end.toISOString(), generate_s: generateS }),
+      );
     }
-    const generateS = (performance.now() - t0) / 1000;
-    log('generated', { seconds: Math.round(generateS) });
-
     const api = createRegionalApi({
       verifier: createTokenVerifier({
         kind: 'oidc',
@@ -135,9 +168,17 @@ async function main(): Promise<void> {
       'explorer error_type filter': `/v1/analytics/events?${q}&error_type=timeout`,
       'explorer provider=OpenAI': `/v1/analytics/events?${q}&provider=OpenAI`,
       'explorer attr.route=/chat': `/v1/analytics/events?${q}&attr.route=/chat`,
+      'overview model filter': `/v1/analytics/overview?${q}&model=GPT-4o`,
+      'overview user_id filter': `/v1/analytics/overview?${q}&user_id=${ev.user_id}`,
+      'overview attr.route=/chat': `/v1/analytics/overview?${q}&attr.route=/chat`,
+      'timeseries split=model': `/v1/analytics/timeseries?${q}&interval=15m&split=model`,
+      'timeseries environment filter': `/v1/analytics/timeseries?${q}&interval=15m&environment=staging`,
+      'breakdown by model, attr filter': `/v1/analytics/breakdown?${q}&by=model&attr.route=/chat`,
+      'breakdown by error_type': `/v1/analytics/breakdown?${q}&by=error_type`,
     };
     const results: Record<string, ReturnType<typeof summary>> = {};
     for (const [name, path] of Object.entries(routes)) {
+      if (args.only && !name.includes(args.only)) continue;
       for (let i = 0; i < 3; i += 1) await get(path);
       const ms: number[] = [];
       for (let i = 0; i < Number(args.iterations); i += 1) {

@@ -8,7 +8,7 @@ import { ensureDashboardBuild } from '../../infra/local/web-build.ts';
 import { StackProcess } from '../../infra/testing/stack-process.ts';
 
 const WARM_VISITS = 10;
-const PAGES = ['/overview', '/events', '/admin', '/admin/keys', '/admin/audit'];
+const PAGES = ['/overview', '/events', '/users', '/sessions', '/admin', '/admin/keys', '/admin/audit'];
 
 const pct = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
