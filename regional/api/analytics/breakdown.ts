@@ -1,10 +1,11 @@
 // Breakdown: counters and latency percentiles per value of one dimension (model, provider, …, error type), top N plus "other".
 import { withOrg } from '../../db/tenant.ts';
 import { type Counters, counters } from '../../rollups/minutes.ts';
+import { readPoints } from '../../rollups/tiers/read.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
 import { limitParam, parseQuery } from '../query.ts';
-import { FILTER_QUERY, filtersOf } from './filters.ts';
+import { FILTER_QUERY, filtersOf, hasFilters } from './filters.ts';
 import {
   BY_PARAM,
   DEFAULT_MAX_RANGE_DAYS,
@@ -74,11 +75,14 @@ export async function breakdown(
     );
     let rangeEvents = groups.reduce((n, g) => n + g.events, 0);
     if (errorTypes) {
-      // The same filters without the failed-only condition: rollups when they allow it.
-      const all = await aggregate(client, sourceFor(caller.org_id, projects, range, filters), wholeRange, {
-        latency: false,
-      });
-      rangeEvents = all.get('')?.events ?? 0;
+      // Every event the filters select, failed or not: the tiers when unfiltered, else rollups or events.
+      rangeEvents = hasFilters(filters)
+        ? ((
+            await aggregate(client, sourceFor(caller.org_id, projects, range, filters), wholeRange, {
+              latency: false,
+            })
+          ).get('')?.events ?? 0)
+        : ((await readPoints(client, caller.org_id, projects, range, null)).get('')?.events ?? 0);
     }
     let asOf: Date | null = null;
     for (const g of groups) if (g.updated_at && (!asOf || g.updated_at > asOf)) asOf = g.updated_at;

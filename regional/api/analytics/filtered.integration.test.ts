@@ -183,5 +183,10 @@ describe('breakdown with filters', () => {
     for (const row of body.rows) expectTotals(row, raw.get(row.key));
     expect(body.range_events).toBe(all.get('')?.events);
     expect(body.other).toBeNull();
+    // Unfiltered, the denominator comes from the tiers/rollups: still every event of the range.
+    const unfiltered = await get('/v1/analytics/breakdown?by=error_type&limit=1');
+    expect(unfiltered.range_events).toBe((await rawTotals('true')).get('')?.events);
+    expect(unfiltered.rows).toHaveLength(1);
+    expect(unfiltered.other).toMatchObject({ keys: 2 });
   });
 });
