@@ -27,6 +27,20 @@ export const postgresUrl = v.pipe(
   v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
 );
 
+/** A whole number with a default, within [min, max]. */
+export const wholeNumber = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,15}$/, 'must be a whole number'),
+      v.transform(Number),
+      v.number(),
+      v.minValue(min, `must be at least ${min}`),
+      v.maxValue(max, `must be at most ${max}`),
+    ),
+    String(fallback),
+  );
+
 /** LOG_LEVEL in any case; default info. */
 export const logLevel = v.optional(
   v.pipe(

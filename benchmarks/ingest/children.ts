@@ -3,10 +3,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import * as v from 'valibot';
+import { parseEnv } from '../../runtime/env.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Extra Node flags for every server process (experiments only, e.g. `--cpu-prof`). */
-const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const NODE_FLAGS = parseEnv(v.object({ BENCH_NODE_FLAGS: v.optional(v.string(), '') }))
+  .BENCH_NODE_FLAGS.split(' ')
+  .filter(Boolean);
 
 /** Every started server process (stop them with `stopChildren`), and their pids by name. */
 export const children: ChildProcess[] = [];

@@ -4,12 +4,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import * as v from 'valibot';
 import { buildEdge, edgeConfigFor } from '../../edge/build.ts';
 import { TEST_KEY_TAG_SECRETS } from '../../infra/testing/key-tag.ts';
+import { parseEnv } from '../../runtime/env.ts';
 import { putBenchKey } from './bench-key.ts';
 import { makeBodies } from './bodies.ts';
 import { child, cpuMicros, pids, stopChildren } from './children.ts';
 import { type LoadResult, quantile, runOpenLoop } from './load.ts';
+
+/** Passed on to the edge's server process (server.ts validates it). */
+const sinkCalls = parseEnv(v.object({ BENCH_SINK_CALLS: v.optional(v.string()) })).BENCH_SINK_CALLS;
 
 const quick = process.argv.includes('--quick');
 const SATURATION_MS = quick ? 2_000 : 5_000;
@@ -58,7 +63,7 @@ async function main(): Promise<void> {
   const urls = {
     bare: `${await child('bare')}/v1/events`,
     'ingest-nosink': `${await child('ingest-nosink', { BENCH_DYNAMO: dynamo.endpoint })}/v1/events`,
-    ingest: `${await child('ingest', { BENCH_FIREHOSE: firehoseUrl, BENCH_DYNAMO: dynamo.endpoint, ...(process.env.BENCH_SINK_CALLS ? { BENCH_SINK_CALLS: process.env.BENCH_SINK_CALLS } : {}) })}/v1/events`,
+    ingest: `${await child('ingest', { BENCH_FIREHOSE: firehoseUrl, BENCH_DYNAMO: dynamo.endpoint, ...(sinkCalls ? { BENCH_SINK_CALLS: sinkCalls } : {}) })}/v1/events`,
   };
   const bodies = makeBodies(32);
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key.key}` };

@@ -2,14 +2,33 @@
 // Prints one JSON line {"url": …} when listening; stops on SIGTERM.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as v from 'valibot';
 import { createNodeListener } from '../../edge/src/adapters/node-http.ts';
 import { wireEdge } from '../../edge/src/wire.ts';
 import { ensureKeyTable, LOCAL_AWS, startDynalite } from '../../infra/local/dynamo.ts';
 import { localEdgeConfig, startEdgeServer } from '../../infra/local/edge.ts';
 import { startFirehoseServer } from '../../infra/local/firehose-server.ts';
 import { TEST_KEY_TAG_SECRETS } from '../../infra/testing/key-tag.ts';
+import { parseEnv } from '../../runtime/env.ts';
 
 const role = process.argv[2];
+/** Knobs the parent (run.ts, journal.ts, keyflood/run.ts) hands each server process. */
+const env = parseEnv(
+  v.object({
+    BENCH_KEY_TABLE: v.optional(v.pipe(v.string(), v.minLength(3)), 'llmo-api-keys'),
+    BENCH_FIREHOSE: v.optional(v.string(), ''),
+    BENCH_DYNAMO: v.optional(v.string(), ''),
+    /** Concurrent PutRecordBatch calls of the edge's sink (its default when unset). */
+    BENCH_SINK_CALLS: v.optional(
+      v.pipe(v.string(), v.regex(/^[1-9]\d{0,5}$/, 'must be a whole number from 1'), v.transform(Number)),
+    ),
+    /** Key-cache tuning of a key-flood scenario, as JSON (e.g. the unbounded baseline). */
+    BENCH_KEY_CACHE: v.optional(v.string()),
+    BENCH_JOURNAL_DIR: v.optional(v.string(), ''),
+    /** `0` skips the journal's fdatasync (the side-by-side baseline). */
+    BENCH_JOURNAL_SYNC: v.optional(v.string(), '1'),
+  }),
+);
 
 async function bare(): Promise<string> {
   // The baseline: what any JSON endpoint must do at least (read the body, parse it, answer).
@@ -34,18 +53,16 @@ async function ingest(): Promise<string> {
     port: 0,
     config: localEdgeConfig({
       streamName: 'llmo-events',
-      keyTableName: process.env.BENCH_KEY_TABLE ?? 'llmo-api-keys',
-      firehoseEndpoint: process.env.BENCH_FIREHOSE ?? '',
-      dynamoEndpoint: process.env.BENCH_DYNAMO ?? '',
+      keyTableName: env.BENCH_KEY_TABLE,
+      firehoseEndpoint: env.BENCH_FIREHOSE,
+      dynamoEndpoint: env.BENCH_DYNAMO,
       keyTagSecrets: TEST_KEY_TAG_SECRETS,
       logLevel: 'warn',
       // One key carries the whole load here; the per-key limit is not what this benchmark measures.
       rateLimit: UNLIMITED,
-      ...(process.env.BENCH_SINK_CALLS
-        ? { sink: { maxConcurrentCalls: Number(process.env.BENCH_SINK_CALLS) } }
-        : {}),
+      ...(env.BENCH_SINK_CALLS ? { sink: { maxConcurrentCalls: env.BENCH_SINK_CALLS } } : {}),
       // Key-flood benchmark: key-cache tuning of a scenario (JSON), e.g. the unbounded baseline.
-      ...(process.env.BENCH_KEY_CACHE ? { keyCache: JSON.parse(process.env.BENCH_KEY_CACHE) as object } : {}),
+      ...(env.BENCH_KEY_CACHE ? { keyCache: JSON.parse(env.BENCH_KEY_CACHE) as object } : {}),
     }),
   });
   return edge.url;
@@ -57,9 +74,9 @@ async function ingestWithoutSink(): Promise<string> {
   const wired = wireEdge(
     localEdgeConfig({
       streamName: 'llmo-events',
-      keyTableName: process.env.BENCH_KEY_TABLE ?? 'llmo-api-keys',
+      keyTableName: env.BENCH_KEY_TABLE,
       firehoseEndpoint: 'http://127.0.0.1:9',
-      dynamoEndpoint: process.env.BENCH_DYNAMO ?? '',
+      dynamoEndpoint: env.BENCH_DYNAMO,
       keyTagSecrets: TEST_KEY_TAG_SECRETS,
       logLevel: 'warn',
       rateLimit: UNLIMITED,
@@ -96,8 +113,8 @@ async function firehoseJournal(): Promise<string> {
     streams: ['llmo-events'],
     bucket: 'unused',
     region: LOCAL_AWS.region,
-    journalDir: process.env.BENCH_JOURNAL_DIR || '/nonexistent/BENCH_JOURNAL_DIR-is-required',
-    syncJournal: process.env.BENCH_JOURNAL_SYNC !== '0',
+    journalDir: env.BENCH_JOURNAL_DIR || '/nonexistent/BENCH_JOURNAL_DIR-is-required',
+    syncJournal: env.BENCH_JOURNAL_SYNC !== '0',
     land: async (key) => ({ etag: key }),
   });
   return server.endpoint;

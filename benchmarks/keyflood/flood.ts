@@ -3,19 +3,27 @@
 // JSON line of counts. Env: FLOOD_URL, FLOOD_CONNECTIONS, FLOOD_MS, FLOOD_MODE (forged | tagged).
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import * as v from 'valibot';
 import { assembleApiKey, newKeyTagSecret } from '../../contract/index.ts';
 import { TEST_KEY_TAG } from '../../infra/testing/key-tag.ts';
+import { parseEnv, wholeNumber } from '../../runtime/env.ts';
 import { ResponseReader, requestBytes } from '../ingest/load.ts';
 
-const url = new URL(process.env.FLOOD_URL ?? '');
-const connections = Number(process.env.FLOOD_CONNECTIONS ?? 2000);
-const durationMs = Number(process.env.FLOOD_MS ?? 10_000);
+const env = parseEnv(
+  v.object({
+    FLOOD_URL: v.pipe(v.string(), v.url('must be a URL')),
+    FLOOD_CONNECTIONS: wholeNumber(2000, 1),
+    FLOOD_MS: wholeNumber(10_000, 1),
+    FLOOD_MODE: v.optional(v.picklist(['forged', 'tagged'], 'must be forged or tagged'), 'forged'),
+  }),
+);
+const url = new URL(env.FLOOD_URL);
+const connections = env.FLOOD_CONNECTIONS;
+const durationMs = env.FLOOD_MS;
 // forged: tags made under a secret the edge does not hold (an attacker without the secret);
 // tagged: tags under the edge's own secret (an attacker who has it), so every key reaches the lookups.
 const tag =
-  process.env.FLOOD_MODE === 'tagged'
-    ? TEST_KEY_TAG
-    : { version: TEST_KEY_TAG.version, secret: newKeyTagSecret() };
+  env.FLOOD_MODE === 'tagged' ? TEST_KEY_TAG : { version: TEST_KEY_TAG.version, secret: newKeyTagSecret() };
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BODY = Buffer.from('{"events":[]}');
 

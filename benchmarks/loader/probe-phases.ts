@@ -8,6 +8,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import * as v from 'valibot';
 import { startEmbeddedPostgres } from '../../infra/local/postgres.ts';
 import { createApiKey, createOrg, createProject } from '../../infra/testing/factories.ts';
 import { freePort } from '../../infra/testing/free-port.ts';
@@ -18,8 +19,9 @@ import { makeEnvelope } from '../../regional/loader/envelope-fixtures.ts';
 import { CREATE_STAGE_SQL, INSERT_EVENTS_SQL } from '../../regional/loader/load-sql.ts';
 import { type StageCounts, stageRow } from '../../regional/loader/stage-row.ts';
 import { CREATE_DELTA_SQL } from '../../regional/rollups/minute-sql.ts';
+import { parseEnv, wholeNumber } from '../../runtime/env.ts';
 
-const N = Number(process.env.N ?? 50_000);
+const N = parseEnv(v.object({ N: wholeNumber(50_000, 1) })).N;
 
 function pgCpu(postmaster: number): number {
   let total = 0;

@@ -11,6 +11,7 @@ import { createGunzip } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import * as v from 'valibot';
 import { objectCreatedEvent } from '../../contract/index.ts';
 import { localS3Client } from '../../infra/local/firehose.ts';
 import { startEmbeddedPostgres } from '../../infra/local/postgres.ts';
@@ -27,13 +28,23 @@ import { ndjsonLines } from '../../regional/loader/ndjson-lines.ts';
 import { s3ObjectSource } from '../../regional/loader/object-source.ts';
 import { createSqsHandler, sqsEventOf } from '../../regional/loader/sqs-handler.ts';
 import { STAGE_COLUMNS, type StageCounts, stageRow } from '../../regional/loader/stage-row.ts';
+import { parseEnv, wholeNumber } from '../../runtime/env.ts';
 
-const EVENTS = Number(process.env.LOADER_BENCH_EVENTS ?? 200_000);
-const ROUNDS = Number(process.env.LOADER_BENCH_ROUNDS ?? 3);
-const LATENCY_OBJECTS = Number(process.env.LOADER_BENCH_LATENCY_OBJECTS ?? 20);
-const CHUNK_LINES = Number(process.env.LOADER_CHUNK_LINES ?? DEFAULT_CHUNK_LINES);
-/** LOADER_BENCH_FAST_PATH=ab alternates the savepoint fast path on/off per round (diagnostic). */
-const FAST_PATH_MODE = process.env.LOADER_BENCH_FAST_PATH ?? 'on';
+const env = parseEnv(
+  v.object({
+    LOADER_BENCH_EVENTS: wholeNumber(200_000, 1),
+    LOADER_BENCH_ROUNDS: wholeNumber(3, 1),
+    LOADER_BENCH_LATENCY_OBJECTS: wholeNumber(20, 1),
+    LOADER_CHUNK_LINES: wholeNumber(DEFAULT_CHUNK_LINES, 1),
+    /** `ab` alternates the savepoint fast path on/off per round (diagnostic). */
+    LOADER_BENCH_FAST_PATH: v.optional(v.picklist(['on', 'off', 'ab'], 'must be on, off or ab'), 'on'),
+  }),
+);
+const EVENTS = env.LOADER_BENCH_EVENTS;
+const ROUNDS = env.LOADER_BENCH_ROUNDS;
+const LATENCY_OBJECTS = env.LOADER_BENCH_LATENCY_OBJECTS;
+const CHUNK_LINES = env.LOADER_CHUNK_LINES;
+const FAST_PATH_MODE = env.LOADER_BENCH_FAST_PATH;
 
 /** The postmaster's pid: the parent of any backend. */
 async function postmasterPid(pool: pg.Pool): Promise<number> {
