@@ -37,7 +37,7 @@ describe('core stack with RDS Proxy', () => {
         r.Type === 'AWS::Lambda::Function' &&
         JSON.stringify(r.Properties.Environment ?? {}).includes(RUNTIME_ENV.databaseHost),
     );
-    expect(functions).toHaveLength(7);
+    expect(functions).toHaveLength(8);
     for (const fn of functions) {
       const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       const targets = Object.entries(env).filter(

@@ -288,8 +288,8 @@ describe('lambdas', () => {
     );
 
   it('run Node 22 on arm64 with JSON logs', () => {
-    // analytics, admin, outbox sweep, loader, maintenance, tiers, migrate
-    expect(ours()).toHaveLength(7);
+    // analytics, admin, outbox sweep, loader, maintenance, tiers, migrate, create-organization
+    expect(ours()).toHaveLength(8);
     for (const [id, fn] of ours()) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -359,6 +359,7 @@ describe('lambdas', () => {
       ['Loads landing objects', { [RUNTIME_ENV.systemSecretArn]: secret('System') }],
       ['partitions', { [RUNTIME_ENV.systemSecretArn]: secret('System') }],
       ['analytics tier blocks', { [RUNTIME_ENV.systemSecretArn]: secret('System') }],
+      ['Creates an organization', { [RUNTIME_ENV.systemSecretArn]: secret('System') }],
       [
         'runs migrations',
         {
@@ -481,6 +482,7 @@ describe('least privilege', () => {
       'PipelineLoaderRole',
       'PipelineMaintenanceRole',
       'PipelineTiersRole',
+      'PipelineCreateOrganizationRole',
       'OutboxPropagatorRole',
     ])
       expect(readable(role), role).toEqual([system]);

@@ -107,6 +107,11 @@ export class CoreStack extends Stack {
     out('HostedUiDomain', this.auth.domain.baseUrl(), 'Cognito hosted UI');
     out('LandingBucket', this.landing.bucket.bucketName, 'Firehose landing bucket');
     out('MigrateFunction', this.pipeline.migrateFunction.functionName, 'Invoke after each deploy to migrate');
+    out(
+      'CreateOrganizationFunction',
+      this.pipeline.organizationFunction.functionName,
+      'Invoke with {"name": "…"} to create an organization',
+    );
     out('DeadLetterQueueUrl', this.landing.deadLetterQueue.queueUrl, 'Loader DLQ (redrive after a fix)');
     out(
       'KeyTagSecretArn',

@@ -33,6 +33,12 @@ export const BUNDLES = {
     entry: 'regional/entries/maintenance.ts',
     builtBy: 'infra/cdk/bundle.ts',
   },
+  /** Operator path: creates an organization (regional/ops/organization-event.ts), invoked by hand. */
+  organization: {
+    handler: 'index.handler',
+    entry: 'regional/entries/create-organization.ts',
+    builtBy: 'infra/cdk/bundle.ts',
+  },
   /** Roles + migrations as the owner (regional/db/migrate.ts), invoked by the operator after a deploy. */
   migrate: {
     handler: 'index.handler',

@@ -7,6 +7,7 @@ export const FUNCTION_NAMES = [
   'maintenance',
   'tiers',
   'migrate',
+  'create-organization',
   'analytics',
   'admin',
   'outbox',

@@ -32,6 +32,7 @@ export class Pipeline extends Construct {
   readonly maintenanceFunction: lambda.Function;
   readonly tiersFunction: lambda.Function;
   readonly migrateFunction: lambda.Function;
+  readonly organizationFunction: lambda.Function;
   /** Lines the database refused and the loader quarantined (dead_letters `rejected_by_database`), per 5 minutes. */
   readonly quarantinedLines: cloudwatch.Metric;
   /** Lines the loader dead-lettered itself (not valid events), per 5 minutes. */
@@ -149,5 +150,17 @@ export class Pipeline extends Construct {
     });
     // The owner's secret to log in, the service roles' secrets to set their passwords (read at invocation).
     database.connect(this.migrateFunction, ['owner', 'app', 'system']);
+
+    // The operators' way to create an organization in AWS (locally: npm run org -- create).
+    this.organizationFunction = nodeFunction(this, 'CreateOrganization', {
+      functionName: coreNames(config).function('create-organization'),
+      code: props.code,
+      bundle: 'organization',
+      description: 'Creates an organization with its audit row (operator-invoked with {"name": "..."})',
+      timeout: Duration.seconds(30),
+      logRetention: logRetention(config),
+      vpc: placement,
+    });
+    database.connect(this.organizationFunction, ['system']);
   }
 }
