@@ -180,6 +180,15 @@ describe('database', () => {
     const immediate = schedules.filter((r) => r.RotateImmediatelyOnUpdate === false);
     expect(immediate).toHaveLength(2);
     expect(ofType('AWS::Serverless::Application')).toHaveLength(3);
+    // Each rotation function's log group exists first, with the retention.
+    for (const [id, app] of ofType('AWS::Serverless::Application')) {
+      const name = (app.Properties.Parameters as { functionName: string }).functionName;
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/lambda/${name}`,
+        RetentionInDays: 30,
+      });
+      expect(JSON.stringify(app.DependsOn), id).toMatch(/RotationLogs|RotationSingleUserLogs/);
+    }
     const mappings = JSON.stringify(template.toJSON().Mappings);
     expect(mappings).toContain('SecretsManagerRDSPostgreSQLRotationSingleUser');
     expect(mappings).not.toContain('MultiUser');

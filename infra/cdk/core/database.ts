@@ -1,5 +1,5 @@
 // Aurora PostgreSQL Serverless v2 in private subnets, one Secrets Manager secret per login role, optional RDS Proxy.
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -140,15 +140,17 @@ export class Database extends Construct {
     // password is refused (regional/db/credentials.ts). The rotation functions need Secrets Manager's
     // public endpoint, hence the subnets with egress.
     const rotationSubnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    this.cluster.addRotationSingleUser({
-      automaticallyAfter: Duration.days(ROTATION_DAYS),
-      vpcSubnets: rotationSubnets,
-    });
+    const rotations = [
+      this.cluster.addRotationSingleUser({
+        automaticallyAfter: Duration.days(ROTATION_DAYS),
+        vpcSubnets: rotationSubnets,
+      }),
+    ];
     for (const [rotationId, secret] of [
       ['AppRotation', this.appSecret],
       ['SystemRotation', this.systemSecret],
     ] as const) {
-      new secretsmanager.SecretRotation(this, rotationId, {
+      const rotation = new secretsmanager.SecretRotation(this, rotationId, {
         application: secretsmanager.SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER,
         secret,
         target: this.cluster,
@@ -158,6 +160,22 @@ export class Database extends Construct {
         // The migration creates these roles after the first deploy; rotating before would fail.
         rotateImmediatelyOnUpdate: false,
       });
+      rotations.push(rotation);
+    }
+    // The rotation functions are named by their construct (the last 64 characters of its unique id,
+    // as SecretRotation names them); their log groups are made first, with the retention.
+    for (const rotation of rotations) {
+      const uniqueId = Names.uniqueId(rotation);
+      const logGroup = new logs.LogGroup(rotation, 'Logs', {
+        logGroupName: `/aws/lambda/${uniqueId.slice(Math.max(uniqueId.length - 64, 0))}`,
+        retention: logRetention(config),
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      for (const child of rotation.node.children) {
+        if (child instanceof CfnResource && child.cfnResourceType === 'AWS::Serverless::Application') {
+          child.node.addDependency(logGroup);
+        }
+      }
     }
 
     if (config.useRdsProxy) {
