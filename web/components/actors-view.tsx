@@ -21,6 +21,7 @@ import { resolveRange } from '../lib/range.ts';
 import { requireSession } from '../lib/session.ts';
 import { CustomerText } from './customer-text.tsx';
 import { ErrorPanel } from './error-panel.tsx';
+import { PageLinks } from './page-links.tsx';
 import { ProjectMissing } from './project-missing.tsx';
 import { ProjectPicker } from './project-picker.tsx';
 import { RangeLinks } from './range-links.tsx';
@@ -168,25 +169,11 @@ export async function ActorsView({ kind, sp }: { kind: 'users' | 'sessions'; sp:
           </Table>
         </div>
         <Flex justifyContent="end" className="mt-4 gap-4">
-          {cursor ? (
-            <Link
-              className="text-sm font-medium text-blue-700 hover:underline dark:text-blue-400"
-              href={sortHref(sort)}
-            >
-              ← First page
-            </Link>
-          ) : null}
-          {next ? (
-            <Link
-              className="text-sm font-medium text-blue-700 hover:underline dark:text-blue-400"
-              href={next}
-              data-testid="next-page"
-            >
-              Next page →
-            </Link>
-          ) : (
-            <Text>End of list</Text>
-          )}
+          <PageLinks
+            first={cursor ? { href: sortHref(sort), label: '← First page' } : null}
+            next={next ? { href: next, label: 'Next page →' } : null}
+            end="End of list"
+          />
         </Flex>
       </Card>
     </>

@@ -18,6 +18,7 @@ import { CustomerText } from '../../../components/customer-text.tsx';
 import { ErrorPanel } from '../../../components/error-panel.tsx';
 import { EventDrawer } from '../../../components/event-drawer.tsx';
 import { EventsFilter } from '../../../components/events-filter.tsx';
+import { PageLinks } from '../../../components/page-links.tsx';
 import { ProjectMissing } from '../../../components/project-missing.tsx';
 import { ProjectPicker } from '../../../components/project-picker.tsx';
 import { RangeLinks } from '../../../components/range-links.tsx';
@@ -193,25 +194,11 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
               JSONL
             </a>
           </span>
-          {cursor ? (
-            <Link
-              className="text-sm font-medium text-blue-700 hover:underline dark:text-blue-400"
-              href={`/events?${new URLSearchParams(base)}`}
-            >
-              ← Newest
-            </Link>
-          ) : null}
-          {next ? (
-            <Link
-              className="text-sm font-medium text-blue-700 hover:underline dark:text-blue-400"
-              href={next}
-              data-testid="next-page"
-            >
-              Next page →
-            </Link>
-          ) : (
-            <Text>End of results</Text>
-          )}
+          <PageLinks
+            first={cursor ? { href: `/events?${new URLSearchParams(base)}`, label: '← Newest' } : null}
+            next={next ? { href: next, label: 'Next page →' } : null}
+            end="End of results"
+          />
         </Flex>
       </Card>
       {eventId ? (

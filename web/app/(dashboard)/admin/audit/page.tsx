@@ -12,9 +12,9 @@ import {
   Text,
   Title,
 } from '@tremor/react';
-import Link from 'next/link';
 import { AdminTabs } from '../../../../components/admin-tabs.tsx';
 import { ErrorPanel } from '../../../../components/error-panel.tsx';
+import { PageLinks } from '../../../../components/page-links.tsx';
 import { regionalApi } from '../../../../lib/api.ts';
 import { errorView } from '../../../../lib/api-errors.ts';
 import type { AuditItem, Page } from '../../../../lib/api-types.ts';
@@ -80,21 +80,18 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: P
           </TableBody>
         </Table>
         <Flex justifyContent="end" className="mt-4 gap-4">
-          {cursor ? (
-            <Link className="text-sm font-medium text-blue-700 hover:underline" href="/admin/audit">
-              ← Newest
-            </Link>
-          ) : null}
-          {page.next_cursor ? (
-            <Link
-              className="text-sm font-medium text-blue-700 hover:underline"
-              href={`/admin/audit?cursor=${encodeURIComponent(page.next_cursor)}`}
-            >
-              Older →
-            </Link>
-          ) : (
-            <Text>End of log</Text>
-          )}
+          <PageLinks
+            first={cursor ? { href: '/admin/audit', label: '← Newest' } : null}
+            next={
+              page.next_cursor
+                ? {
+                    href: `/admin/audit?cursor=${encodeURIComponent(page.next_cursor)}`,
+                    label: 'Older →',
+                  }
+                : null
+            }
+            end="End of log"
+          />
         </Flex>
       </Card>
     </>
