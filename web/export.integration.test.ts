@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../regional/api/testing/harness.ts';
-import { seedEvents } from '../regional/api/testing/seed-telemetry.ts';
+import { seedProject } from '../regional/api/testing/seed-telemetry.ts';
 import { CSV_COLUMNS, type ExportPage, exportStream } from './lib/export.ts';
 
 let h: Harness;
@@ -16,19 +16,14 @@ beforeAll(async () => {
   h = await startHarness();
   let orgId: string;
   ({ orgId, projectId } = await h.org());
-  const client = await h.system.connect();
-  try {
-    await seedEvents(client, {
-      orgId,
-      projectId,
-      keyId: randomUUID(),
-      from: start,
-      spanMs: HOUR,
-      count: 1000,
-    });
-  } finally {
-    client.release();
-  }
+  await seedProject(h.system, {
+    orgId,
+    projectId,
+    keyId: randomUUID(),
+    from: start,
+    spanMs: HOUR,
+    count: 1000,
+  });
   // A customer string a spreadsheet would run as a formula.
   await h.owner.query(
     `UPDATE telemetry_events SET environment = '=HYPERLINK("http://evil.example","x")',

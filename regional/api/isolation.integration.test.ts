@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withOrg } from '../db/tenant.ts';
 import { type Answer, type Harness, startHarness } from './testing/harness.ts';
-import { rollupEvents, seedEvents } from './testing/seed-telemetry.ts';
+import { seedProject } from './testing/seed-telemetry.ts';
 
 let h: Harness;
 const a = {
@@ -33,20 +33,18 @@ beforeAll(async () => {
   });
   a.keyId = String(key.body.id);
   a.prefix = String(key.body.prefix);
-  const client = await h.system.connect();
-  try {
-    await seedEvents(client, {
+  await seedProject(
+    h.system,
+    {
       orgId: a.orgId,
       projectId: a.projectId,
       keyId: a.keyId,
       from: start,
       spanMs: HOUR,
       count: 200,
-    });
-    await rollupEvents(client, a.orgId, a.projectId, start, end);
-  } finally {
-    client.release();
-  }
+    },
+    end,
+  );
   const orgB = await h.org();
   intruder = await h.token(orgB.orgId, 'admin', 'intruder@example.test');
   intruderMember = await h.token(orgB.orgId, 'member');

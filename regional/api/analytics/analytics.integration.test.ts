@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshAnalyticsTiers } from '../../rollups/tiers/refresh.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
-import { rollupEvents, seedEvents } from '../testing/seed-telemetry.ts';
+import { seedProject } from '../testing/seed-telemetry.ts';
 
 let h: Harness;
 let orgId: string;
@@ -24,30 +24,9 @@ beforeAll(async () => {
     [orgId],
   );
   otherProjectId = other.rows[0]?.id ?? '';
-  const client = await h.system.connect();
-  try {
-    await seedEvents(client, {
-      orgId,
-      projectId,
-      keyId: randomUUID(),
-      from: start,
-      spanMs: 3 * HOUR,
-      count: 3000,
-    });
-    await seedEvents(client, {
-      orgId,
-      projectId: otherProjectId,
-      keyId: randomUUID(),
-      from: start,
-      spanMs: 3 * HOUR,
-      count: 500,
-      idPrefix: 'o-',
-    });
-    await rollupEvents(client, orgId, projectId, start, end);
-    await rollupEvents(client, orgId, otherProjectId, start, end);
-  } finally {
-    client.release();
-  }
+  const spec = { orgId, keyId: randomUUID(), from: start, spanMs: 3 * HOUR };
+  await seedProject(h.system, { ...spec, projectId, count: 3000 }, end);
+  await seedProject(h.system, { ...spec, projectId: otherProjectId, count: 500, idPrefix: 'o-' }, end);
   token = await h.token(orgId, 'member');
 });
 afterAll(() => h.close());
@@ -320,22 +299,12 @@ describe('analytics', () => {
       expect({ ...a?.body, data_as_of: null }).toEqual({ ...b.body, data_as_of: null });
     }
     // Late events for a minute already folded into the tiers: the block turns dirty, the answer stays exact.
-    const client = await h.system.connect();
-    try {
-      const late = new Date(start.getTime() + 90 * 60_000);
-      await seedEvents(client, {
-        orgId,
-        projectId,
-        keyId: randomUUID(),
-        from: late,
-        spanMs: 30_000,
-        count: 7,
-        idPrefix: 'late-',
-      });
-      await rollupEvents(client, orgId, projectId, late, new Date(late.getTime() + 60_000));
-    } finally {
-      client.release();
-    }
+    const late = new Date(start.getTime() + 90 * 60_000);
+    await seedProject(
+      h.system,
+      { orgId, projectId, keyId: randomUUID(), from: late, spanMs: 30_000, count: 7, idPrefix: 'late-' },
+      new Date(late.getTime() + 60_000),
+    );
     const fresh = await h.call('GET', `/v1/analytics/overview?project_id=${projectId}&${range}`, { token });
     expect(fresh.body.events).toBe(3007);
     await refreshAnalyticsTiers({ pool: h.system });

@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../testing/harness.ts';
-import { rollupEvents, seedEvents } from '../testing/seed-telemetry.ts';
+import { seedProject } from '../testing/seed-telemetry.ts';
 
 let h: Harness;
 let orgId: string;
@@ -17,20 +17,18 @@ const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 beforeAll(async () => {
   h = await startHarness();
   ({ orgId, projectId } = await h.org());
-  const client = await h.system.connect();
-  try {
-    await seedEvents(client, {
+  await seedProject(
+    h.system,
+    {
       orgId,
       projectId,
       keyId: randomUUID(),
       from: start,
       spanMs: 2 * HOUR,
       count: 940,
-    });
-    await rollupEvents(client, orgId, projectId, start, end);
-  } finally {
-    client.release();
-  }
+    },
+    end,
+  );
   token = await h.token(orgId, 'member');
 });
 afterAll(() => h.close());

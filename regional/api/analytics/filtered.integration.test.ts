@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../testing/harness.ts';
-import { rollupEvents, seedEvents } from '../testing/seed-telemetry.ts';
+import { seedProject } from '../testing/seed-telemetry.ts';
 
 let h: Harness;
 let projectId: string;
@@ -16,20 +16,18 @@ beforeAll(async () => {
   h = await startHarness();
   let orgId: string;
   ({ orgId, projectId } = await h.org());
-  const client = await h.system.connect();
-  try {
-    await seedEvents(client, {
+  await seedProject(
+    h.system,
+    {
       orgId,
       projectId,
       keyId: randomUUID(),
       from: start,
       spanMs: 2 * HOUR,
       count: 2400,
-    });
-    await rollupEvents(client, orgId, projectId, start, end);
-  } finally {
-    client.release();
-  }
+    },
+    end,
+  );
   token = await h.token(orgId, 'member');
 });
 afterAll(() => h.close());

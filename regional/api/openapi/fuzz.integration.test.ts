@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../query.ts';
 import { type Answer, type Harness, startHarness } from '../testing/harness.ts';
-import { rollupEvents, seedEvents } from '../testing/seed-telemetry.ts';
+import { seedProject } from '../testing/seed-telemetry.ts';
 
 type Schema = {
   type?: string;
@@ -159,22 +159,13 @@ beforeAll(async () => {
   h = await startHarness();
   let orgId: string;
   ({ orgId, projectId } = await h.org());
-  const client = await h.system.connect();
   const end = new Date(Math.floor(Date.now() / 60_000) * 60_000);
   const start = new Date(end.getTime() - 3_600_000);
-  try {
-    await seedEvents(client, {
-      orgId,
-      projectId,
-      keyId: randomUUID(),
-      from: start,
-      spanMs: 3_600_000,
-      count: 60,
-    });
-    await rollupEvents(client, orgId, projectId, start, end);
-  } finally {
-    client.release();
-  }
+  await seedProject(
+    h.system,
+    { orgId, projectId, keyId: randomUUID(), from: start, spanMs: 3_600_000, count: 60 },
+    end,
+  );
   token = await h.token(orgId, 'admin');
   // Audit rows, so the audit log has a second page and a real cursor.
   for (const name of ['fuzz-a', 'fuzz-b', 'fuzz-c']) {

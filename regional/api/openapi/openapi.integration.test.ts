@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { postEvents, sampleEvent, startHarness as startEdge } from '../../../edge/test/harness.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
-import { rollupEvents, seedEvents } from '../testing/seed-telemetry.ts';
+import { seedProject } from '../testing/seed-telemetry.ts';
 import { openApiChecker } from './validator.ts';
 
 const regionalDoc = fileURLToPath(new URL('../../openapi.json', import.meta.url));
@@ -36,20 +36,18 @@ describe('regional/openapi.json', () => {
     const HOUR = 3_600_000;
     const end = new Date(Math.floor(Date.now() / HOUR) * HOUR);
     const start = new Date(end.getTime() - HOUR);
-    const client = await h.system.connect();
-    try {
-      await seedEvents(client, {
+    await seedProject(
+      h.system,
+      {
         orgId,
         projectId,
         keyId: randomUUID(),
         from: start,
         spanMs: HOUR,
         count: 300,
-      });
-      await rollupEvents(client, orgId, projectId, start, end);
-    } finally {
-      client.release();
-    }
+      },
+      end,
+    );
     const range = `from=${start.toISOString()}&to=${end.toISOString()}`;
 
     await call('GET', '/v1/health');

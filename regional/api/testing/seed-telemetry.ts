@@ -111,3 +111,17 @@ export async function rollupEvents(
     [orgId, projectId, from, to],
   );
 }
+
+/**
+ * Seeds `spec` on one pooled connection and, when `rollupTo` is given, builds the minute rollups of
+ * [spec.from, rollupTo) for it, as most analytics tests set up their project.
+ */
+export async function seedProject(pool: pg.Pool, spec: SeedSpec, rollupTo?: Date): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await seedEvents(client, spec);
+    if (rollupTo) await rollupEvents(client, spec.orgId, spec.projectId, spec.from, rollupTo);
+  } finally {
+    client.release();
+  }
+}
