@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOrg, createProject } from '../../infra/testing/factories.ts';
-import { migrate } from './migrate.ts';
+import { MigrationHistoryError, migrate } from './migrate.ts';
 import { createPool } from './pool.ts';
 
 let owner: pg.Pool;
@@ -41,5 +41,36 @@ describe('migrate', () => {
         [org.id, project.id, Buffer.from('lok_not_a_digest')],
       ),
     ).rejects.toThrow(/check constraint/);
+  });
+
+  it('refuses a database migrated with the old (pre-renumbering) files, saying to recreate it', async () => {
+    const name = `llmo_old_history_${process.pid}`;
+    await owner.query(`DROP DATABASE IF EXISTS ${name}`);
+    await owner.query(`CREATE DATABASE ${name}`);
+    const url = new URL(inject('databaseUrl'));
+    url.pathname = `/${name}`;
+    const old = new pg.Client({ connectionString: url.toString() });
+    await old.connect();
+    try {
+      // The history a database migrated before 0002/0003 were folded holds.
+      await old.query(
+        'CREATE TABLE pgmigrations (id serial PRIMARY KEY, name varchar(255) NOT NULL, run_on timestamp NOT NULL)',
+      );
+      await old.query(
+        `INSERT INTO pgmigrations (name, run_on) SELECT n, now() FROM unnest($1::text[]) AS n`,
+        [['0001_tenants', '0002_telemetry', '0003_telemetry_storage', '0004_analytics_tiers']],
+      );
+      const refused = await migrate({ ownerUrl: url.toString() }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(MigrationHistoryError);
+      expect((refused as Error).message).toMatch(
+        /0003_telemetry_storage, 0004_analytics_tiers\).*must be recreated.*delete .*\.data\/postgres/,
+      );
+      // Nothing was applied over the old history.
+      const { rows } = await old.query('SELECT count(*)::int AS n FROM pgmigrations');
+      expect(rows[0]).toEqual({ n: 4 });
+    } finally {
+      await old.end();
+      await owner.query(`DROP DATABASE ${name}`);
+    }
   });
 });

@@ -1,4 +1,6 @@
 // Applies the SQL migrations in regional/db/migrations with node-pg-migrate, after ensuring the roles.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
@@ -17,6 +19,31 @@ export interface MigrateOptions {
   log?: (line: string) => void;
 }
 
+/** The database's migration history names migrations that are not in regional/db/migrations. */
+export class MigrationHistoryError extends Error {
+  constructor(readonly unknown: string[]) {
+    super(
+      `this database was migrated with migration files that no longer exist (${unknown.join(', ')}): ` +
+        'the migrations were folded and renumbered before the first deployment, so a database migrated ' +
+        'with the old set must be recreated. For npm start: stop it, delete the postgres folder of the ' +
+        'data folder (.data/postgres unless LLMO_DATA_DIR says otherwise) and start again; ' +
+        'with DATABASE_URL, drop and create that database.',
+    );
+    this.name = 'MigrationHistoryError';
+  }
+}
+
+/** Names of applied migrations that no file in `dir` has (a history from another set of files). */
+async function unknownApplied(client: pg.Client, dir: string): Promise<string[]> {
+  const { rows } = await client.query<{ present: boolean }>(
+    "SELECT to_regclass('pgmigrations') IS NOT NULL AS present",
+  );
+  if (!rows[0]?.present) return [];
+  const files = new Set((await readdir(dir)).map((f) => path.parse(f).name));
+  const applied = await client.query<{ name: string }>('SELECT name FROM pgmigrations ORDER BY run_on, id');
+  return applied.rows.map((r) => r.name).filter((name) => !files.has(name));
+}
+
 /**
  * Brings the database to the newest schema. Safe to run concurrently (node-pg-migrate takes an
  * advisory lock) and on every start (applied migrations are skipped).
@@ -27,6 +54,9 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
   await client.connect();
   try {
     await ensureRoles(client, options.passwords);
+    // node-pg-migrate would only say "Not run migration … is preceding already run migration …".
+    const unknown = await unknownApplied(client, MIGRATIONS_DIR);
+    if (unknown.length > 0) throw new MigrationHistoryError(unknown);
     const applied = await runner({
       dbClient: client,
       dir: MIGRATIONS_DIR,
