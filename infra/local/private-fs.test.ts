@@ -1,9 +1,10 @@
 // Local state is owner-only: landing objects and their folders, and folders left 0755 by an older run.
+import { readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { privateDir } from './private-fs.ts';
+import { privateDir, syncDir } from './private-fs.ts';
 import { ObjectStore } from './s3/object-store.ts';
 
 const made: string[] = [];
@@ -38,5 +39,26 @@ describe('local data permissions', () => {
     await mkdir(dir, { mode: 0o755 });
     await privateDir(dir);
     expect(await modeOf(dir)).toBe(0o700);
+  });
+
+  it('syncs the object folder after the rename, then the sidecar folder, before put resolves', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'llmo-private-'));
+    made.push(root);
+    let resolved = false;
+    const calls: Array<{ dir: string; names: string[]; after: boolean }> = [];
+    const store = new ObjectStore(path.join(root, 's3'), {
+      syncDir: async (dir) => {
+        calls.push({ dir: path.relative(root, dir), names: readdirSync(dir), after: resolved });
+        await syncDir(dir);
+      },
+    });
+    await store.createBucket('landing');
+    await store.put('landing', 'k.gz', Buffer.from('tenant data'), {});
+    resolved = true;
+    const [object] = await readdir(path.join(root, 's3/landing/objects'));
+    expect(calls).toEqual([
+      { dir: 's3/landing/objects', names: [object], after: false },
+      { dir: 's3/landing/meta', names: [`${object}.json`], after: false },
+    ]);
   });
 });

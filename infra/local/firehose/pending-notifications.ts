@@ -1,9 +1,9 @@
 // Notifications of landed objects not yet taken by the loader, kept on disk so a stopped or crashed loader still gets them.
 import { randomUUID } from 'node:crypto';
-import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3EventNotification } from '../../../contract/index.ts';
-import { PRIVATE_FILE_MODE, privateDir } from '../private-fs.ts';
+import { privateDir, type SyncDir, syncDir, writeFileDurably } from '../private-fs.ts';
 
 /** One notification waiting for its consumer. */
 export interface PendingNotification {
@@ -31,23 +31,19 @@ export const NO_PENDING_STORE: PendingNotifications = {
 const NAME = /^\d{13}-[0-9a-f-]{36}\.json$/;
 
 /**
- * One 0600 JSON file per notification in a 0700 folder, written to a temporary name, synced and renamed,
- * so a listed file is always whole. Names start with the time saved, so listing them sorted is oldest first.
+ * One 0600 JSON file per notification in a 0700 folder, written to a temporary name, synced, renamed and
+ * the folder synced (the journal forgets the records right after), so a listed file is always whole and
+ * a saved one survives a power loss. Names start with the time saved, so listing them sorted is oldest first.
  */
-export async function fileNotificationStore(dir: string): Promise<PendingNotifications> {
+export async function fileNotificationStore(
+  dir: string,
+  options: { syncDir?: SyncDir } = {},
+): Promise<PendingNotifications> {
   await privateDir(dir);
   return {
     async save(event) {
       const id = `${String(Date.now()).padStart(13, '0')}-${randomUUID()}.json`;
-      const tmp = path.join(dir, `.${id}.tmp`);
-      const handle = await open(tmp, 'w', PRIVATE_FILE_MODE);
-      try {
-        await handle.writeFile(JSON.stringify(event));
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
-      await rename(tmp, path.join(dir, id));
+      await writeFileDurably(path.join(dir, id), JSON.stringify(event), options.syncDir ?? syncDir);
       return id;
     },
     remove: (id) => unlink(path.join(dir, id)).catch(() => undefined),

@@ -1,8 +1,11 @@
 // The record journal: appends are on disk when they resolve, sealed segments are forgotten on release, torn tails are dropped.
+import { readdirSync } from 'node:fs';
 import { appendFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { objectCreatedEvent } from '../../../contract/index.ts';
+import { syncDir } from '../private-fs.ts';
 import { fileNotificationStore } from './pending-notifications.ts';
 import { memoryJournal, openFileJournal, parseSegment, type RecordJournal } from './record-journal.ts';
 
@@ -89,6 +92,60 @@ describe('file journal', () => {
     const recovered = await reopened.recover();
     expect(recovered.map((s) => texts(s.chunks))).toEqual([['old']]);
     expect(texts((await reopened.seal())?.chunks ?? [])).toEqual(['new']);
+  });
+});
+
+/**
+ * A folder sync that notes what the folder held when it was synced and whether `done()` was already
+ * true: the names a power loss could otherwise take (only a real fsync makes them durable; it runs too).
+ */
+function observedSync(done: () => boolean) {
+  const calls: Array<{ dir: string; names: string[]; after: boolean }> = [];
+  return {
+    calls,
+    syncDir: async (dir: string) => {
+      calls.push({ dir, names: readdirSync(dir), after: done() });
+      await syncDir(dir);
+    },
+  };
+}
+
+describe('durable names', () => {
+  it('syncs the folder after creating a segment file, before the append resolves', async () => {
+    const dir = await tempDir();
+    let resolved = false;
+    const observed = observedSync(() => resolved);
+    const journal = await openFileJournal({ dir, syncDir: observed.syncDir });
+    journals.push(journal);
+    await journal.append([Buffer.from('one')]).then(() => {
+      resolved = true;
+    });
+    const [file] = await readdir(dir);
+    expect(observed.calls).toContainEqual({ dir, names: [file], after: false });
+    // The next segment is a new name: synced again before its first append resolves.
+    await journal.seal();
+    resolved = false;
+    await journal.append([Buffer.from('two')]).then(() => {
+      resolved = true;
+    });
+    const names = await readdir(dir);
+    expect(names).toHaveLength(2);
+    expect(observed.calls.filter((c) => c.dir === dir && !c.after).map((c) => c.names)).toEqual([
+      [file],
+      names,
+    ]);
+  });
+
+  it('syncs the notification folder after the rename, before save resolves', async () => {
+    const dir = path.join(path.dirname(await tempDir()), 'notifications');
+    let resolved = false;
+    const observed = observedSync(() => resolved);
+    const store = await fileNotificationStore(dir, { syncDir: observed.syncDir });
+    const id = await store.save(
+      objectCreatedEvent({ region: 'us-east-1', bucket: 'b', key: 'k', size: 1, etag: 'e', at: new Date() }),
+    );
+    resolved = true;
+    expect(observed.calls).toEqual([{ dir, names: [id], after: false }]);
   });
 });
 

@@ -1,7 +1,7 @@
 // Append-only record journal of one delivery stream: what the stand-in acknowledged survives a crash until it has landed.
 import { type FileHandle, open, readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { PRIVATE_FILE_MODE, privateDir } from '../private-fs.ts';
+import { PRIVATE_FILE_MODE, privateDir, type SyncDir, syncDir } from '../private-fs.ts';
 
 /** The records of one closed segment, ready to land as one object. */
 export interface SealedSegment {
@@ -99,6 +99,8 @@ export interface FileJournalOptions {
    * side-by-side baseline: without it a power loss could take acknowledged records.
    */
   sync?: boolean;
+  /** How the folder is synced after a segment file is created (default fsync; tests observe it). */
+  syncDir?: SyncDir;
 }
 
 /**
@@ -110,7 +112,10 @@ export interface FileJournalOptions {
 export async function openFileJournal(options: FileJournalOptions): Promise<RecordJournal> {
   const { dir } = options;
   const sync = options.sync ?? true;
+  const syncFolder = options.syncDir ?? syncDir;
   await privateDir(dir);
+  // The folder itself may be new: its name in the parent must survive too.
+  if (sync) await syncFolder(path.dirname(dir));
   const existing = (await readdir(dir))
     .map((name) => SEGMENT.exec(name)?.[1])
     .filter((seq): seq is string => seq !== undefined)
@@ -125,6 +130,8 @@ export async function openFileJournal(options: FileJournalOptions): Promise<Reco
 
   let seq = (existing.at(-1) ?? 0) + 1;
   let handle: FileHandle | undefined;
+  /** Whether the folder was synced since the open segment file was created. */
+  let named = false;
   let size = 0;
   let chunks: Buffer[] = [];
   let bytes = 0;
@@ -132,12 +139,20 @@ export async function openFileJournal(options: FileJournalOptions): Promise<Reco
   let running = false;
 
   async function write(group: Array<Extract<Entry, { kind: 'data' }>>): Promise<void> {
-    handle ??= await open(fileOf(seq), 'a', PRIVATE_FILE_MODE);
+    if (handle === undefined) {
+      handle = await open(fileOf(seq), 'a', PRIVATE_FILE_MODE);
+      named = false;
+    }
     const buffers = frames(group.flatMap((entry) => entry.records));
     const length = buffers.reduce((n, b) => n + b.byteLength, 0);
     try {
       await handle.writev(buffers);
       if (sync) await handle.datasync();
+      // A new segment's name is durable only once the folder is synced (fdatasync covers the data).
+      if (sync && !named) {
+        await syncFolder(dir);
+        named = true;
+      }
     } catch (error) {
       // Leave no half-written frame for the next append to follow.
       await handle.truncate(size).catch(() => undefined);

@@ -1,9 +1,9 @@
 // File-backed object store behind the local S3 stand-in: buckets are directories, objects are files.
 import { createHash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { PRIVATE_FILE_MODE, privateDir } from '../private-fs.ts';
+import { PRIVATE_FILE_MODE, privateDir, type SyncDir, syncDir, writeFileDurably } from '../private-fs.ts';
 
 /** What is known about one stored object. */
 export interface ObjectMeta {
@@ -34,7 +34,15 @@ const fileName = (key: string) => createHash('sha256').update(key).digest('hex')
 export class ObjectStore {
   private readonly indexes = new Map<string, Promise<Map<string, ObjectMeta>>>();
 
-  constructor(private readonly root: string) {}
+  private readonly syncDir: SyncDir;
+
+  /** `options.syncDir`: how a folder is synced after an object is renamed into it (default fsync; tests observe it). */
+  constructor(
+    private readonly root: string,
+    options: { syncDir?: SyncDir } = {},
+  ) {
+    this.syncDir = options.syncDir ?? syncDir;
+  }
 
   async createBucket(bucket: string): Promise<void> {
     // Landing objects hold every tenant's events: owner-only folders and files.
@@ -78,9 +86,9 @@ export class ObjectStore {
       await handle.close();
     }
     await rename(tmp, path.join(dir, 'objects', name));
-    await writeFile(path.join(dir, 'meta', `${name}.json`), JSON.stringify(meta), {
-      mode: PRIVATE_FILE_MODE,
-    });
+    // Durable before it is answered (data, its name, then the sidecar that makes it listed after a restart).
+    await this.syncDir(path.join(dir, 'objects'));
+    await writeFileDurably(path.join(dir, 'meta', `${name}.json`), JSON.stringify(meta), this.syncDir);
     index.set(key, meta);
     return meta;
   }
