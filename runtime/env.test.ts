@@ -27,6 +27,20 @@ describe('parseEnv', () => {
     expect(() => parseEnv(Schema, {})).toThrow('DATABASE_URL is required');
   });
 
+  it('leaves the value out of the default valibot messages too (a schema without its own wording)', () => {
+    const secret = 'postgres://u:hunter2@h/db';
+    const attempt = () =>
+      parseEnv(v.object({ A: v.pipe(v.string(), v.regex(/^x$/)), B: v.picklist(['a', 'b']) }), {
+        A: secret,
+        B: 'a',
+      });
+    expect(attempt).toThrow('Invalid configuration: A Invalid format: Expected /^x$/');
+    expect(() => attempt()).not.toThrow(/hunter2/);
+    expect(() => parseEnv(v.object({ B: v.picklist(['a', 'b']) }), { B: secret })).toThrow(
+      /^Invalid configuration: B Invalid type: Expected \("a" \| "b"\)$/,
+    );
+  });
+
   it('reads LOG_LEVEL alone for processes with no other configuration', () => {
     expect(envLogLevel({})).toBe('info');
     expect(envLogLevel({ LOG_LEVEL: 'Debug' })).toBe('debug');

@@ -17,7 +17,9 @@ export function parseEnv<const S extends v.GenericSchema>(
   const issue = result.issues[0];
   const name = v.getDotPath(issue) ?? issue.path?.map((p) => String(p.key)).join('.');
   // A required variable that is not set at all: valibot's own wording ("Invalid key: …") says less.
-  const message = issue.input === undefined ? 'is required' : issue.message;
+  // valibot's default messages end "but received <the value>": cut that (the value may be a password).
+  const message =
+    issue.input === undefined ? 'is required' : issue.message.replace(` but received ${issue.received}`, '');
   throw new ConfigError(`Invalid configuration: ${name ? `${name} ` : ''}${message}`);
 }
 
