@@ -91,7 +91,7 @@ function alive(pid: number, deps: LeftoverDeps): boolean {
 }
 
 /**
- * For every pid file: when that process still runs the same command, stops it (its group, when it led
+ * For every pid file: when that pid is still the same process (same start time), stops it (its group, when it led
  * one): its stop signal first, SIGKILL after `graceMs`. Returns what it stopped; removes every pid file.
  */
 export async function stopLeftovers(
