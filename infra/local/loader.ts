@@ -1,5 +1,4 @@
 // Local-stack service: the loader (wired as in Lambda), fed by the local Firehose's S3 notifications, plus partition maintenance.
-import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3EventNotification } from '../../contract/index.ts';
 import { loadLoaderConfig } from '../../regional/loader/config.ts';
@@ -8,7 +7,7 @@ import { sqsEventOf } from '../../regional/loader/sqs-handler.ts';
 import { wireLoader } from '../../regional/loader/wire.ts';
 import type { LocalContext, RunningService } from './context.ts';
 import { type FirehoseExports, localS3Client } from './firehose.ts';
-import { PRIVATE_FILE_MODE } from './private-fs.ts';
+import { appendDurably } from './private-fs.ts';
 import { LOCAL_RECEIVE_POLICY, ReceiveTracker } from './receive-policy.ts';
 
 const MAINTENANCE_EVERY_MS = 60 * 60 * 1000;
@@ -70,9 +69,8 @@ export async function startLoader(
     }
     const { deadLetter, attempt } = receives.failed(id);
     if (!deadLetter) throw new Error(`load failed (attempt ${attempt}); redeliver`);
-    await appendFile(dlqFile, `${JSON.stringify({ at: new Date().toISOString(), body })}\n`, {
-      mode: PRIVATE_FILE_MODE,
-    });
+    // Durable before the stand-in forgets its copy of the notification (this resolves the delivery).
+    await appendDurably(dlqFile, `${JSON.stringify({ at: new Date().toISOString(), body })}\n`);
     log.error('notification moved to the local DLQ', { objects: id, file: dlqFile });
   };
   firehose.subscribe((event) => {

@@ -1,10 +1,10 @@
 // Local state is owner-only: landing objects and their folders, and folders left 0755 by an older run.
 import { readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { privateDir, syncDir } from './private-fs.ts';
+import { appendDurably, privateDir, syncDir } from './private-fs.ts';
 import { ObjectStore } from './s3/object-store.ts';
 
 const made: string[] = [];
@@ -60,5 +60,22 @@ describe('local data permissions', () => {
       { dir: 's3/landing/objects', names: [object], after: false },
       { dir: 's3/landing/meta', names: [`${object}.json`], after: false },
     ]);
+  });
+
+  it('appends durably: 0600, the folder synced when the append created the file, before it resolves', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'llmo-private-'));
+    made.push(root);
+    const file = path.join(root, 'loader-dlq.ndjson');
+    const synced: string[][] = [];
+    const sync = async (dir: string) => {
+      synced.push(readdirSync(dir));
+      await syncDir(dir);
+    };
+    await appendDurably(file, 'one\n', sync);
+    expect(synced).toEqual([['loader-dlq.ndjson']]);
+    await appendDurably(file, 'two\n', sync);
+    expect(synced).toHaveLength(1);
+    expect(await readFile(file, 'utf8')).toBe('one\ntwo\n');
+    expect(await modeOf(file)).toBe(0o600);
   });
 });

@@ -1,5 +1,5 @@
 // Local state is every tenant's telemetry: folders only the owner can enter (0700), files only the owner can read (0600), made durable before they are relied on.
-import { chmod, mkdir, open, rename } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Mode of every file the local stack writes under the data folder. */
@@ -47,4 +47,23 @@ export async function writeFileDurably(
   }
   await rename(tmp, file);
   await sync(dir);
+}
+
+/**
+ * Appends `text` to `file` (created 0600) and makes it durable before resolving: the data synced and,
+ * when this append created the file, its folder too.
+ */
+export async function appendDurably(file: string, text: string, sync: SyncDir = syncDir): Promise<void> {
+  const existed = await stat(file).then(
+    () => true,
+    () => false,
+  );
+  const handle = await open(file, 'a', PRIVATE_FILE_MODE);
+  try {
+    await handle.appendFile(text);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  if (!existed) await sync(path.dirname(file));
 }
