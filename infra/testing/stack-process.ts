@@ -65,14 +65,18 @@ export class StackProcess {
   /**
    * Sends SIGINT to the whole process group, as Ctrl-C in a terminal does (`times` deliveries back to
    * back: a terminal and a forwarding parent), and waits until every process of the group (npm, the
-   * stack, PostgreSQL) has gone. npm re-raises the signal when it exits, so a clean stop reads '0' or
-   * 'SIGINT'; 'still running' means something was left behind.
+   * stack) has gone; PostgreSQL and the dashboard run outside the group and are stopped by the stack.
+   * npm re-raises the signal when it exits, so a clean stop reads '0' or 'SIGINT'; 'still running'
+   * means something of the group was left behind.
    */
   async stop(options: { times?: number } = {}): Promise<string> {
     return this.signalGroup('SIGINT', options.times ?? 1);
   }
 
-  /** kill -9 of the whole process group (npm, the stack, PostgreSQL); waits until it has gone. */
+  /**
+   * kill -9 of the whole process group (npm, the stack); waits until it has gone. PostgreSQL and the
+   * dashboard, outside the group, survive it as after a real kill -9: the next start (or destroy()) stops them.
+   */
   async kill(): Promise<string> {
     return this.signalGroup('SIGKILL', 1);
   }
