@@ -1,6 +1,6 @@
 // The record journal: appends are on disk when they resolve, sealed segments are forgotten on release, torn tails are dropped.
 import { readdirSync } from 'node:fs';
-import { appendFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { appendFile, type FileHandle, mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -109,6 +109,76 @@ function observedSync(done: () => boolean) {
     },
   };
 }
+
+describe('a failed write', () => {
+  it('that could not be cut off leaves its torn frame last in its file: later appends go to the next file, all recovered', async () => {
+    const dir = await tempDir();
+    let failNext = false;
+    // A disk that fails one write half-way and then refuses to truncate (a fault no real stand-in gives on demand).
+    const openFile = async (file: string, flags: string, mode: number): Promise<FileHandle> => {
+      const handle = await open(file, flags, mode);
+      return new Proxy(handle, {
+        get(target, prop) {
+          if (prop === 'writev' && failNext) {
+            return async (buffers: Buffer[]) => {
+              failNext = false;
+              await target.write(Buffer.concat(buffers).subarray(0, 6));
+              throw new Error('EIO: write failed');
+            };
+          }
+          if (prop === 'truncate') return async () => Promise.reject(new Error('EIO: truncate failed'));
+          const value = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    };
+    const journal = await openFileJournal({ dir, openFile });
+    journals.push(journal);
+    await journal.append([Buffer.from('before')]);
+    failNext = true;
+    await expect(journal.append([Buffer.from('never acknowledged')])).rejects.toThrow('EIO');
+    await journal.append([Buffer.from('after')]);
+    expect((await readdir(dir)).sort()).toHaveLength(2);
+    await journal.close();
+
+    // A crash now: every acknowledged record comes back, the unacknowledged one does not.
+    const reopened = await journalAt(dir);
+    const recovered = (await reopened.recover()).flatMap((segment) => texts(segment.chunks));
+    expect(recovered).toEqual(['before', 'after']);
+  });
+
+  it('releasing the sealed segment forgets every file it spans', async () => {
+    const dir = await tempDir();
+    let failNext = true;
+    const journal = await openFileJournal({
+      dir,
+      openFile: async (file, flags, mode) => {
+        const handle = await open(file, flags, mode);
+        return new Proxy(handle, {
+          get(target, prop) {
+            if (prop === 'writev' && failNext) {
+              return async () => {
+                failNext = false;
+                await target.write(Buffer.from([0, 0, 0, 9, 1]));
+                throw new Error('EIO');
+              };
+            }
+            if (prop === 'truncate') return async () => Promise.reject(new Error('EIO'));
+            const value = Reflect.get(target, prop, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+      },
+    });
+    journals.push(journal);
+    await expect(journal.append([Buffer.from('lost')])).rejects.toThrow('EIO');
+    await journal.append([Buffer.from('kept')]);
+    const sealed = await journal.seal();
+    expect(texts(sealed?.chunks ?? [])).toEqual(['kept']);
+    await sealed?.release();
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
 
 describe('durable names', () => {
   it('syncs the folder after creating a segment file, before the append resolves', async () => {

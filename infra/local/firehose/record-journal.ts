@@ -101,18 +101,21 @@ export interface FileJournalOptions {
   sync?: boolean;
   /** How the folder is synced after a segment file is created (default fsync; tests observe it). */
   syncDir?: SyncDir;
+  /** Opens a segment file (default fs.promises.open; tests inject a failing disk). */
+  openFile?: (file: string, flags: string, mode: number) => Promise<FileHandle>;
 }
 
 /**
  * A folder of numbered segment files (`000000000001.log`, …), each 0600. Appends go to the current
  * segment; appends that arrive while a write is in flight are written and synced together (group
  * commit), so under load one fdatasync covers many calls. Sealing closes the segment; releasing it
- * deletes the file.
+ * deletes its file (or files: a write that failed and could not be cut off ends its file, see write()).
  */
 export async function openFileJournal(options: FileJournalOptions): Promise<RecordJournal> {
   const { dir } = options;
   const sync = options.sync ?? true;
   const syncFolder = options.syncDir ?? syncDir;
+  const openFile = options.openFile ?? open;
   await privateDir(dir);
   // The folder itself may be new: its name in the parent must survive too.
   if (sync) await syncFolder(path.dirname(dir));
@@ -122,14 +125,21 @@ export async function openFileJournal(options: FileJournalOptions): Promise<Reco
     .map(Number)
     .sort((a, b) => a - b);
   const fileOf = (seq: number) => path.join(dir, `${String(seq).padStart(12, '0')}.log`);
-  const segmentOf = (file: string, chunks: Buffer[], bytes: number): SealedSegment => ({
+  const segmentOf = (files: string[], chunks: Buffer[], bytes: number): SealedSegment => ({
     chunks,
     bytes,
-    release: () => unlink(file).catch(() => undefined),
+    release: async () => {
+      for (const file of files) await unlink(file).catch(() => undefined);
+    },
   });
 
   let seq = (existing.at(-1) ?? 0) + 1;
   let handle: FileHandle | undefined;
+  /**
+   * The files holding the current segment's records: one, unless a failed write could not be cut off
+   * (its file then ends in a torn frame, so later appends go to the next file).
+   */
+  let files: string[] = [];
   /** Whether the folder was synced since the open segment file was created. */
   let named = false;
   let size = 0;
@@ -140,7 +150,9 @@ export async function openFileJournal(options: FileJournalOptions): Promise<Reco
 
   async function write(group: Array<Extract<Entry, { kind: 'data' }>>): Promise<void> {
     if (handle === undefined) {
-      handle = await open(fileOf(seq), 'a', PRIVATE_FILE_MODE);
+      const file = fileOf(seq);
+      handle = await openFile(file, 'a', PRIVATE_FILE_MODE);
+      if (!files.includes(file)) files.push(file);
       named = false;
     }
     const buffers = frames(group.flatMap((entry) => entry.records));
@@ -154,8 +166,18 @@ export async function openFileJournal(options: FileJournalOptions): Promise<Reco
         named = true;
       }
     } catch (error) {
-      // Leave no half-written frame for the next append to follow.
-      await handle.truncate(size).catch(() => undefined);
+      // Leave no half-written frame for the next append to follow: cut it off, or when even that fails,
+      // leave the file (a torn last frame is dropped at recovery) and go on in the next one.
+      const cut = await handle.truncate(size).then(
+        () => true,
+        () => false,
+      );
+      if (!cut) {
+        await handle.close().catch(() => undefined);
+        handle = undefined;
+        seq++;
+        size = 0;
+      }
       throw error;
     }
     size += length;
@@ -168,15 +190,16 @@ export async function openFileJournal(options: FileJournalOptions): Promise<Reco
   }
 
   async function seal(): Promise<SealedSegment | undefined> {
-    const file = fileOf(seq);
-    if (handle) await handle.close();
-    const had = handle !== undefined;
+    const open = handle;
     handle = undefined;
+    if (open) await open.close();
+    const segmentFiles = files;
+    files = [];
     if (bytes === 0) {
-      if (had) await unlink(file).catch(() => undefined);
+      for (const file of segmentFiles) await unlink(file).catch(() => undefined);
       return undefined;
     }
-    const sealed = segmentOf(file, chunks, bytes);
+    const sealed = segmentOf(segmentFiles, chunks, bytes);
     seq++;
     size = 0;
     chunks = [];
@@ -239,7 +262,7 @@ export async function openFileJournal(options: FileJournalOptions): Promise<Reco
         }
         out.push(
           segmentOf(
-            file,
+            [file],
             records,
             records.reduce((total, r) => total + r.byteLength, 0),
           ),
