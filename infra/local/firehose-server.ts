@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
+import type { Logger } from '../../runtime/log.ts';
 import { DeliveryStream, type LandObject, type Notify } from './firehose/delivery-stream.ts';
 import { type FirehoseFaults, NO_FAULTS } from './firehose/faults.ts';
 import { fileNotificationStore } from './firehose/pending-notifications.ts';
@@ -41,6 +42,8 @@ export interface FirehoseServerOptions {
    */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   onError?: (what: 'land' | 'notify', error: unknown, attempt: number) => void;
+  /** Where an unreadable kept notification is reported (default: a JSON logger on stdout). */
+  logger?: Logger;
   /** Randomness for fault injection (tests may seed it). */
   random?: () => number;
 }
@@ -146,7 +149,10 @@ export async function startFirehoseServer(options: FirehoseServerOptions): Promi
               dir: path.join(dir, 'records'),
               sync: options.syncJournal ?? true,
             }),
-            pending: await fileNotificationStore(path.join(dir, 'notifications')),
+            pending: await fileNotificationStore(
+              path.join(dir, 'notifications'),
+              options.logger ? { logger: options.logger } : {},
+            ),
           }
         : {}),
     });

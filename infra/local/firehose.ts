@@ -57,6 +57,7 @@ export async function startFirehose(ctx: LocalContext): Promise<RunningService> 
     port: config.ports.s3,
     dataDir: path.join(config.dataDir, 's3'),
     buckets: [config.landingBucket],
+    logger: ctx.logger('s3'),
   });
   const s3Client = localS3Client(s3.endpoint);
   const hub = notificationHub();
@@ -81,6 +82,7 @@ export async function startFirehose(ctx: LocalContext): Promise<RunningService> 
       return { etag: (out.ETag ?? '').replaceAll('"', '') };
     },
     notify: hub.notify,
+    logger: ctx.logger('firehose'),
     // Retries go on until they succeed; log the first failure and then every 20th, not every attempt.
     onError: (what, error, attempt) => {
       if (attempt % 20 !== 0) return;

@@ -1,6 +1,7 @@
 // Local S3 stand-in: enough of the S3 REST API (path-style) for the real @aws-sdk/client-s3.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../../runtime/log.ts';
 import { listenLocal } from './listen.ts';
 import { decodeAwsChunked, isAwsChunked } from './s3/aws-chunked.ts';
 import { NoSuchEntityError, type ObjectMeta, ObjectStore } from './s3/object-store.ts';
@@ -189,8 +190,10 @@ export async function startS3Server(options: {
   port: number;
   dataDir: string;
   buckets?: string[];
+  /** Where an unreadable metadata file is reported (default: a JSON logger on stdout). */
+  logger?: Logger;
 }): Promise<LocalS3Server> {
-  const store = new ObjectStore(options.dataDir);
+  const store = new ObjectStore(options.dataDir, options.logger ? { logger: options.logger } : {});
   for (const bucket of options.buckets ?? []) await store.createBucket(bucket);
   const server: Server = createServer((req, res) => {
     void route(store, req, res);

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { createLogger, type Logger } from '../../../runtime/log.ts';
 import { PRIVATE_FILE_MODE, privateDir, type SyncDir, syncDir, writeFileDurably } from '../private-fs.ts';
+import { setAside } from '../set-aside.ts';
 
 /** What is known about one stored object. */
 export interface ObjectMeta {
@@ -26,22 +28,38 @@ export class NoSuchEntityError extends Error {
 
 const fileName = (key: string) => createHash('sha256').update(key).digest('hex');
 
+/** Parses a metadata sidecar; throws when it is not JSON or lacks what listing and reading need. */
+function parseMeta(text: string): ObjectMeta {
+  const meta = JSON.parse(text) as Partial<ObjectMeta> | null;
+  if (typeof meta?.key !== 'string' || typeof meta.size !== 'number' || typeof meta.etag !== 'string') {
+    throw new Error('not an object metadata record');
+  }
+  return meta as ObjectMeta;
+}
+
 /**
  * Objects live at `<root>/<bucket>/objects/<sha256(key)>` with a JSON sidecar in `meta/`; the sidecar is
  * written last (after an atomic rename of the data), so a listed object always has its data. An index
  * per bucket is loaded from the sidecars on first use and kept in memory (one writer: this process).
+ * A sidecar that cannot be read back is moved aside as `<name>.json.corrupt-<time>` and logged as an
+ * error; its object's data stays in `objects/` (the bucket lists without it until it is repaired).
  */
 export class ObjectStore {
   private readonly indexes = new Map<string, Promise<Map<string, ObjectMeta>>>();
 
   private readonly syncDir: SyncDir;
+  private readonly logger: Logger;
 
-  /** `options.syncDir`: how a folder is synced after an object is renamed into it (default fsync; tests observe it). */
+  /**
+   * `options.syncDir`: how a folder is synced after an object is renamed into it (default fsync; tests
+   * observe it); `options.logger`: where an unreadable sidecar is reported.
+   */
   constructor(
     private readonly root: string,
-    options: { syncDir?: SyncDir } = {},
+    options: { syncDir?: SyncDir; logger?: Logger } = {},
   ) {
     this.syncDir = options.syncDir ?? syncDir;
+    this.logger = options.logger ?? createLogger({ service: 's3' });
   }
 
   async createBucket(bucket: string): Promise<void> {
@@ -137,8 +155,14 @@ export class ObjectStore {
     const dir = path.join(this.root, bucket, 'meta');
     for (const file of await readdir(dir)) {
       if (!file.endsWith('.json')) continue;
-      const meta = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as ObjectMeta;
-      index.set(meta.key, meta);
+      const text = await readFile(path.join(dir, file), 'utf8');
+      try {
+        const meta = parseMeta(text);
+        index.set(meta.key, meta);
+      } catch (error) {
+        const what = 'object metadata sidecar';
+        await setAside(path.join(dir, file), { logger: this.logger, what, error, syncDir: this.syncDir });
+      }
     }
     return index;
   }
