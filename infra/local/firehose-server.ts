@@ -3,7 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Logger } from '../../runtime/log.ts';
-import { DeliveryStream, type LandObject, type Notify } from './firehose/delivery-stream.ts';
+import {
+  BackpressureError,
+  DeliveryStream,
+  type LandObject,
+  type Notify,
+} from './firehose/delivery-stream.ts';
 import { type FirehoseFaults, NO_FAULTS } from './firehose/faults.ts';
 import { fileNotificationStore } from './firehose/pending-notifications.ts';
 import { ProtocolError } from './firehose/protocol-error.ts';
@@ -22,6 +27,13 @@ export interface FirehoseServerOptions {
   notify?: Notify;
   bufferBytes?: number;
   bufferIntervalMs?: number;
+  /**
+   * Per stream: accepted bytes that may wait to land (default 64 MiB). Past it, calls are refused with
+   * ServiceUnavailableException (HTTP 503), as a throttled Firehose answers, until landing catches up.
+   */
+  maxUnlandedBytes?: number;
+  /** Called when a stream starts refusing calls because landing is behind (true) and when it stops. */
+  onBackpressure?: (stream: string, refusing: boolean, unlandedBytes: number) => void;
   /**
    * Folder for each stream's record journal and undelivered notifications (`<dir>/<stream>/records`,
    * `…/notifications`). With it, a call is answered only after its records are written and synced, and
@@ -98,11 +110,17 @@ function sendError(res: ServerResponse, error: ProtocolError): void {
 
 const recordId = () => randomBytes(42).toString('base64');
 
-/** Journals records; a write failure is the service's, so the caller retries the whole call. */
+/**
+ * Journals records; a write failure is the service's, and a stream whose landing is behind refuses
+ * (backpressure), so in both cases the caller retries the whole call later, as after throttling.
+ */
 async function append(stream: DeliveryStream, records: Buffer[]): Promise<void> {
   try {
     await stream.append(records);
-  } catch {
+  } catch (error) {
+    if (error instanceof BackpressureError) {
+      throw new ProtocolError(503, 'ServiceUnavailableException', 'Slow down.');
+    }
     throw new ProtocolError(503, 'ServiceUnavailableException', 'could not store the records; retry');
   }
 }
@@ -140,6 +158,8 @@ export async function startFirehoseServer(options: FirehoseServerOptions): Promi
       region: options.region ?? 'us-east-1',
       bufferBytes: options.bufferBytes ?? 1024 * 1024,
       bufferIntervalMs: options.bufferIntervalMs ?? 1_000,
+      ...(options.maxUnlandedBytes === undefined ? {} : { maxUnlandedBytes: options.maxUnlandedBytes }),
+      ...(options.onBackpressure ? { onBackpressure: options.onBackpressure.bind(undefined, name) } : {}),
       land: options.land,
       ...(options.notify ? { notify: options.notify } : {}),
       ...(options.onError ? { onError: options.onError } : {}),

@@ -82,6 +82,24 @@ export async function startFirehose(ctx: LocalContext): Promise<RunningService> 
       return { etag: (out.ETag ?? '').replaceAll('"', '') };
     },
     notify: hub.notify,
+    // While landing fails (S3 stand-in down) the stream refuses calls past 64 MiB waiting: the edge
+    // retries, then answers its clients 503 with Retry-After, instead of this process growing unbounded.
+    onBackpressure: (stream, refusing, unlandedBytes) => {
+      const log = ctx.logger('firehose');
+      if (refusing) {
+        log.warn(
+          'landing is behind: refusing PutRecordBatch (ServiceUnavailableException) until it catches up',
+          {
+            stream,
+            unlanded_bytes: unlandedBytes,
+          },
+        );
+      } else
+        log.info('landing caught up: accepting PutRecordBatch again', {
+          stream,
+          unlanded_bytes: unlandedBytes,
+        });
+    },
     logger: ctx.logger('firehose'),
     // Retries go on until they succeed; log the first failure and then every 20th, not every attempt.
     onError: (what, error, attempt) => {

@@ -5,7 +5,12 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { S3EventNotification } from '../../../contract/index.ts';
-import { DeliveryStream, type DeliveryStreamOptions, objectKeyFor } from './delivery-stream.ts';
+import {
+  BackpressureError,
+  DeliveryStream,
+  type DeliveryStreamOptions,
+  objectKeyFor,
+} from './delivery-stream.ts';
 import { fileNotificationStore } from './pending-notifications.ts';
 import { openFileJournal } from './record-journal.ts';
 
@@ -114,5 +119,63 @@ describe('DeliveryStream', () => {
     expect(second.landed.size).toBe(0);
     expect(second.notified).toEqual([...first.landed.keys()]);
     expect(await readdir(path.join(dir, 'notifications'))).toEqual([]);
+  });
+
+  it('refuses appends past maxUnlandedBytes while landing fails, takes them again once it caught up', async () => {
+    const out = sinks();
+    let down = true;
+    const changes: Array<[boolean, number]> = [];
+    const stream = new DeliveryStream({
+      ...base,
+      bufferBytes: 8,
+      maxUnlandedBytes: 24,
+      land: async (key, body) => {
+        if (down) throw new Error('S3 down');
+        return out.land(key, body);
+      },
+      notify: out.notify,
+      onBackpressure: (refusing, bytes) => changes.push([refusing, bytes]),
+    });
+    // Each append seals a segment that cannot land: they wait in memory, up to the bound.
+    for (const n of [1, 2, 3]) await stream.append([Buffer.from(`{"n":${n}}\n`)]);
+    expect(stream.unlandedBytes).toBe(24);
+    const refused = stream.append([Buffer.from('{"n":4}\n')]);
+    await expect(refused).rejects.toBeInstanceOf(BackpressureError);
+    await expect(refused).rejects.toMatchObject({ unlandedBytes: 24 });
+    await expect(stream.append([Buffer.from('{"n":5}\n')])).rejects.toBeInstanceOf(BackpressureError);
+    expect(changes).toEqual([[true, 24]]);
+
+    down = false;
+    expect(await stream.drain()).toBe(true);
+    expect(stream.unlandedBytes).toBe(0);
+    await stream.append([Buffer.from('{"n":6}\n')]);
+    expect(changes).toEqual([
+      [true, 24],
+      [false, 0],
+    ]);
+    await stream.drain();
+    // Everything taken landed once; nothing refused did.
+    expect([...out.landed.values()].sort()).toEqual(['{"n":1}\n', '{"n":2}\n', '{"n":3}\n', '{"n":6}\n']);
+    await stream.stop();
+  });
+
+  it('a loader that refuses notifications does not hold back intake: landed bytes stop counting', async () => {
+    const out = sinks();
+    const stream = new DeliveryStream({
+      ...base,
+      bufferBytes: 8,
+      maxUnlandedBytes: 8,
+      land: out.land,
+      notify: async () => {
+        throw new Error('loader down');
+      },
+    });
+    for (const n of [1, 2, 3]) {
+      // Taken although the bound is one call: the objects before it landed (their notifications retry).
+      await stream.append([Buffer.from(`{"n":${n}}\n`)]);
+      while (stream.unlandedBytes > 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(out.landed.size).toBe(3);
+    expect(await stream.stop(100)).toBe(false);
   });
 });

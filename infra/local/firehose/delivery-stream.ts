@@ -13,6 +13,21 @@ export type LandObject = (key: string, body: Buffer) => Promise<{ etag: string }
 /** Delivers one S3 event notification; rejects to ask for redelivery. */
 export type Notify = (event: S3EventNotification) => Promise<void>;
 
+/**
+ * Thrown by `append` while landing is too far behind (the landing store is down, say): the records were
+ * not taken, the caller answers as a throttled Firehose does (ServiceUnavailableException) and the
+ * client retries later.
+ */
+export class BackpressureError extends Error {
+  override name = 'BackpressureError';
+  constructor(readonly unlandedBytes: number) {
+    super(`landing is behind: ${unlandedBytes} bytes accepted and not yet landed`);
+  }
+}
+
+/** Default bound on accepted record bytes held before they land (see `maxUnlandedBytes`). */
+export const DEFAULT_MAX_UNLANDED_BYTES = 64 * 1024 * 1024;
+
 /** Options of a delivery stream. */
 export interface DeliveryStreamOptions {
   name: string;
@@ -22,6 +37,12 @@ export interface DeliveryStreamOptions {
   bufferBytes: number;
   /** Flush this long after the first buffered record (buffering hint "interval"). */
   bufferIntervalMs: number;
+  /**
+   * Accepted record bytes that may wait to land (buffered plus sealed segments whose object is not yet
+   * stored; each is held in memory). Past it, `append` refuses with BackpressureError until landing
+   * catches up; a call is always taken when nothing is waiting. Default 64 MiB.
+   */
+  maxUnlandedBytes?: number;
   land: LandObject;
   notify?: Notify;
   /** Where accepted records wait until landed (default: memory only). */
@@ -30,6 +51,8 @@ export interface DeliveryStreamOptions {
   pending?: PendingNotifications;
   /** Called when landing or notifying fails (before the retry). */
   onError?: (what: 'land' | 'notify', error: unknown, attempt: number) => void;
+  /** Called when `append` starts refusing (true) and when it takes records again (false). */
+  onBackpressure?: (refusing: boolean, unlandedBytes: number) => void;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -50,6 +73,8 @@ export function objectKeyFor(stream: string, at: Date): string {
  * survives a crash. Landing is retried until it works; the landed object's notification is kept
  * (`pending`) before the journal forgets the records, then delivered with retries and capped backoff
  * until `notify` resolves (at-least-once: a notification may be delivered twice; the loader dedupes).
+ * While landing fails, sealed segments wait in memory: past `maxUnlandedBytes` new appends are refused
+ * (backpressure) instead of growing without bound. A notification's retries hold only the event.
  */
 export class DeliveryStream {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -57,15 +82,41 @@ export class DeliveryStream {
   private stopped = false;
   private readonly journal: RecordJournal;
   private readonly pending: PendingNotifications;
+  /** Accepted (or being journalled) record bytes whose object has not landed yet. */
+  private unlanded = 0;
+  private refusing = false;
 
   constructor(private readonly options: DeliveryStreamOptions) {
     this.journal = options.journal ?? memoryJournal();
     this.pending = options.pending ?? NO_PENDING_STORE;
   }
 
-  /** Journals accepted record data; resolves once it is durable (acknowledge only then). */
+  /** Record bytes accepted and not yet landed. */
+  get unlandedBytes(): number {
+    return this.unlanded;
+  }
+
+  /**
+   * Journals accepted record data; resolves once it is durable (acknowledge only then). Rejects with
+   * BackpressureError, taking nothing, while too much waits to land.
+   */
   async append(records: Buffer[]): Promise<void> {
-    await this.journal.append(records);
+    const size = records.reduce((n, r) => n + r.byteLength, 0);
+    const max = this.options.maxUnlandedBytes ?? DEFAULT_MAX_UNLANDED_BYTES;
+    if (this.unlanded > 0 && this.unlanded + size > max) {
+      if (!this.refusing) this.options.onBackpressure?.(true, this.unlanded);
+      this.refusing = true;
+      throw new BackpressureError(this.unlanded);
+    }
+    if (this.refusing) this.options.onBackpressure?.(false, this.unlanded);
+    this.refusing = false;
+    this.unlanded += size;
+    try {
+      await this.journal.append(records);
+    } catch (error) {
+      this.unlanded -= size;
+      throw error;
+    }
     if (this.journal.bytes >= this.options.bufferBytes) this.flush();
     else if (this.journal.bytes > 0)
       this.timer ??= setTimeout(() => this.flush(), this.options.bufferIntervalMs);
@@ -76,7 +127,10 @@ export class DeliveryStream {
     const notifications = await this.pending.list();
     for (const { id, event } of notifications) this.track(this.notifyKept(id, event));
     const segments = await this.journal.recover();
-    for (const segment of segments) this.track(this.deliver(segment));
+    for (const segment of segments) {
+      this.unlanded += segment.bytes;
+      this.track(this.deliver(segment));
+    }
     return {
       notifications: notifications.length,
       segments: segments.length,
@@ -133,7 +187,7 @@ export class DeliveryStream {
     const key = objectKeyFor(this.options.name, at);
     const { etag } = await this.retry('land', () => this.options.land(key, body));
     const notify = this.options.notify;
-    if (!notify) return void (await segment.release());
+    if (!notify) return this.released(segment);
     const event = objectCreatedEvent({
       region: this.options.region,
       bucket: this.options.bucket,
@@ -145,8 +199,15 @@ export class DeliveryStream {
     // Keep the notification before forgetting the records: a crash in between lands the records again
     // under another key (the loader dedupes by event id), never loses them.
     const id = await this.retry('notify', () => this.pending.save(event));
+    await this.released(segment);
+    // A job of its own: its retries (the loader may be down for long) hold the event, not the records.
+    this.track(this.notifyKept(id, event));
+  }
+
+  /** Forgets a landed segment: its files, and its bytes from what waits to land. */
+  private async released(segment: SealedSegment): Promise<void> {
     await segment.release();
-    await this.notifyKept(id, event);
+    this.unlanded -= segment.bytes;
   }
 
   private async notifyKept(id: string, event: S3EventNotification): Promise<void> {

@@ -242,3 +242,52 @@ describe('Firehose stand-in', () => {
     ).toEqual({ status: 403, type: 'MissingAuthenticationTokenException' });
   });
 });
+
+describe('Firehose stand-in under backpressure', () => {
+  it('answers ServiceUnavailableException (503) while landing is behind, 200 again once it caught up', async () => {
+    let down = true;
+    const changes: boolean[] = [];
+    const firehose = await startFirehoseServer({
+      port: 0,
+      streams: ['events'],
+      bucket: 'landing',
+      bufferBytes: 4,
+      // Two calls of 6 and 3 bytes fit; the third waits for landing.
+      maxUnlandedBytes: 9,
+      credentials: LOCAL_AWS.credentials,
+      land: async (key, body) => {
+        if (down) throw new Error('S3 down');
+        const out = await s3Client.send(new PutObjectCommand({ Bucket: 'landing', Key: key, Body: body }));
+        return { etag: (out.ETag ?? '').replaceAll('"', '') };
+      },
+      onBackpressure: (_stream, refusing) => changes.push(refusing),
+    });
+    const put = createFirehosePutRecordBatch({
+      region: LOCAL_AWS.region,
+      streamName: 'events',
+      endpoint: firehose.endpoint,
+      credentials: LOCAL_AWS.credentials,
+      requestTimeoutMs: 5_000,
+    });
+    try {
+      const signal = AbortSignal.timeout(30_000);
+      expect(await put([Buffer.from('b1\n'), Buffer.from('b2\n')], signal)).toEqual([
+        { ok: true },
+        { ok: true },
+      ]);
+      expect(await put([Buffer.from('b3\n')], signal)).toEqual([{ ok: true }]);
+      await expect(put([Buffer.from('b4\n')], signal)).rejects.toMatchObject({
+        name: 'ServiceUnavailableException',
+        status: 503,
+      });
+      expect(changes).toEqual([true]);
+      down = false;
+      expect(await firehose.flush()).toBe(true);
+      expect(await put([Buffer.from('b5\n')], signal)).toEqual([{ ok: true }]);
+      expect(changes).toEqual([true, false]);
+    } finally {
+      put.destroy();
+      await firehose.stop();
+    }
+  });
+});
