@@ -67,7 +67,7 @@ export interface LocalFirehoseServer {
   faults: FirehoseFaults;
   /** Counters since start. */
   stats: { calls: number; recordsAccepted: number; recordsFailed: number; callsThrottled: number };
-  /** What was recovered from the journal folder at start (zeros without one). */
+  /** What a previous run left in the journal folder (zeros without one); `bytes`: its segment files' size. */
   recovered: { notifications: number; segments: number; bytes: number };
   /** Lands everything buffered and waits for its notifications; true when nothing is left in flight. */
   flush(timeoutMs?: number): Promise<boolean>;

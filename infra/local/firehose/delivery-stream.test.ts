@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { S3EventNotification } from '../../../contract/index.ts';
+import { objectCreatedEvent, type S3EventNotification } from '../../../contract/index.ts';
 import {
   BackpressureError,
   DeliveryStream,
@@ -12,7 +12,7 @@ import {
   objectKeyFor,
 } from './delivery-stream.ts';
 import { fileNotificationStore } from './pending-notifications.ts';
-import { openFileJournal } from './record-journal.ts';
+import { openFileJournal, type RecordJournal } from './record-journal.ts';
 
 const made: string[] = [];
 afterEach(async () => {
@@ -177,5 +177,92 @@ describe('DeliveryStream', () => {
     }
     expect(out.landed.size).toBe(3);
     expect(await stream.stop(100)).toBe(false);
+  });
+
+  it('recovers without a burst: leftover segments read and landed one at a time, notifications at most 2 at once', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'llmo-stream-'));
+    made.push(dir);
+    // What a killed run left: five kept notifications and three sealed, never landed segments.
+    const kept = await fileNotificationStore(path.join(dir, 'notifications'));
+    for (const n of [1, 2, 3, 4, 5]) {
+      await kept.save(
+        objectCreatedEvent({
+          region: 'us-east-1',
+          bucket: 'b',
+          key: `old-${n}`,
+          size: 1,
+          etag: 'e',
+          at: new Date(),
+        }),
+      );
+    }
+    const left = await openFileJournal({ dir: path.join(dir, 'records') });
+    for (const n of [1, 2, 3]) {
+      await left.append([Buffer.from(`{"n":${n}}\n`)]);
+      await left.seal();
+    }
+    await left.close();
+
+    // The restarted journal, counting segments read and not yet released (held in memory).
+    const journal = await openFileJournal({ dir: path.join(dir, 'records') });
+    open.push(journal);
+    let held = 0;
+    let maxHeld = 0;
+    const counting: RecordJournal = {
+      append: (records) => journal.append(records),
+      get bytes() {
+        return journal.bytes;
+      },
+      seal: () => journal.seal(),
+      close: () => journal.close(),
+      recover: async () =>
+        (await journal.recover()).map((leftover) => ({
+          fileBytes: leftover.fileBytes,
+          load: async () => {
+            const segment = await leftover.load();
+            if (!segment) return undefined;
+            maxHeld = Math.max(maxHeld, ++held);
+            const release = async () => {
+              await segment.release();
+              held--;
+            };
+            return { ...segment, release };
+          },
+        })),
+    };
+    const yields = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    const out = sinks();
+    let landing = 0;
+    let maxLanding = 0;
+    let notifying = 0;
+    let maxNotifying = 0;
+    const restarted = new DeliveryStream({
+      ...base,
+      journal: counting,
+      pending: await fileNotificationStore(path.join(dir, 'notifications')),
+      land: async (key, body) => {
+        maxLanding = Math.max(maxLanding, ++landing);
+        await yields(5);
+        landing--;
+        return out.land(key, body);
+      },
+      notify: async (event) => {
+        maxNotifying = Math.max(maxNotifying, ++notifying);
+        await yields(5);
+        notifying--;
+        await out.notify(event);
+      },
+    });
+    expect(await restarted.recover()).toMatchObject({ notifications: 5, segments: 3 });
+    expect(await restarted.drain()).toBe(true);
+    expect([...out.landed.values()].sort()).toEqual(['{"n":1}\n', '{"n":2}\n', '{"n":3}\n']);
+    expect(out.notified.sort()).toEqual(
+      [...['old-1', 'old-2', 'old-3', 'old-4', 'old-5'], ...out.landed.keys()].sort(),
+    );
+    expect({ maxHeld, maxLanding, maxNotifying }).toEqual({ maxHeld: 1, maxLanding: 1, maxNotifying: 2 });
+    expect(await readdir(path.join(dir, 'records'))).toEqual([]);
+    expect(await readdir(path.join(dir, 'notifications'))).toEqual([]);
   });
 });

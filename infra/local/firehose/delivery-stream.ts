@@ -3,8 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { objectCreatedEvent, type S3EventNotification } from '../../../contract/index.ts';
-import { NO_PENDING_STORE, type PendingNotifications } from './pending-notifications.ts';
-import { memoryJournal, type RecordJournal, type SealedSegment } from './record-journal.ts';
+import { type Limited, limit } from './limit.ts';
+import {
+  NO_PENDING_STORE,
+  type PendingNotification,
+  type PendingNotifications,
+} from './pending-notifications.ts';
+import {
+  type LeftoverSegment,
+  memoryJournal,
+  type RecordJournal,
+  type SealedSegment,
+} from './record-journal.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -24,6 +34,9 @@ export class BackpressureError extends Error {
     super(`landing is behind: ${unlandedBytes} bytes accepted and not yet landed`);
   }
 }
+
+/** How many of a previous run's notifications are delivered at once at recovery (so a restart does not burst the loader). */
+export const RECOVERY_CONCURRENCY = 2;
 
 /** Default bound on accepted record bytes held before they land (see `maxUnlandedBytes`). */
 export const DEFAULT_MAX_UNLANDED_BYTES = 64 * 1024 * 1024;
@@ -122,20 +135,46 @@ export class DeliveryStream {
       this.timer ??= setTimeout(() => this.flush(), this.options.bufferIntervalMs);
   }
 
-  /** Delivers what a previous run left: its undelivered notifications, then its journalled records. */
+  /**
+   * Starts delivering what a previous run left: its undelivered notifications and its journalled
+   * segments. Segments are read and landed one at a time; their notifications and the left ones are
+   * delivered at most RECOVERY_CONCURRENCY at a time. Resolves with what was found (`bytes` on disk).
+   */
   async recover(): Promise<{ notifications: number; segments: number; bytes: number }> {
     const notifications = await this.pending.list();
-    for (const { id, event } of notifications) this.track(this.notifyKept(id, event));
     const segments = await this.journal.recover();
-    for (const segment of segments) {
-      this.unlanded += segment.bytes;
-      this.track(this.deliver(segment));
+    if (notifications.length > 0 || segments.length > 0) {
+      this.track(this.redeliver(notifications, segments, limit(RECOVERY_CONCURRENCY)));
     }
     return {
       notifications: notifications.length,
       segments: segments.length,
-      bytes: segments.reduce((n, s) => n + s.bytes, 0),
+      bytes: segments.reduce((n, s) => n + s.fileBytes, 0),
     };
+  }
+
+  private async redeliver(
+    notifications: PendingNotification[],
+    segments: LeftoverSegment[],
+    limited: Limited,
+  ): Promise<void> {
+    // Each handled at once: one given up at stop() must not be an unhandled rejection meanwhile.
+    const kept = notifications.map(({ id, event }) =>
+      limited(() => this.notifyKept(id, event)).catch(() => undefined),
+    );
+    for (const leftover of segments) {
+      if (this.stopped) break;
+      try {
+        const segment = await leftover.load();
+        if (!segment) continue;
+        this.unlanded += segment.bytes;
+        await this.deliver(segment, limited);
+      } catch (error) {
+        // Unreadable now (or stopped): the file stays for the next start.
+        if (!this.stopped) this.options.onError?.('land', error, 0);
+      }
+    }
+    await Promise.all(kept);
   }
 
   /** Starts landing whatever is buffered now. */
@@ -181,7 +220,8 @@ export class DeliveryStream {
     this.work.add(tracked);
   }
 
-  private async deliver(segment: SealedSegment): Promise<void> {
+  /** Lands a segment, then keeps and delivers its notification (through `limited` at recovery). */
+  private async deliver(segment: SealedSegment, limited?: Limited): Promise<void> {
     const body = await gzipAsync(Buffer.concat(segment.chunks));
     const at = new Date();
     const key = objectKeyFor(this.options.name, at);
@@ -201,7 +241,7 @@ export class DeliveryStream {
     const id = await this.retry('notify', () => this.pending.save(event));
     await this.released(segment);
     // A job of its own: its retries (the loader may be down for long) hold the event, not the records.
-    this.track(this.notifyKept(id, event));
+    this.track(limited ? limited(() => this.notifyKept(id, event)) : this.notifyKept(id, event));
   }
 
   /** Forgets a landed segment: its files, and its bytes from what waits to land. */

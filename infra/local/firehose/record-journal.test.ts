@@ -7,7 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { objectCreatedEvent } from '../../../contract/index.ts';
 import { syncDir } from '../private-fs.ts';
 import { fileNotificationStore } from './pending-notifications.ts';
-import { memoryJournal, openFileJournal, parseSegment, type RecordJournal } from './record-journal.ts';
+import {
+  memoryJournal,
+  openFileJournal,
+  parseSegment,
+  type RecordJournal,
+  type SealedSegment,
+} from './record-journal.ts';
 
 const made: string[] = [];
 const journals: RecordJournal[] = [];
@@ -20,6 +26,15 @@ async function journalAt(dir: string): Promise<RecordJournal> {
   const journal = await openFileJournal({ dir });
   journals.push(journal);
   return journal;
+}
+/** Reads every segment a previous run left (recovery reads them one at a time; tests want them all). */
+async function recoverAll(journal: RecordJournal): Promise<SealedSegment[]> {
+  const out: SealedSegment[] = [];
+  for (const leftover of await journal.recover()) {
+    const segment = await leftover.load();
+    if (segment) out.push(segment);
+  }
+  return out;
 }
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'llmo-journal-'));
@@ -43,7 +58,7 @@ describe('file journal', () => {
     expect(await modeOf(path.join(dir, file as string))).toBe(0o600);
 
     const reopened = await journalAt(dir);
-    const [segment, ...more] = await reopened.recover();
+    const [segment, ...more] = await recoverAll(reopened);
     expect(more).toEqual([]);
     expect(texts(segment?.chunks ?? [])).toEqual(['a', 'a2', 'b', 'b2', 'c', 'c2', 'd', 'd2']);
     await segment?.release();
@@ -61,7 +76,7 @@ describe('file journal', () => {
     expect(texts(first?.chunks ?? [])).toEqual(['one']);
     expect(texts(second?.chunks ?? [])).toEqual(['two']);
     await first?.release();
-    const recovered = await (await journalAt(dir)).recover();
+    const recovered = await recoverAll(await journalAt(dir));
     expect(recovered.map((s) => texts(s.chunks))).toEqual([['two']]);
   });
 
@@ -79,7 +94,7 @@ describe('file journal', () => {
     await journal.append([Buffer.from('whole')]);
     const [file] = await readdir(dir);
     await appendFile(path.join(dir, file as string), Buffer.from([0, 0, 0, 9, 0x61, 0x62]));
-    const [segment] = await (await journalAt(dir)).recover();
+    const [segment] = await recoverAll(await journalAt(dir));
     expect(texts(segment?.chunks ?? [])).toEqual(['whole']);
     expect(parseSegment(Buffer.from([0, 0]))).toEqual([]);
   });
@@ -89,7 +104,7 @@ describe('file journal', () => {
     await (await journalAt(dir)).append([Buffer.from('old')]);
     const reopened = await journalAt(dir);
     await reopened.append([Buffer.from('new')]);
-    const recovered = await reopened.recover();
+    const recovered = await recoverAll(reopened);
     expect(recovered.map((s) => texts(s.chunks))).toEqual([['old']]);
     expect(texts((await reopened.seal())?.chunks ?? [])).toEqual(['new']);
   });
@@ -143,7 +158,7 @@ describe('a failed write', () => {
 
     // A crash now: every acknowledged record comes back, the unacknowledged one does not.
     const reopened = await journalAt(dir);
-    const recovered = (await reopened.recover()).flatMap((segment) => texts(segment.chunks));
+    const recovered = (await recoverAll(reopened)).flatMap((segment) => texts(segment.chunks));
     expect(recovered).toEqual(['before', 'after']);
   });
 

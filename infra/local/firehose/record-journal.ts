@@ -1,5 +1,5 @@
 // Append-only record journal of one delivery stream: what the stand-in acknowledged survives a crash until it has landed.
-import { type FileHandle, open, readdir, readFile, unlink } from 'node:fs/promises';
+import { type FileHandle, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { PRIVATE_FILE_MODE, privateDir, type SyncDir, syncDir } from '../private-fs.ts';
 
@@ -11,6 +11,14 @@ export interface SealedSegment {
   release(): Promise<void>;
 }
 
+/** A segment a previous run left on disk: read only when `load` is called, so recovery holds one at a time. */
+export interface LeftoverSegment {
+  /** Its size on disk (records and their frame headers). */
+  fileBytes: number;
+  /** Reads its records; undefined (and the file removed) when it holds none. */
+  load(): Promise<SealedSegment | undefined>;
+}
+
 /** Where accepted records wait until their object has landed. */
 export interface RecordJournal {
   /** Resolves once `records` are durable (in the current segment); rejects if they could not be written. */
@@ -19,8 +27,8 @@ export interface RecordJournal {
   readonly bytes: number;
   /** Closes the current segment after the appends queued before it; undefined when it holds nothing. */
   seal(): Promise<SealedSegment | undefined>;
-  /** Segments a previous run left behind (acknowledged, never landed), oldest first. */
-  recover(): Promise<SealedSegment[]>;
+  /** Segments a previous run left behind (acknowledged, never landed), oldest first, not yet read. */
+  recover(): Promise<LeftoverSegment[]>;
   /** Closes the open file after the queued appends (the current segment stays for the next start). */
   close(): Promise<void>;
 }
@@ -252,21 +260,24 @@ export async function openFileJournal(options: FileJournalOptions): Promise<Reco
       new Promise<SealedSegment | undefined>((resolve, reject) => enqueue({ kind: 'seal', resolve, reject })),
     close: () => new Promise<void>((resolve, reject) => enqueue({ kind: 'close', resolve, reject })),
     async recover() {
-      const out: SealedSegment[] = [];
+      const out: LeftoverSegment[] = [];
       for (const n of existing) {
         const file = fileOf(n);
-        const records = parseSegment(await readFile(file));
-        if (records.length === 0) {
-          await unlink(file).catch(() => undefined);
-          continue;
-        }
-        out.push(
-          segmentOf(
-            [file],
-            records,
-            records.reduce((total, r) => total + r.byteLength, 0),
-          ),
-        );
+        out.push({
+          fileBytes: (await stat(file)).size,
+          async load() {
+            const records = parseSegment(await readFile(file));
+            if (records.length === 0) {
+              await unlink(file).catch(() => undefined);
+              return undefined;
+            }
+            return segmentOf(
+              [file],
+              records,
+              records.reduce((total, r) => total + r.byteLength, 0),
+            );
+          },
+        });
       }
       existing.length = 0;
       return out;
