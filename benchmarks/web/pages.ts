@@ -28,6 +28,7 @@ async function visit(page: Page, url: string): Promise<{ response: number; load:
 async function main(): Promise<void> {
   const built = await ensureDashboardBuild((message) => process.stdout.write(`${message}\n`));
   const stack = new StackProcess();
+  const loadAtStart = os.loadavg()[0]?.toFixed(1);
   await stack.prepare();
   const started = Date.now();
   const info = await stack.start();
@@ -73,12 +74,12 @@ async function main(): Promise<void> {
     await browser.close();
     await stack.destroy();
   }
-  const [l1, l5, l15] = os.loadavg().map((n) => n.toFixed(1));
+  const loadAtEnd = os.loadavg()[0]?.toFixed(1);
   const text = `# Dashboard page timings
 
 Method: \`benchmarks/web/README.md\`. Regenerate with \`npx tsx benchmarks/web/pages.ts\`.
 
-Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, load avg ${l1}/${l5}/${l15} (other people's builds and tests were running).
+Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, 1-minute load average ${loadAtStart} at the start and ${loadAtEnd} at the end (anything above the core count means other work shared the machine).
 
 \`npm start\` until "Press Ctrl-C": ${round(startSeconds)} s with the production build already current${built.built ? ' (this run built it first; the build is not counted here)' : ''}.
 
