@@ -16,7 +16,9 @@ import { rollupEvents, seedEvents } from '../../regional/api/testing/seed-teleme
 import { createPool } from '../../regional/db/pool.ts';
 import { withOrg } from '../../regional/db/tenant.ts';
 import { refreshAnalyticsTiers } from '../../regional/rollups/tiers/refresh.ts';
-import { startBenchDb } from './bench-db.ts';
+import { envLogLevel } from '../../runtime/env.ts';
+import { createLogger } from '../../runtime/log.ts';
+import { createBenchProject, startBenchDb } from './bench-db.ts';
 import { summary } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -33,8 +35,8 @@ const DAYS = Number(args.days);
 const DAY = 86_400_000;
 const CHUNK = 500_000;
 
-const log = (msg: string, fields: Record<string, unknown> = {}) =>
-  process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), msg, ...fields })}\n`);
+// Progress and figures as the one log shape of every process (runtime/log.ts).
+const { info: log } = createLogger({ service: 'bench-api-analytics', level: envLogLevel() });
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
@@ -61,19 +63,7 @@ async function dataset(
       : {};
     return { orgId: row.org_id, projectId: row.project_id, end: row.end_at, generated };
   }
-  const org = await system.query<{ id: string }>(
-    'INSERT INTO organizations (name) VALUES ($1) RETURNING id',
-    [name],
-  );
-  const orgId = org.rows[0]?.id ?? '';
-  const project = await system.query<{ id: string }>(
-    "INSERT INTO projects (org_id, name) VALUES ($1, 'bench') RETURNING id",
-    [orgId],
-  );
-  const projectId = project.rows[0]?.id ?? '';
-  const end = new Date(Math.floor(Date.now() / 60_000) * 60_000);
-  const start = new Date(end.getTime() - DAYS * DAY);
-  await system.query('SELECT llmo_ensure_telemetry_partitions($1::date, $2::date)', [start, end]);
+  const { orgId, projectId, start, end } = await createBenchProject(system, name, DAYS);
   const keyId = randomUUID();
   const client = await system.connect();
   const generated: Record<string, number> = {};

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { startEmbeddedPostgres } from '../../infra/local/postgres.ts';
 import { freePort } from '../../infra/testing/free-port.ts';
 import { migrate } from '../../regional/db/migrate.ts';
+import type { createPool } from '../../regional/db/pool.ts';
 import { type DatabaseUrls, databaseUrls } from '../../regional/db/urls.ts';
 
 /** A running benchmark database. */
@@ -35,4 +36,29 @@ export async function startBenchDb(dir: string): Promise<BenchDb> {
   const passwords = { app: secrets.app, system: secrets.system };
   await migrate({ ownerUrl: cluster.url, passwords });
   return { urls: databaseUrls(cluster.url, passwords), stop: () => cluster.stop() };
+}
+
+/**
+ * A new organization named `orgName` with one project ('bench'), and the day partitions for the `days`
+ * days that end at the current minute (the window a data set is generated into).
+ */
+export async function createBenchProject(
+  system: ReturnType<typeof createPool>,
+  orgName: string,
+  days: number,
+): Promise<{ orgId: string; projectId: string; start: Date; end: Date }> {
+  const org = await system.query<{ id: string }>(
+    'INSERT INTO organizations (name) VALUES ($1) RETURNING id',
+    [orgName],
+  );
+  const orgId = org.rows[0]?.id ?? '';
+  const project = await system.query<{ id: string }>(
+    "INSERT INTO projects (org_id, name) VALUES ($1, 'bench') RETURNING id",
+    [orgId],
+  );
+  const projectId = project.rows[0]?.id ?? '';
+  const end = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const start = new Date(end.getTime() - days * 86_400_000);
+  await system.query('SELECT llmo_ensure_telemetry_partitions($1::date, $2::date)', [start, end]);
+  return { orgId, projectId, start, end };
 }

@@ -14,7 +14,9 @@ import { createRegionalApi } from '../../regional/api/router.ts';
 import { rollupEvents, seedEvents } from '../../regional/api/testing/seed-telemetry.ts';
 import { createPool } from '../../regional/db/pool.ts';
 import { refreshAnalyticsTiers } from '../../regional/rollups/tiers/refresh.ts';
-import { startBenchDb } from './bench-db.ts';
+import { envLogLevel } from '../../runtime/env.ts';
+import { createLogger } from '../../runtime/log.ts';
+import { createBenchProject, startBenchDb } from './bench-db.ts';
 import { summary } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -35,24 +37,16 @@ const EVENTS = Number(args.events);
 const DAYS = Number(args.days);
 const DAY = 86_400_000;
 const CHUNK = 500_000;
-const log = (msg: string, fields: Record<string, unknown> = {}) =>
-  process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), msg, ...fields })}\n`);
+// Progress and figures as the one log shape of every process (runtime/log.ts).
+const { info: log } = createLogger({ service: 'bench-api-explore', level: envLogLevel() });
 
 /** Generates EVENTS events over DAYS days for a new org and project, with their rollups. */
 async function generate(system: ReturnType<typeof createPool>) {
-  const org = await system.query<{ id: string }>(
-    'INSERT INTO organizations (name) VALUES ($1) RETURNING id',
-    [`explore-${randomUUID().slice(0, 8)}`],
+  const { orgId, projectId, start, end } = await createBenchProject(
+    system,
+    `explore-${randomUUID().slice(0, 8)}`,
+    DAYS,
   );
-  const orgId = org.rows[0]?.id ?? '';
-  const project = await system.query<{ id: string }>(
-    "INSERT INTO projects (org_id, name) VALUES ($1, 'bench') RETURNING id",
-    [orgId],
-  );
-  const projectId = project.rows[0]?.id ?? '';
-  const end = new Date(Math.floor(Date.now() / 60_000) * 60_000);
-  const start = new Date(end.getTime() - DAYS * DAY);
-  await system.query('SELECT llmo_ensure_telemetry_partitions($1::date, $2::date)', [start, end]);
   const client = await system.connect();
   const t0 = performance.now();
   try {

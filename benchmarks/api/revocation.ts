@@ -13,7 +13,8 @@ import { generateSigningJwk } from '../../infra/local/issuer-keys.ts';
 import { mintToken } from '../../infra/local/mint-token.ts';
 import { LOCAL_CLIENT_ID, startLocalIssuer } from '../../infra/local/oidc.ts';
 import { createPool } from '../../regional/db/pool.ts';
-import { silentLogger } from '../../runtime/log.ts';
+import { envLogLevel } from '../../runtime/env.ts';
+import { createLogger, silentLogger } from '../../runtime/log.ts';
 import { startBenchDb } from './bench-db.ts';
 import { summary } from './stats.ts';
 
@@ -23,8 +24,8 @@ const { values: args } = parseArgs({
 const TRIALS = Number(args.trials);
 const POLL_MS = Number(args['poll-ms']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const log = (msg: string, fields: Record<string, unknown> = {}) =>
-  process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), msg, ...fields })}\n`);
+// Progress and figures as the one log shape of every process (runtime/log.ts).
+const { info: log } = createLogger({ service: 'bench-api-revocation', level: envLogLevel() });
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'llmo-bench-revoke-'));
