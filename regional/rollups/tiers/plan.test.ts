@@ -1,6 +1,6 @@
-// The segment planner: exact coverage, tiers only when aligned and clean, minutes merged.
+// The segment and point planners: exact coverage, tiers only when aligned, clean and inside one point, minutes merged.
 import { describe, expect, it } from 'vitest';
-import { blockKey, planSegments } from './plan.ts';
+import { blockKey, planPoints, planSegments } from './plan.ts';
 
 const at = (iso: string) => new Date(iso);
 const show = (segments: ReturnType<typeof planSegments>) =>
@@ -42,5 +42,129 @@ describe('planSegments', () => {
       t = s.to.getTime();
     }
     expect(t).toBe(to.getTime());
+  });
+});
+
+describe('planPoints', () => {
+  const MIN = 60_000;
+  const range = { from: at('2026-11-25T09:52:00Z'), to: at('2026-11-25T12:07:00Z') };
+  const iso = (d: Date) => d.toISOString().slice(11, 16);
+  const blocksOf = (plan: ReturnType<typeof planPoints>) =>
+    [...plan.blocks].map(
+      ([block, point]) =>
+        `${block.slice(0, 2)} ${iso(new Date(block.slice(3)))}→${point ? iso(new Date(point)) : 'range'}`,
+    );
+
+  it('reads hours for the whole range (one point keyed ""), like planSegments', () => {
+    const plan = planPoints(range, null, new Set());
+    expect(plan.points).toEqual(['']);
+    expect(plan.hours.map(iso)).toEqual(['10:00', '11:00']);
+    expect(plan.fives.map(iso)).toEqual(['09:55', '12:00']);
+    expect(plan.minutes.map(iso)).toEqual(['09:52', '09:53', '09:54', '12:05', '12:06']);
+    expect(blocksOf(plan)).toEqual(['5m 09:55→range', '1h 10:00→range', '1h 11:00→range', '5m 12:00→range']);
+  });
+
+  it('uses no hour for 15-minute buckets: 5-minute blocks inside each bucket, minutes at the edges', () => {
+    const plan = planPoints(range, 15 * MIN, new Set());
+    expect(plan.points.map((p) => iso(new Date(p)))).toEqual([
+      '09:45',
+      '10:00',
+      '10:15',
+      '10:30',
+      '10:45',
+      '11:00',
+      '11:15',
+      '11:30',
+      '11:45',
+      '12:00',
+    ]);
+    expect(plan.hours).toEqual([]);
+    expect(plan.fives).toHaveLength(1 + 24 + 1);
+    expect(blocksOf(plan).slice(0, 4)).toEqual([
+      '5m 09:55→09:45',
+      '5m 10:00→10:00',
+      '5m 10:05→10:00',
+      '5m 10:10→10:00',
+    ]);
+    expect(plan.minutes.map(iso)).toEqual(['09:52', '09:53', '09:54', '12:05', '12:06']);
+  });
+
+  it('uses no block for 1-minute buckets, and hours for 6-hour buckets', () => {
+    const minutely = planPoints(range, MIN, new Set());
+    expect(minutely.blocks.size).toBe(0);
+    expect(minutely.minutes).toHaveLength(135);
+    expect(minutely.points).toHaveLength(135);
+    const sixHourly = planPoints(range, 360 * MIN, new Set());
+    expect(sixHourly.points.map((p) => iso(new Date(p)))).toEqual(['06:00', '12:00']);
+    expect(blocksOf(sixHourly)).toEqual([
+      '5m 09:55→06:00',
+      '1h 10:00→06:00',
+      '1h 11:00→06:00',
+      '5m 12:00→12:00',
+    ]);
+  });
+
+  it('reads a dirty hour as its clean 5-minute blocks, and a dirty block as minutes, within each point', () => {
+    const dirty = new Set([
+      blockKey('1h', at('2026-11-25T10:00:00Z')),
+      blockKey('5m', at('2026-11-25T10:20:00Z')),
+    ]);
+    const plan = planPoints(range, 60 * MIN, dirty);
+    expect(plan.hours.map(iso)).toEqual(['11:00']);
+    expect(plan.fives.filter((f) => f.getUTCHours() === 10).map(iso)).toEqual([
+      '10:00',
+      '10:05',
+      '10:10',
+      '10:15',
+      '10:25',
+      '10:30',
+      '10:35',
+      '10:40',
+      '10:45',
+      '10:50',
+      '10:55',
+    ]);
+    expect(plan.minutes.map(iso)).toEqual([
+      '09:52',
+      '09:53',
+      '09:54',
+      '10:20',
+      '10:21',
+      '10:22',
+      '10:23',
+      '10:24',
+      '12:05',
+      '12:06',
+    ]);
+    expect(plan.blocks.get(blockKey('5m', at('2026-11-25T10:25:00Z')))).toBe('2026-11-25T10:00:00.000Z');
+  });
+
+  it('covers every minute of the range exactly once, inside the right point, for every step', () => {
+    const from = at('2026-11-24T22:43:00Z');
+    const to = at('2026-11-26T01:17:00Z');
+    const dirty = new Set([
+      blockKey('1h', at('2026-11-25T05:00:00Z')),
+      blockKey('5m', at('2026-11-25T05:30:00Z')),
+    ]);
+    for (const step of [null, 1, 5, 15, 60, 360, 1440].map((m) => (m === null ? null : m * MIN))) {
+      const plan = planPoints({ from, to }, step, dirty);
+      const seen = new Map<number, string>();
+      const cover = (t0: number, ms: number, point: string) => {
+        for (let t = t0; t < t0 + ms; t += MIN) {
+          expect(seen.has(t), `${step} ${new Date(t).toISOString()}`).toBe(false);
+          seen.set(t, point);
+        }
+      };
+      for (const [block, point] of plan.blocks) {
+        cover(new Date(block.slice(3)).getTime(), block.startsWith('1h') ? 60 * MIN : 5 * MIN, point);
+      }
+      for (const m of plan.minutes) cover(m.getTime(), MIN, 'minute');
+      expect(seen.size).toBe((to.getTime() - from.getTime()) / MIN);
+      for (const [t, point] of seen) {
+        expect(t >= from.getTime() && t < to.getTime()).toBe(true);
+        if (point !== 'minute' && step) expect(Math.floor(t / step) * step).toBe(Date.parse(point));
+      }
+      expect(plan.hours.length + plan.fives.length).toBe(plan.blocks.size);
+    }
   });
 });

@@ -40,3 +40,50 @@ export function planSegments(from: Date, to: Date, dirty: ReadonlySet<string>): 
   }
   return out;
 }
+
+/**
+ * Which sources answer each point of a range: the tier blocks (by key, with the point they belong to)
+ * and the individual minutes read from event_rollups_1m. `points` lists every point key in order.
+ */
+export type RangePlan = {
+  points: string[];
+  /** blockKey → point key of every tier block planned. */
+  blocks: Map<string, string>;
+  hours: Date[];
+  fives: Date[];
+  /** Individual minutes: `minute = ANY(list)` keeps the (project_id, minute) index in use. */
+  minutes: Date[];
+};
+
+/**
+ * Plans [from, to) per point: the `stepMs` buckets aligned to the Unix epoch (keyed by their start's ISO
+ * string), or one point (key '') when `stepMs` is null. Each point is planned on its own, so no block
+ * crosses a point boundary: a 5-minute block is used only when the step is a multiple of 5 minutes,
+ * an hour only when it is a multiple of 60 (or the point is the whole range). This is the one planner
+ * of every tier read, dimensionless (`read.ts`) or by dimension (the analytics API's rollup source).
+ */
+export function planPoints(
+  range: { from: Date; to: Date },
+  stepMs: number | null,
+  dirty: ReadonlySet<string>,
+): RangePlan {
+  const plan: RangePlan = { points: [], blocks: new Map(), hours: [], fives: [], minutes: [] };
+  const from = range.from.getTime();
+  const to = range.to.getTime();
+  const first = stepMs ? Math.floor(from / stepMs) * stepMs : from;
+  for (let p = first; p < to; p = stepMs ? p + stepMs : to) {
+    const key = stepMs ? new Date(p).toISOString() : '';
+    plan.points.push(key);
+    const windowFrom = new Date(Math.max(p, from));
+    const windowTo = new Date(stepMs ? Math.min(p + stepMs, to) : to);
+    for (const s of planSegments(windowFrom, windowTo, dirty)) {
+      if (s.grain === '1m') {
+        for (let m = s.from.getTime(); m < s.to.getTime(); m += MIN) plan.minutes.push(new Date(m));
+      } else {
+        plan.blocks.set(blockKey(s.grain, s.from), key);
+        (s.grain === '1h' ? plan.hours : plan.fives).push(s.from);
+      }
+    }
+  }
+  return plan;
+}

@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import type { LatencyHistogram } from '../latency-histogram.ts';
 import { type Counters, percentiles, type TimeRange } from '../minutes.ts';
-import { blockKey, planSegments } from './plan.ts';
+import { blockKey, planPoints, type RangePlan } from './plan.ts';
 
 /** Totals of one point (a timeseries bucket, or the whole range for the overview). */
 export type PointTotals = Counters & {
@@ -37,6 +37,35 @@ function addHist(into: LatencyHistogram, bucket: string, n: number): void {
 }
 
 /**
+ * Blocks with a pending change (analytics_dirty) near `range` for any of `projects`: their tier rows,
+ * dimensionless or by dimension, are stale until the refresher rebuilds them.
+ */
+export async function dirtyBlocks(
+  client: pg.ClientBase,
+  orgId: string,
+  projects: string[],
+  range: TimeRange,
+): Promise<Set<string>> {
+  const { rows } = await client.query<{ grain: '1h' | '5m'; start: Date }>(
+    `SELECT DISTINCT grain, start FROM analytics_dirty
+      WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND start > $3::timestamptz - interval '1 hour' AND start < $4`,
+    [orgId, projects, range.from, range.to],
+  );
+  return new Set(rows.map((r) => blockKey(r.grain, r.start)));
+}
+
+/** Plans `range` per point (`planPoints`) against the blocks that are dirty right now. */
+export async function planRange(
+  client: pg.ClientBase,
+  orgId: string,
+  projects: string[],
+  range: TimeRange,
+  stepMs: number | null,
+): Promise<RangePlan> {
+  return planPoints(range, stepMs, await dirtyBlocks(client, orgId, projects, range));
+}
+
+/**
  * Totals per point for `projects` (all of the caller's org) over `range`, where points are the
  * `stepMs` buckets aligned to the Unix epoch, or one point (key '') when `stepMs` is null. Cost grows
  * with the number of hours and 5-minute blocks in the range (plus minutes at ragged or dirty edges),
@@ -49,39 +78,14 @@ export async function readPoints(
   range: TimeRange,
   stepMs: number | null,
 ): Promise<Map<string, PointTotals>> {
-  const dirtyRows = await client.query<{ grain: '1h' | '5m'; start: Date }>(
-    `SELECT DISTINCT grain, start FROM analytics_dirty
-      WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND start > $3::timestamptz - interval '1 hour' AND start < $4`,
-    [orgId, projects, range.from, range.to],
-  );
-  const dirty = new Set(dirtyRows.rows.map((r) => blockKey(r.grain, r.start)));
-
-  // Plan each point on its own so no segment crosses a point boundary.
-  const tierPoint = new Map<string, string>(); // blockKey → point key
-  // Individual minutes, not ranges: `minute = ANY(list)` keeps the (project_id, minute) index in use,
-  // where a join against a list of ranges let the planner fall back to a sequential scan.
-  const minutes: Date[] = [];
-  const points = new Map<string, ReturnType<typeof zero>>();
-  const from = range.from.getTime();
-  const to = range.to.getTime();
-  const first = stepMs ? Math.floor(from / stepMs) * stepMs : from;
-  for (let p = first; p < to; p = stepMs ? p + stepMs : to) {
-    const key = stepMs ? new Date(p).toISOString() : '';
-    points.set(key, zero());
-    const windowFrom = new Date(Math.max(p, from));
-    const windowTo = new Date(stepMs ? Math.min(p + stepMs, to) : to);
-    for (const s of planSegments(windowFrom, windowTo, dirty)) {
-      if (s.grain === '1m') {
-        for (let m = s.from.getTime(); m < s.to.getTime(); m += 60_000) minutes.push(new Date(m));
-      } else {
-        tierPoint.set(blockKey(s.grain, s.from), key);
-      }
-    }
-  }
-  const starts = (g: '1h' | '5m') =>
-    [...tierPoint.keys()].filter((k) => k.startsWith(`${g}|`)).map((k) => new Date(k.slice(3)));
-  const hours = starts('1h');
-  const fives = starts('5m');
+  const {
+    points: keys,
+    blocks: tierPoint,
+    hours,
+    fives,
+    minutes,
+  } = await planRange(client, orgId, projects, range, stepMs);
+  const points = new Map<string, ReturnType<typeof zero>>(keys.map((k) => [k, zero()]));
 
   // Range scans on (project_id, grain, start) rather than `start = ANY(list)`: one index range per
   // grain instead of one probe per block; rows the plan did not ask for are dropped below.
