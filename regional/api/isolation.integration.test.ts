@@ -184,6 +184,7 @@ describe('tenant isolation (org B against org A)', () => {
         'key_outbox',
         'telemetry_events',
         'event_rollups_1m',
+        'dimension_rollups',
       ]) {
         const col = table === 'organizations' ? 'id' : 'org_id';
         const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${col} = $1`, [

@@ -58,7 +58,7 @@ export async function breakdown(
   const errorTypes = q.by === 'error_type';
   return withOrg(deps.db, caller.org_id, async (client) => {
     const projects = await projectScope(client, caller.org_id, q.project_id);
-    const src = sourceFor(caller.org_id, projects, range, filters, {
+    const src = await sourceFor(client, caller.org_id, projects, range, filters, {
       forceEvents: errorTypes,
       extra: errorTypes ? "status = 'error'" : undefined,
     });
@@ -78,9 +78,12 @@ export async function breakdown(
       // Every event the filters select, failed or not: the tiers when unfiltered, else rollups or events.
       rangeEvents = hasFilters(filters)
         ? ((
-            await aggregate(client, sourceFor(caller.org_id, projects, range, filters), wholeRange, {
-              latency: false,
-            })
+            await aggregate(
+              client,
+              await sourceFor(client, caller.org_id, projects, range, filters),
+              wholeRange,
+              { latency: false },
+            )
           ).get('')?.events ?? 0)
         : ((await readPoints(client, caller.org_id, projects, range, null)).get('')?.events ?? 0);
     }

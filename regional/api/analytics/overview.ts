@@ -37,9 +37,8 @@ export async function overview(
     const projects = await projectScope(client, caller.org_id, projectId);
     let totals: PointTotals | undefined;
     if (hasFilters(filters)) {
-      const g = (await aggregate(client, sourceFor(caller.org_id, projects, range, filters), wholeRange)).get(
-        '',
-      );
+      const src = await sourceFor(client, caller.org_id, projects, range, filters);
+      const g = (await aggregate(client, src, wholeRange)).get('');
       totals = g && { ...g, latency: latencyOf(g) };
     } else {
       totals = (await readPoints(client, caller.org_id, projects, range, null)).get('');

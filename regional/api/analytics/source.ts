@@ -1,28 +1,41 @@
-// Filtered aggregates for overview, timeseries and breakdown: per-minute rollups when the filters allow, raw events otherwise.
+// Filtered aggregates for overview, timeseries and breakdown: dimensional tiers and per-minute rollups when the filters allow, raw events otherwise.
 import type pg from 'pg';
 import type { LatencyHistogram } from '../../rollups/latency-histogram.ts';
 import { type Counters, percentiles, type TimeRange } from '../../rollups/minutes.ts';
+import type { RangePlan } from '../../rollups/tiers/plan.ts';
+import { planRange } from '../../rollups/tiers/read.ts';
 import { BadRequestError } from '../errors.ts';
 import { eventCondition, type Filters, needsEvents, rollupCondition } from './filters.ts';
 
 /**
- * Where an aggregate reads: `rollups` (event_rollups_1m, one row per minute × model × provider ×
- * operation × status × environment) answers filters on those dimensions; `events` (telemetry_events)
- * answers the others (user, session, trace, error type, attributes) and error-type groupings.
- * Unfiltered overview and timeseries read the analytics tiers instead (`rollups/tiers/read.ts`).
+ * Where an aggregate reads: `rollups` (rows with the dimensions model × provider × operation × status ×
+ * environment: the dimensional tiers `dimension_rollups` for clean 5-minute and hourly blocks, and
+ * `event_rollups_1m` for the minutes at ragged or dirty edges) answers filters on those dimensions;
+ * `events` (telemetry_events) answers the others (user, session, trace, error type, attributes) and
+ * error-type groupings. Unfiltered overview and timeseries read the dimensionless tiers instead
+ * (`rollups/tiers/read.ts`); both tiers follow the same plan (`rollups/tiers/plan.ts`).
  */
 export type SourceKind = 'rollups' | 'events';
 
 /** Most time one aggregate over raw events may take before it is cancelled (400 `query_too_broad`). */
 export const EVENT_SCAN_TIMEOUT_MS = 10_000;
 
-/** The rows an aggregate reads: table, WHERE (org first, then the index prefix) and its parameters. */
+/**
+ * The rows an aggregate reads, as `FROM ${table} WHERE ${where}` (callers may append `AND …`) with its
+ * parameters. For `rollups`, `table` is a UNION ALL of tier rows (block start as `minute`) and
+ * per-minute rows, each arm carrying the filter conditions so it reads its index.
+ */
 export type Source = {
   kind: SourceKind;
   /** Time column to bucket on (`minute` or `ts`). */
   time: 'minute' | 'ts';
+  table: string;
   where: string;
   params: unknown[];
+  /** rollups: the bucket step the tier blocks were planned for (null: one point, the whole range). */
+  stepMs: number | null;
+  /** rollups: the blocks and minutes read (null for events). */
+  plan: RangePlan | null;
 };
 
 /** Adds a parameter to a source's list and returns its placeholder. */
@@ -33,25 +46,72 @@ function adder(params: unknown[]) {
   };
 }
 
+/** The columns every rollup arm yields, in order (the tier's block start stands in for the minute). */
+const ROLLUP_COLUMNS =
+  'model, provider, operation, status, environment, events, errors, input_tokens, output_tokens, cost_usd, latency_hist';
+
 /**
  * The source for `filters` over `projects` in `range`: rollups unless a filter (or `forceEvents`, for
- * dimensions only events have) needs raw events. `extra` is a trusted constant condition.
+ * dimensions only events have) needs raw events. Rollups are planned for `stepMs` (the bucket of a
+ * `byStep` grouping; null for groupings over the whole range): tier blocks only where they lie inside
+ * one bucket and are clean. `extra` is a trusted constant condition.
  */
-export function sourceFor(
+export async function sourceFor(
+  client: pg.ClientBase,
   orgId: string,
   projects: string[],
   range: TimeRange,
   filters: Filters,
-  options: { forceEvents?: boolean; extra?: string } = {},
-): Source {
+  options: { stepMs?: number | null; forceEvents?: boolean; extra?: string } = {},
+): Promise<Source> {
   const kind: SourceKind = options.forceEvents || needsEvents(filters) ? 'events' : 'rollups';
-  const time = kind === 'events' ? 'ts' : 'minute';
   const params: unknown[] = [orgId, projects, range.from, range.to];
   const cond = kind === 'events' ? eventCondition(filters, 5) : rollupCondition(filters, 5);
   params.push(...cond.params);
-  const table = kind === 'events' ? 'telemetry_events' : 'event_rollups_1m';
-  const where = `FROM ${table} WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND ${time} >= $3 AND ${time} < $4${cond.sql}${options.extra ? ` AND ${options.extra}` : ''}`;
-  return { kind, time, where, params };
+  const extra = options.extra ? ` AND ${options.extra}` : '';
+  const scope = 'org_id = $1 AND project_id = ANY($2::uuid[])';
+  if (kind === 'events') {
+    return {
+      kind,
+      time: 'ts',
+      table: 'telemetry_events',
+      where: `${scope} AND ts >= $3 AND ts < $4${cond.sql}${extra}`,
+      params,
+      stepMs: null,
+      plan: null,
+    };
+  }
+  const stepMs = options.stepMs ?? null;
+  const plan = await planRange(client, orgId, projects, range, stepMs);
+  const add = adder(params);
+  const arms: string[] = [];
+  for (const [grain, starts] of [
+    ['1h', plan.hours],
+    ['5m', plan.fives],
+  ] as const) {
+    if (starts.length === 0) continue;
+    arms.push(
+      `SELECT start AS minute, ${ROLLUP_COLUMNS}, source_updated_at AS updated_at FROM dimension_rollups
+        WHERE ${scope} AND grain = '${grain}' AND start = ANY(${add(starts, 'timestamptz[]')})
+          AND start >= $3 AND start < $4${cond.sql}${extra}`,
+    );
+  }
+  if (plan.minutes.length > 0) {
+    arms.push(
+      `SELECT minute, ${ROLLUP_COLUMNS}, updated_at FROM event_rollups_1m
+        WHERE ${scope} AND minute = ANY(${add(plan.minutes, 'timestamptz[]')})
+          AND minute >= $3 AND minute < $4${cond.sql}${extra}`,
+    );
+  }
+  return {
+    kind,
+    time: 'minute',
+    table: `(${arms.join('\n UNION ALL\n')}) AS r`,
+    where: 'true',
+    params,
+    stepMs,
+    plan,
+  };
 }
 
 const COUNTERS = {
@@ -71,10 +131,17 @@ export type GroupTotals = Counters & { hist: LatencyHistogram; updated_at: Date 
 /** Every row of the range in one group ('' key). */
 export const wholeRange: Grouping = () => "''::text";
 
-/** Buckets of `stepMs` aligned to the Unix epoch, keyed by their start's ISO string. */
+/**
+ * Buckets of `stepMs` aligned to the Unix epoch, keyed by their start's ISO string. A rollup source
+ * must have been planned for the same step (its tier blocks then never straddle a bucket).
+ */
 export function byStep(stepMs: number): Grouping {
-  return (add, src) =>
-    `to_char(date_bin(make_interval(secs => ${add(stepMs / 1000, 'double precision')}), ${src.time}, timestamptz 'epoch') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  return (add, src) => {
+    if (src.kind === 'rollups' && src.stepMs !== stepMs) {
+      throw new Error(`rollup source planned for step ${src.stepMs} grouped by step ${stepMs}`);
+    }
+    return `to_char(date_bin(make_interval(secs => ${add(stepMs / 1000, 'double precision')}), ${src.time}, timestamptz 'epoch') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  };
 }
 
 /** Values of a trusted column: `keys` as `k:<value>`, everything else folded into `o` (NULL reads as ''). */
@@ -108,9 +175,10 @@ async function run<T extends pg.QueryResultRow>(
 }
 
 /**
- * Counters and merged latency histograms per group. Only groups × latency buckets rows leave the
- * database, never events: rollups merge their stored histograms, events are bucketed in SQL with the
- * same function the loader uses.
+ * Counters and merged latency histograms per group, never events leaving the database: events are
+ * bucketed in SQL with the same function the loader uses (groups × latency buckets rows); rollups send
+ * one row per group with the stored histograms of its tier and minute rows, merged here (their number
+ * is bounded by blocks and minutes × dimension combinations, not by events).
  */
 export async function aggregate(
   client: pg.ClientBase,
@@ -146,13 +214,14 @@ export async function aggregate(
     if (r.updated_at && (!t.updated_at || r.updated_at > t.updated_at)) t.updated_at = r.updated_at;
   };
   const latency = options.latency ?? true;
+  const from = `FROM ${src.table}`;
   if (src.kind === 'events') {
     // One scan: counters per (group, latency bucket), summed per group here.
     const bucket = latency ? 'llmo_latency_bucket(duration_ms)' : 'NULL::int';
     const rows = await run<Counters & { g: string; b: number | null; updated_at: Date | null }>(
       client,
       src,
-      `SELECT ${g} AS g, ${bucket} AS b, ${COUNTERS.events} ${src.where} GROUP BY 1, 2`,
+      `SELECT ${g} AS g, ${bucket} AS b, ${COUNTERS.events} ${from} WHERE ${src.where} GROUP BY 1, 2`,
       params,
     );
     for (const r of rows) {
@@ -162,27 +231,24 @@ export async function aggregate(
     }
     return out;
   }
-  const rows = await run<Counters & { g: string; updated_at: Date | null }>(
+  // One scan: counters summed per group in SQL (numeric, exact), and the group's stored histograms
+  // as one comma-separated JSON text, parsed and added up here. On the 1M-event benchmark data set
+  // this took a fifth to a quarter of the time of expanding them with jsonb_each_text (or jsonb_agg).
+  const hists = latency
+    ? `, string_agg(latency_hist::text, ',') FILTER (WHERE latency_hist <> '{}'::jsonb) AS hists`
+    : '';
+  const rows = await run<Counters & { g: string; updated_at: Date | null; hists?: string | null }>(
     client,
     src,
-    `SELECT ${g} AS g, ${COUNTERS.rollups} ${src.where} GROUP BY 1`,
+    `SELECT ${g} AS g, ${COUNTERS.rollups}${hists} ${from} WHERE ${src.where} GROUP BY 1`,
     params,
   );
-  for (const r of rows) addCounters(get(r.g), r);
-  if (latency && rows.length > 0) {
-    const hp = [...src.params];
-    const hg = grouping(adder(hp), src);
-    const hists = await run<{ g: string; b: string; n: string }>(
-      client,
-      src,
-      `SELECT ${hg} AS g, h.key AS b, sum(h.value::bigint)::bigint AS n
-         ${src.where.replace('FROM event_rollups_1m', 'FROM event_rollups_1m CROSS JOIN LATERAL jsonb_each_text(latency_hist) AS h')}
-        GROUP BY 1, 2`,
-      hp,
-    );
-    for (const r of hists) {
-      const t = get(r.g);
-      t.hist[r.b] = (t.hist[r.b] ?? 0) + Number(r.n);
+  for (const r of rows) {
+    const t = get(r.g);
+    addCounters(t, r);
+    if (!r.hists) continue;
+    for (const h of JSON.parse(`[${r.hists}]`) as LatencyHistogram[]) {
+      for (const [b, n] of Object.entries(h)) t.hist[b] = (t.hist[b] ?? 0) + Number(n);
     }
   }
   return out;
@@ -211,7 +277,7 @@ export async function ranked(
     client,
     src,
     `WITH g AS (
-       SELECT coalesce(${column}, '') AS g, ${counters} ${src.where} GROUP BY 1
+       SELECT coalesce(${column}, '') AS g, ${counters} FROM ${src.table} WHERE ${src.where} GROUP BY 1
      ), r AS (
        SELECT g.*, row_number() OVER (ORDER BY ${order === 'cost_usd' ? 'cost_usd DESC, events DESC' : 'events DESC'}, g COLLATE "C") AS rn FROM g
      )
@@ -256,7 +322,7 @@ export async function splitCells(
     client,
     src,
     `WITH c AS (
-       SELECT ${b} AS t, coalesce(${column}, '') AS m, ${COUNTERS[src.kind]} ${src.where} GROUP BY 1, 2
+       SELECT ${b} AS t, coalesce(${column}, '') AS m, ${COUNTERS[src.kind]} FROM ${src.table} WHERE ${src.where} GROUP BY 1, 2
      ), r AS (
        SELECT m, row_number() OVER (ORDER BY sum(cost_usd) DESC, sum(events) DESC, m COLLATE "C") AS rn
          FROM c GROUP BY m

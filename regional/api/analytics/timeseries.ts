@@ -79,12 +79,13 @@ export async function timeseries(
   return withOrg(deps.db, caller.org_id, async (client) => {
     const projects = await projectScope(client, caller.org_id, q.project_id);
     let byPoint: Map<string, PointTotals>;
-    if (hasFilters(filters)) {
-      const groups = await aggregate(
-        client,
-        sourceFor(caller.org_id, projects, range, filters),
-        byStep(stepMs),
-      );
+    // Planned for the step: tier blocks only inside one bucket. The split reads the same source.
+    const filtered = hasFilters(filters) || q.split === 'model';
+    const src = filtered
+      ? await sourceFor(client, caller.org_id, projects, range, filters, { stepMs })
+      : null;
+    if (src && hasFilters(filters)) {
+      const groups = await aggregate(client, src, byStep(stepMs));
       byPoint = new Map();
       for (const t of keys) {
         const g = groups.get(t);
@@ -103,8 +104,7 @@ export async function timeseries(
       points.push({ t, ...counters(p.events > 0 ? p : ZERO), ...(p.events > 0 ? p.latency : NO_LATENCY) });
     }
     let split: Timeseries['split'] = null;
-    if (q.split === 'model') {
-      const src = sourceFor(caller.org_id, projects, range, filters);
+    if (src && q.split === 'model') {
       const { cells, ranked, otherKeys } = await splitCells(
         client,
         src,

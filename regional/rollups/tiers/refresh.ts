@@ -1,4 +1,4 @@
-// Rebuilds dirty analytics tier blocks (5-minute and hourly totals) from the per-minute rollups.
+// Rebuilds dirty analytics tier blocks (5-minute and hourly totals, dimensionless and by dimension) from the per-minute rollups.
 import type pg from 'pg';
 import { withTransaction } from '../../db/tenant.ts';
 import { latencyPercentiles } from '../latency-histogram.ts';
@@ -24,8 +24,37 @@ function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
         [block.project_id, block.grain, block.start],
       );
       if (markers.rows.length === 0) return false;
-      const where = `org_id = $1 AND project_id = $2 AND minute >= $3 AND minute < $3 + $4::interval`;
-      const params = [block.org_id, block.project_id, block.start, INTERVAL[block.grain]];
+      const block4 = [block.org_id, block.project_id, block.grain, block.start];
+      await client.query(
+        'DELETE FROM dimension_rollups WHERE org_id = $1 AND project_id = $2 AND grain = $3 AND start = $4',
+        block4,
+      );
+      // The one pass over the block's per-minute rows: dimensional rows with their histograms merged
+      // in SQL. Each minute row is expanded into its histogram buckets (LEFT JOIN: a row without
+      // latencies keeps one NULL bucket) and its counters are counted on its first bucket only.
+      await client.query(
+        `INSERT INTO dimension_rollups (org_id, project_id, grain, start, model, provider, operation, status, environment,
+                                        events, errors, input_tokens, output_tokens, cost_usd, latency_hist, source_updated_at)
+         SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, model, provider, operation, status, environment,
+                sum(events), sum(errors), sum(input_tokens), sum(output_tokens), sum(cost_usd),
+                coalesce(jsonb_object_agg(b, n) FILTER (WHERE b IS NOT NULL), '{}'::jsonb), max(updated_at)
+           FROM (
+             SELECT r.model, r.provider, r.operation, r.status, r.environment, h.b, sum(h.n::bigint)::bigint AS n,
+                    sum(r.events) FILTER (WHERE h.ord IS NULL OR h.ord = 1) AS events,
+                    sum(r.errors) FILTER (WHERE h.ord IS NULL OR h.ord = 1) AS errors,
+                    sum(r.input_tokens) FILTER (WHERE h.ord IS NULL OR h.ord = 1) AS input_tokens,
+                    sum(r.output_tokens) FILTER (WHERE h.ord IS NULL OR h.ord = 1) AS output_tokens,
+                    sum(r.cost_usd) FILTER (WHERE h.ord IS NULL OR h.ord = 1) AS cost_usd,
+                    max(r.updated_at) AS updated_at
+               FROM event_rollups_1m r
+               LEFT JOIN LATERAL jsonb_each_text(r.latency_hist) WITH ORDINALITY AS h(b, n, ord) ON true
+              WHERE r.org_id = $1 AND r.project_id = $2 AND r.minute >= $4 AND r.minute < $4 + $5::interval
+              GROUP BY 1, 2, 3, 4, 5, 6
+           ) per_bucket
+          GROUP BY model, provider, operation, status, environment`,
+        [...block4, INTERVAL[block.grain]],
+      );
+      // The dimensionless row sums the block's few dimensional rows just written.
       const totals = await client.query<{
         n: number;
         events: number;
@@ -37,21 +66,22 @@ function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
       }>(
         `SELECT count(*)::int AS n, coalesce(sum(events), 0)::bigint AS events, coalesce(sum(errors), 0)::bigint AS errors,
               coalesce(sum(input_tokens), 0)::bigint AS input_tokens, coalesce(sum(output_tokens), 0)::bigint AS output_tokens,
-              coalesce(sum(cost_usd), 0)::numeric AS cost_usd, max(updated_at) AS updated_at
-         FROM event_rollups_1m WHERE ${where}`,
-        params,
+              coalesce(sum(cost_usd), 0)::numeric AS cost_usd, max(source_updated_at) AS updated_at
+         FROM dimension_rollups WHERE org_id = $1 AND project_id = $2 AND grain = $3 AND start = $4`,
+        block4,
       );
       const t = totals.rows[0];
       if (!t || t.n === 0) {
         await client.query(
           'DELETE FROM analytics_rollups WHERE org_id = $1 AND project_id = $2 AND grain = $3 AND start = $4',
-          [block.org_id, block.project_id, block.grain, block.start],
+          block4,
         );
       } else {
         const buckets = await client.query<{ b: string; n: number }>(
           `SELECT h.key AS b, sum(h.value::bigint)::bigint AS n
-           FROM event_rollups_1m CROSS JOIN LATERAL jsonb_each_text(latency_hist) AS h WHERE ${where} GROUP BY 1`,
-          params,
+             FROM dimension_rollups CROSS JOIN LATERAL jsonb_each_text(latency_hist) AS h
+            WHERE org_id = $1 AND project_id = $2 AND grain = $3 AND start = $4 GROUP BY 1`,
+          block4,
         );
         const hist: Record<string, number> = {};
         for (const r of buckets.rows) hist[r.b] = r.n;

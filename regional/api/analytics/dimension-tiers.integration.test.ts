@@ -1,0 +1,356 @@
+// Filtered aggregates over the dimensional tiers equal the per-minute answers: clean, dirty and ragged ranges, and proof the tiers are read.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withOrg } from '../../db/tenant.ts';
+import type { LatencyHistogram } from '../../rollups/latency-histogram.ts';
+import { counters, percentiles } from '../../rollups/minutes.ts';
+import { refreshAnalyticsTiers } from '../../rollups/tiers/refresh.ts';
+import { type Harness, startHarness } from '../testing/harness.ts';
+import { seedProject } from '../testing/seed-telemetry.ts';
+import { sourceFor } from './source.ts';
+
+let h: Harness;
+let orgId: string;
+let projectId: string;
+let token: string;
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+// Three whole hours ending at the start of the current hour.
+const end = new Date(Math.floor(Date.now() / HOUR) * HOUR);
+const start = new Date(end.getTime() - 3 * HOUR);
+type Range = { from: Date; to: Date };
+const aligned: Range = { from: start, to: end };
+// Ragged at both ends: minutes, then 5-minute blocks, then hours.
+const ragged: Range = { from: new Date(start.getTime() + 7 * MIN), to: new Date(end.getTime() - 13 * MIN) };
+const lastHour = new Date(end.getTime() - HOUR);
+const middleHour = new Date(start.getTime() + HOUR);
+
+beforeAll(async () => {
+  h = await startHarness();
+  ({ orgId, projectId } = await h.org());
+  await seedProject(
+    h.system,
+    { orgId, projectId, keyId: randomUUID(), from: start, spanMs: 3 * HOUR, count: 3600 },
+    end,
+  );
+  token = await h.token(orgId, 'member');
+});
+afterAll(() => h.close());
+
+type Ref = ReturnType<typeof counters> & {
+  latency: ReturnType<typeof percentiles>;
+  updated_at: Date | null;
+};
+
+/**
+ * The reference: the same aggregate computed straight from event_rollups_1m (no tiers), grouped by
+ * `group` (SQL over the minute rows), histograms merged bucket by bucket.
+ */
+async function fromMinutes(range: Range, where: string, group = "''"): Promise<Map<string, Ref>> {
+  const rowsOf = `FROM event_rollups_1m WHERE project_id = $1 AND minute >= $2 AND minute < $3 AND ${where}`;
+  const params = [projectId, range.from, range.to];
+  const { rows } = await h.owner.query<Record<string, string> & { g: string; updated_at: Date | null }>(
+    `SELECT ${group} AS g, sum(events) AS events, sum(errors) AS errors, sum(input_tokens) AS input_tokens,
+            sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd, max(updated_at) AS updated_at
+       ${rowsOf} GROUP BY 1`,
+    params,
+  );
+  const hists = new Map<string, LatencyHistogram>();
+  const buckets = await h.owner.query<{ g: string; b: string; n: string }>(
+    `SELECT ${group} AS g, h.key AS b, sum(h.value::bigint) AS n
+       ${rowsOf.replace('FROM event_rollups_1m', 'FROM event_rollups_1m, jsonb_each_text(latency_hist) AS h')}
+      GROUP BY 1, 2`,
+    params,
+  );
+  for (const r of buckets.rows) {
+    const hist = hists.get(String(r.g)) ?? {};
+    hist[r.b] = Number(r.n);
+    hists.set(String(r.g), hist);
+  }
+  return new Map(
+    rows.map((r) => [
+      String(r.g),
+      {
+        ...counters({
+          events: Number(r.events),
+          errors: Number(r.errors),
+          input_tokens: Number(r.input_tokens),
+          output_tokens: Number(r.output_tokens),
+          cost_usd: Number(r.cost_usd),
+        }),
+        latency: percentiles(hists.get(String(r.g))),
+        updated_at: r.updated_at,
+      },
+    ]),
+  );
+}
+
+const bucketOf = (minutes: number) =>
+  `to_char(date_bin('${minutes} minutes', minute, timestamptz 'epoch') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+async function get(path: string, range: Range) {
+  const res = await h.call(
+    'GET',
+    `${path}&project_id=${projectId}&from=${range.from.toISOString()}&to=${range.to.toISOString()}`,
+    { token },
+  );
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body as Record<string, unknown>;
+}
+
+type Totals = ReturnType<typeof counters>;
+const pick = (t: Record<string, unknown> | Totals | undefined): Totals => ({
+  events: Number(t?.events ?? 0),
+  errors: Number(t?.errors ?? 0),
+  input_tokens: Number(t?.input_tokens ?? 0),
+  output_tokens: Number(t?.output_tokens ?? 0),
+  cost_usd: Number(t?.cost_usd ?? 0),
+});
+const asOf = (refs: Iterable<Ref>) => {
+  let max: Date | null = null;
+  for (const r of refs) if (r.updated_at && (!max || r.updated_at > max)) max = r.updated_at;
+  return max ? max.toISOString() : null;
+};
+
+/** Every filtered route of the dashboard, each compared with its reference from the minutes. */
+async function expectSameAsMinutes(range: Range): Promise<void> {
+  // Overview with rollup filters (any case).
+  for (const [query, where] of [
+    ['model=GPT-4o', "model = 'gpt-4o'"],
+    ['environment=staging&status=ok', "environment = 'staging' AND status = 'ok'"],
+    ['provider=Anthropic&operation=chat', "provider = 'anthropic' AND operation = 'chat'"],
+  ] as const) {
+    const body = await get(`/v1/analytics/overview?${query}`, range);
+    const ref = (await fromMinutes(range, where)).get('');
+    expect(pick(body), query).toEqual(pick(ref));
+    expect(body.latency_ms, query).toEqual(ref?.latency);
+    expect(body.data_as_of, query).toBe(asOf(ref ? [ref] : []));
+  }
+  // Timeseries with a filter at steps that fit no block, 5-minute blocks, and hours.
+  for (const [interval, minutes, query, where] of [
+    ['1m', 1, 'operation=chat', "operation = 'chat'"],
+    ['5m', 5, 'model=gpt-4o-mini', "model = 'gpt-4o-mini'"],
+    ['15m', 15, 'environment=production', "environment = 'production'"],
+    ['1h', 60, 'provider=openai', "provider = 'openai'"],
+  ] as const) {
+    const body = await get(`/v1/analytics/timeseries?interval=${interval}&${query}`, range);
+    const ref = await fromMinutes(range, where, bucketOf(minutes));
+    const points = body.points as Array<Record<string, unknown> & { t: string }>;
+    expect(points.length).toBeGreaterThan(0);
+    for (const p of points) {
+      const r = ref.get(p.t);
+      expect(pick(p), `${interval} ${p.t}`).toEqual(pick(r));
+      if (r) expect({ p50: p.p50, p95: p.p95, p99: p.p99 }, `${interval} ${p.t}`).toEqual(r.latency);
+    }
+    expect(body.data_as_of).toBe(asOf(ref.values()));
+  }
+  // Split by model, filtered and not: each series' points are that model's minutes.
+  for (const [interval, minutes, query, where] of [
+    ['15m', 15, '', 'true'],
+    ['1h', 60, '&status=ok', "status = 'ok'"],
+  ] as const) {
+    const body = await get(
+      `/v1/analytics/timeseries?interval=${interval}&split=model&split_limit=20${query}`,
+      range,
+    );
+    const ref = await fromMinutes(range, where, `${bucketOf(minutes)} || '|' || model`);
+    const split = body.split as { series: Array<{ key: string; points: Array<Record<string, unknown>> }> };
+    expect(split.series).toHaveLength(5);
+    for (const s of split.series) {
+      for (const p of s.points) expect(pick(p), `${s.key} ${p.t}`).toEqual(pick(ref.get(`${p.t}|${s.key}`)));
+    }
+  }
+  // Breakdowns by every rollup dimension, with and without filters, and the error-type denominator.
+  for (const [by, query, where] of [
+    ['model', '', 'true'],
+    ['provider', '&environment=Staging', "environment = 'staging'"],
+    ['operation', '&model=claude-sonnet-4', "model = 'claude-sonnet-4'"],
+    ['status', '', 'true'],
+    ['environment', '&status=error', "status = 'error'"],
+  ] as const) {
+    const body = await get(`/v1/analytics/breakdown?by=${by}&limit=100${query}`, range);
+    const ref = await fromMinutes(range, where, by);
+    const rows = body.rows as Array<Record<string, unknown> & { key: string }>;
+    expect(rows.map((r) => r.key).sort()).toEqual([...ref.keys()].sort());
+    for (const row of rows) {
+      const r = ref.get(row.key);
+      expect(pick(row), `${by} ${row.key}`).toEqual(pick(r));
+      expect({ p50: row.p50, p95: row.p95 }).toEqual({ p50: r?.latency.p50, p95: r?.latency.p95 });
+    }
+    expect(body.data_as_of).toBe(asOf(ref.values()));
+  }
+  const errorTypes = await get('/v1/analytics/breakdown?by=error_type&environment=production', range);
+  expect(errorTypes.range_events).toBe(
+    (await fromMinutes(range, "environment = 'production'")).get('')?.events,
+  );
+  // Known values of each rollup dimension, most events first.
+  for (const dim of ['model', 'provider', 'operation', 'environment'] as const) {
+    const body = await get(`/v1/analytics/values?dimension=${dim}`, range);
+    const ref = [...(await fromMinutes(range, `${dim} <> ''`, dim)).entries()]
+      .map(([value, r]) => ({ value, events: r.events }))
+      .sort((a, b) => b.events - a.events || (a.value < b.value ? -1 : 1));
+    expect(body.values, dim).toEqual(ref);
+  }
+}
+
+/** The blocks and minutes a filtered source reads for this project over `range`. */
+async function planOf(range: Range, stepMs: number | null) {
+  return withOrg(h.deps.db, orgId, async (client) => {
+    const src = await sourceFor(
+      client,
+      orgId,
+      [projectId],
+      range,
+      { attrs: [], model: 'gpt-4o' },
+      { stepMs },
+    );
+    return src.plan;
+  });
+}
+
+/** Adds `n` events to the gpt-4o rows of one tier block, in the tier only (no per-minute row changes). */
+async function poke(grain: '1h' | '5m', blockStart: Date, n: number): Promise<void> {
+  const { rowCount } = await h.owner.query(
+    `UPDATE dimension_rollups SET events = events + $4
+      WHERE project_id = $1 AND grain = $2 AND start = $3 AND model = 'gpt-4o' AND status = 'ok'
+        AND (operation, environment) = (SELECT operation, environment FROM dimension_rollups
+              WHERE project_id = $1 AND grain = $2 AND start = $3 AND model = 'gpt-4o' AND status = 'ok'
+              ORDER BY 1, 2 LIMIT 1)`,
+    [projectId, grain, blockStart, n],
+  );
+  expect(rowCount).toBe(1);
+}
+
+describe('filtered aggregates over the dimensional tiers', () => {
+  it('equal the per-minute answers with every block clean, on aligned and ragged ranges', async () => {
+    await refreshAnalyticsTiers({ pool: h.system });
+    const plan = await planOf(ragged, null);
+    // start+7m … end-13m: 3 minutes, 10 blocks, 1 hour, 9 blocks, 2 minutes.
+    expect([plan?.minutes.length, plan?.fives.length, plan?.hours.length]).toEqual([5, 19, 1]);
+    await expectSameAsMinutes(aligned);
+    await expectSameAsMinutes(ragged);
+  });
+
+  it('read the tier rows, never for a bucket a block does not fit, and never for a dirty block', async () => {
+    await refreshAnalyticsTiers({ pool: h.system });
+    const overview = async (range: Range) =>
+      Number((await get('/v1/analytics/overview?model=gpt-4o', range)).events);
+    const series = async (interval: string) =>
+      (await get(`/v1/analytics/timeseries?interval=${interval}&model=gpt-4o`, aligned)).points as Array<{
+        t: string;
+        events: number;
+      }>;
+    const truth = await overview(aligned);
+    const raggedTruth = await overview(ragged);
+    const hourly = await series('1h');
+    const quarterly = await series('15m');
+    // A value that exists only in the middle hour's tier row: whole-range and hourly reads show it,
+    // 15-minute buckets (no hour fits one) do not.
+    await poke('1h', middleHour, 1000);
+    expect(await overview(aligned)).toBe(truth + 1000);
+    expect(await overview(ragged)).toBe(raggedTruth + 1000);
+    expect((await series('1h')).map((p) => p.events)).toEqual(
+      hourly.map((p) => p.events + (p.t === middleHour.toISOString() ? 1000 : 0)),
+    );
+    expect(await series('15m')).toEqual(quarterly);
+    // A 5-minute block of the last hour, seen by 15-minute buckets.
+    const five = new Date(lastHour.getTime() + 20 * MIN);
+    await poke('5m', five, 7);
+    expect((await series('15m')).map((p) => p.events)).toEqual(
+      quarterly.map(
+        (p) => p.events + (p.t === new Date(lastHour.getTime() + 15 * MIN).toISOString() ? 7 : 0),
+      ),
+    );
+    // Marked dirty (as a late event would), both blocks are read from the minutes again: the truth.
+    await h.owner.query(
+      `INSERT INTO analytics_dirty (org_id, project_id, grain, start)
+       VALUES ($1, $2, '1h', $3), ($1, $2, '1h', $4), ($1, $2, '5m', $5)`,
+      [orgId, projectId, middleHour, lastHour, five],
+    );
+    expect(await overview(aligned)).toBe(truth);
+    expect(await series('15m')).toEqual(quarterly);
+    expect(await series('1h')).toEqual(hourly);
+    // The refresher rebuilds the poked rows from the minutes.
+    await refreshAnalyticsTiers({ pool: h.system });
+    expect(await overview(aligned)).toBe(truth);
+    expect((await planOf(aligned, null))?.hours.length).toBe(3);
+  });
+
+  it('show a late event in an already refreshed hour at once, before and after the refresher', async () => {
+    await refreshAnalyticsTiers({ pool: h.system });
+    // A tier-only value in the hour the late events land in: reading the stale tier would show it.
+    await poke('1h', middleHour, 500);
+    const late = new Date(middleHour.getTime() + 31 * MIN);
+    await seedProject(
+      h.system,
+      { orgId, projectId, keyId: randomUUID(), from: late, spanMs: 30_000, count: 10, idPrefix: 'late-' },
+      new Date(late.getTime() + MIN),
+    );
+    await expectSameAsMinutes(aligned);
+    await expectSameAsMinutes(ragged);
+    const plan = await planOf(aligned, null);
+    expect(plan?.hours.map((d) => d.toISOString())).not.toContain(middleHour.toISOString());
+    const raw = await h.owner.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM telemetry_events WHERE project_id = $1 AND model = 'gpt-4o' AND ts >= $2 AND ts < $3",
+      [projectId, start, end],
+    );
+    expect(Number((await get('/v1/analytics/overview?model=gpt-4o', aligned)).events)).toBe(raw.rows[0]?.n);
+    await refreshAnalyticsTiers({ pool: h.system });
+    expect((await planOf(aligned, null))?.hours.length).toBe(3);
+    await expectSameAsMinutes(aligned);
+  });
+
+  it('are rebuilt by the refresher when per-minute rows change or vanish', async () => {
+    /** Both tiers of the project, and the same sums straight from the minutes, as comparable rows. */
+    const compare = async () => {
+      for (const [grain, width] of [
+        ['5m', '5 minutes'],
+        ['1h', '1 hour'],
+      ] as const) {
+        const want = await h.owner.query(
+          `SELECT date_bin('${width}', minute, timestamptz 'epoch') AS start, model, provider, operation, status, environment,
+                  sum(events)::int AS events, sum(errors)::int AS errors, sum(input_tokens)::int AS input_tokens,
+                  sum(output_tokens)::int AS output_tokens, sum(cost_usd)::text AS cost_usd,
+                  llmo_hist_sum(latency_hist) AS latency_hist, max(updated_at) AS source_updated_at
+             FROM event_rollups_1m WHERE project_id = $1 GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`,
+          [projectId],
+        );
+        const got = await h.owner.query(
+          `SELECT start, model, provider, operation, status, environment, events::int, errors::int,
+                  input_tokens::int, output_tokens::int, cost_usd::text, latency_hist, source_updated_at
+             FROM dimension_rollups WHERE project_id = $1 AND grain = $2 ORDER BY 1, 2, 3, 4, 5, 6`,
+          [projectId, grain],
+        );
+        expect(got.rows.length).toBeGreaterThan(0);
+        expect(got.rows).toEqual(want.rows);
+      }
+    };
+    await refreshAnalyticsTiers({ pool: h.system });
+    await compare();
+    const gone = new Date(start.getTime() + 10 * MIN);
+    await h.system.query(
+      `UPDATE event_rollups_1m SET events = events + 3, cost_usd = cost_usd + 0.25, latency_hist = '{"100": 9}'
+        WHERE project_id = $1 AND minute = $2 AND model = 'gpt-4o'`,
+      [projectId, new Date(lastHour.getTime() + 2 * MIN)],
+    );
+    await h.system.query(
+      "DELETE FROM event_rollups_1m WHERE project_id = $1 AND minute >= $2 AND minute < $3 AND model = 'amazon.titan-text'",
+      [projectId, middleHour, lastHour],
+    );
+    await h.system.query(
+      'DELETE FROM event_rollups_1m WHERE project_id = $1 AND minute >= $2 AND minute < $3',
+      [projectId, gone, new Date(gone.getTime() + 5 * MIN)],
+    );
+    expect(await refreshAnalyticsTiers({ pool: h.system })).toBeGreaterThan(0);
+    await compare();
+    const left = await h.owner.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM dimension_rollups WHERE project_id = $1 AND start >= $2 AND start < $3
+                 AND model = 'amazon.titan-text')
+            + (SELECT count(*) FROM dimension_rollups WHERE project_id = $1 AND grain = '5m' AND start = $4)
+            + (SELECT count(*) FROM analytics_rollups WHERE project_id = $1 AND grain = '5m' AND start = $4) AS n`,
+      [projectId, middleHour, lastHour, gone],
+    );
+    expect(Number(left.rows[0]?.n)).toBe(0);
+    await expectSameAsMinutes(aligned);
+  });
+});
