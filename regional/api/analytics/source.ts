@@ -122,11 +122,19 @@ const COUNTERS = {
            coalesce(sum(cost_usd), 0)::numeric AS cost_usd, max(received_at) AS updated_at`,
 } as const;
 
-/** A grouping of a source's rows: SQL over trusted column names plus its parameters (added in place). */
+/**
+ * A grouping of a source's rows: SQL over trusted column names plus its parameters (added in place),
+ * giving text keys or bucket starts (timestamptz, keyed by their ISO string: see `groupKey`).
+ */
 export type Grouping = (add: (value: unknown, cast: string) => string, src: Source) => string;
 
 /** One group: summed counters, a merged latency histogram and the newest write folded in. */
 export type GroupTotals = Counters & { hist: LatencyHistogram; updated_at: Date | null };
+
+/** The key of a group as the routes use it: text as is, a bucket start as its ISO string. */
+export function groupKey(g: string | Date): string {
+  return g instanceof Date ? g.toISOString() : g;
+}
 
 /** Every row of the range in one group ('' key). */
 export const wholeRange: Grouping = () => "''::text";
@@ -140,7 +148,8 @@ export function byStep(stepMs: number): Grouping {
     if (src.kind === 'rollups' && src.stepMs !== stepMs) {
       throw new Error(`rollup source planned for step ${src.stepMs} grouped by step ${stepMs}`);
     }
-    return `to_char(date_bin(make_interval(secs => ${add(stepMs / 1000, 'double precision')}), ${src.time}, timestamptz 'epoch') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+    // The bucket start itself: keyed by its ISO string once per group (`groupKey`), not per row.
+    return `date_bin(make_interval(secs => ${add(stepMs / 1000, 'double precision')}), ${src.time}, timestamptz 'epoch')`;
   };
 }
 
@@ -218,14 +227,14 @@ export async function aggregate(
   if (src.kind === 'events') {
     // One scan: counters per (group, latency bucket), summed per group here.
     const bucket = latency ? 'llmo_latency_bucket(duration_ms)' : 'NULL::int';
-    const rows = await run<Counters & { g: string; b: number | null; updated_at: Date | null }>(
+    const rows = await run<Counters & { g: string | Date; b: number | null; updated_at: Date | null }>(
       client,
       src,
       `SELECT ${g} AS g, ${bucket} AS b, ${COUNTERS.events} ${from} WHERE ${src.where} GROUP BY 1, 2`,
       params,
     );
     for (const r of rows) {
-      const t = get(r.g);
+      const t = get(groupKey(r.g));
       addCounters(t, r);
       if (r.b !== null) t.hist[String(r.b)] = (t.hist[String(r.b)] ?? 0) + Number(r.events);
     }
@@ -237,14 +246,14 @@ export async function aggregate(
   const hists = latency
     ? `, string_agg(latency_hist::text, ',') FILTER (WHERE latency_hist <> '{}'::jsonb) AS hists`
     : '';
-  const rows = await run<Counters & { g: string; updated_at: Date | null; hists?: string | null }>(
+  const rows = await run<Counters & { g: string | Date; updated_at: Date | null; hists?: string | null }>(
     client,
     src,
     `SELECT ${g} AS g, ${COUNTERS.rollups}${hists} ${from} WHERE ${src.where} GROUP BY 1`,
     params,
   );
   for (const r of rows) {
-    const t = get(r.g);
+    const t = get(groupKey(r.g));
     addCounters(t, r);
     if (!r.hists) continue;
     for (const h of JSON.parse(`[${r.hists}]`) as LatencyHistogram[]) {
@@ -318,7 +327,7 @@ export async function splitCells(
   const add = adder(params);
   const b = bucket(add, src);
   const lim = add(limit, 'int');
-  const rows = await run<SplitCell & { rn: number; other_keys: number }>(
+  const rows = await run<Omit<SplitCell, 't'> & { t: Date | string; rn: number; other_keys: number }>(
     client,
     src,
     `WITH c AS (
@@ -338,7 +347,7 @@ export async function splitCells(
   for (const r of rows) if (r.slot > 0) names.set(r.slot, r.key);
   return {
     cells: rows.map((r) => ({
-      t: r.t,
+      t: groupKey(r.t),
       slot: r.slot,
       key: r.key,
       events: Number(r.events),
