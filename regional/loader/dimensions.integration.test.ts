@@ -131,5 +131,18 @@ describe('loader dimensions', () => {
     );
     expect(raw.rows.length).toBe(4 + 5);
     expect(rolled.rows).toEqual(raw.rows);
+    // The lifetime spans the users / sessions lists read for actors inside a range: same totals, once.
+    const spans = await system.query(
+      `SELECT kind, actor, events::int, errors::int, cost_usd::float8 AS cost, first_seen, last_seen
+         FROM actor_spans WHERE project_id = $1 ORDER BY 1, 2`,
+      [tenant.projectId],
+    );
+    const seen = await system.query(
+      `SELECT a.kind, a.actor, min(ts) AS first_seen, max(ts) AS last_seen
+         FROM telemetry_events e CROSS JOIN LATERAL (VALUES ('user', user_id), ('session', session_id)) a(kind, actor)
+        WHERE project_id = $1 AND a.actor IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
+      [tenant.projectId],
+    );
+    expect(spans.rows).toEqual(raw.rows.map((r, i) => ({ ...r, ...seen.rows[i] })));
   });
 });

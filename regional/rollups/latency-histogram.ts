@@ -75,6 +75,14 @@ export function mergeHistograms(
   return out;
 }
 
+/**
+ * Merges the histograms of a `string_agg(latency_hist::text, ',')`: one text per group crosses the wire
+ * instead of one row per group and bucket (`jsonb_each_text` in SQL costs about twice as much).
+ */
+export function mergeHistogramTexts(joined: string | null | undefined): LatencyHistogram {
+  return joined ? mergeHistograms(...(JSON.parse(`[${joined}]`) as LatencyHistogram[])) : emptyHistogram();
+}
+
 /** Total number of observations. */
 export function histogramCount(hist: Readonly<LatencyHistogram>): number {
   let n = 0;

@@ -51,10 +51,20 @@ describe('telemetry partitions', () => {
       root,
       'b',
       key,
-      ndjson([
-        makeEnvelope(tenant, 1, { runId: run, ts: day('2020-03-07') }),
-        makeEnvelope(tenant, 2, { runId: run, ts: day('2020-03-10') }),
-      ]),
+      ndjson(
+        [
+          makeEnvelope(tenant, 1, { runId: run, ts: day('2020-03-07') }),
+          makeEnvelope(tenant, 2, { runId: run, ts: day('2020-03-10') }),
+        ].map((e) => {
+          // One user across the cutoff, one session before it.
+          Object.assign(
+            e.event,
+            { user_id: 'u-across' },
+            e.event.timestamp < '2020-03-08' ? { session_id: 's-old' } : {},
+          );
+          return e;
+        }),
+      ),
     );
     expect(await loadObject({ bucket: 'b', key }, { pool: system, source })).toMatchObject({ inserted: 2 });
 
@@ -67,6 +77,19 @@ describe('telemetry partitions', () => {
       [tenant.projectId],
     );
     expect(rows[0]).toEqual({ events: 1, rolled: 1 });
+    // The users / sessions lists' sources keep only what is left: the user's hour on the 10th, its span
+    // recomputed from it, the session (all before the cutoff) gone.
+    expect(result.actorRowsDeleted).toBe(3);
+    const actors = await system.query(
+      `SELECT 'hour' AS t, kind, actor, events::int, first_seen FROM actor_rollups_1h WHERE project_id = $1
+       UNION ALL
+       SELECT 'span', kind, actor, events::int, first_seen FROM actor_spans WHERE project_id = $1 ORDER BY 1`,
+      [tenant.projectId],
+    );
+    expect(actors.rows).toEqual([
+      { t: 'hour', kind: 'user', actor: 'u-across', events: 1, first_seen: day('2020-03-10') },
+      { t: 'span', kind: 'user', actor: 'u-across', events: 1, first_seen: day('2020-03-10') },
+    ]);
     expect(await rollupMismatches(system, tenant.projectId)).toEqual([]);
 
     const replayKey = `old/${run}-replay.gz`;

@@ -27,6 +27,8 @@ export interface MaintenanceResult {
   dropped: string[];
   rollupRowsDeleted: number;
   deadLettersDeleted: number;
+  /** Hourly per-user / per-session rows and whole actor spans gone with the dropped days. */
+  actorRowsDeleted: number;
 }
 
 /**
@@ -60,6 +62,35 @@ export async function ensurePartitions(
 }
 
 /**
+ * Per-user / per-session totals past the cutoff: hourly rows before it are deleted, spans that ended
+ * before it too, and spans that began before it are recomputed from the hours that remain — so the
+ * users and sessions lists never count events that are gone. The share lock holds the loader's folds
+ * (which take row-exclusive) back for the recompute, so no fold lands between the read and the write.
+ */
+async function purgeActorTotals(client: pg.PoolClient, cutoff: string): Promise<number> {
+  const at = "($1::date)::timestamp AT TIME ZONE 'UTC'";
+  await client.query('LOCK TABLE actor_spans IN SHARE ROW EXCLUSIVE MODE');
+  const hours = await client.query(`DELETE FROM actor_rollups_1h WHERE hour < ${at}`, [cutoff]);
+  const spans = await client.query(`DELETE FROM actor_spans WHERE last_seen < ${at}`, [cutoff]);
+  await client.query(
+    `UPDATE actor_spans s
+        SET events = t.events, errors = t.errors, input_tokens = t.input_tokens, output_tokens = t.output_tokens,
+            cost_usd = t.cost_usd, first_seen = t.first_seen, last_seen = t.last_seen
+       FROM (SELECT h.org_id, h.project_id, h.kind, h.actor, sum(h.events)::bigint AS events,
+                    sum(h.errors)::bigint AS errors, sum(h.input_tokens)::bigint AS input_tokens,
+                    sum(h.output_tokens)::bigint AS output_tokens, sum(h.cost_usd) AS cost_usd,
+                    min(h.first_seen) AS first_seen, max(h.last_seen) AS last_seen
+               FROM actor_rollups_1h h
+               JOIN actor_spans x USING (org_id, project_id, kind, actor)
+              WHERE x.first_seen < ${at}
+              GROUP BY 1, 2, 3, 4) t
+      WHERE (s.org_id, s.project_id, s.kind, s.actor) = (t.org_id, t.project_id, t.kind, t.actor)`,
+    [cutoff],
+  );
+  return (hours.rowCount ?? 0) + (spans.rowCount ?? 0);
+}
+
+/**
  * Retention: drops every event partition for a day before today − retentionDays, and deletes rollup
  * rows and dead letters older than the same cutoff (so dashboards never show minutes whose events are
  * gone). Dropping a partition is instant and leaves no bloat, unlike DELETE.
@@ -86,11 +117,13 @@ export async function dropExpiredPartitions(
       "DELETE FROM dead_letters WHERE created_at < ($1::date)::timestamp AT TIME ZONE 'UTC'",
       [cutoff],
     );
+    const actorRows = await purgeActorTotals(client, cutoff);
     await client.query('COMMIT');
     return {
       dropped: rows[0]?.dropped ?? [],
       rollupRowsDeleted: rollups.rowCount ?? 0,
       deadLettersDeleted: dead.rowCount ?? 0,
+      actorRowsDeleted: actorRows,
     };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});

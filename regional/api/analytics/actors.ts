@@ -1,7 +1,7 @@
 // Users and sessions pages: per actor totals, p95 and first/last seen over whole hours, sortable and paginated.
 import * as v from 'valibot';
 import { withOrg } from '../../db/tenant.ts';
-import type { LatencyHistogram } from '../../rollups/latency-histogram.ts';
+import { type LatencyHistogram, mergeHistogramTexts } from '../../rollups/latency-histogram.ts';
 import { type Counters, counters, percentiles } from '../../rollups/minutes.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -28,13 +28,13 @@ export type ActorPage = {
   next_cursor: string | null;
 };
 
-/** Sort keys (descending) mapped to their aggregate expressions: fixed SQL, never from input. */
+/** Sort keys (descending) mapped to expressions over an actor's totals: fixed SQL, never from input. */
 const SORTS = {
-  events: 'sum(events)',
-  errors: 'sum(errors)',
-  cost_usd: 'sum(cost_usd)',
-  tokens: 'sum(input_tokens) + sum(output_tokens)',
-  last_seen: 'extract(epoch FROM max(last_seen))',
+  events: 'events',
+  errors: 'errors',
+  cost_usd: 'cost_usd',
+  tokens: 'input_tokens + output_tokens',
+  last_seen: 'extract(epoch FROM last_seen)',
 } as const;
 type Sort = keyof typeof SORTS;
 
@@ -54,10 +54,46 @@ export const ACTORS_QUERY = {
 
 const HOUR_MS = 3_600_000;
 
+/** Counters and first/last seen of one actor (in one project, or summed over several). */
+const TOTALS = ['events', 'errors', 'input_tokens', 'output_tokens', 'cost_usd', 'first_seen', 'last_seen'];
+
 /**
- * Lists users or sessions of the caller's org with their totals, most `sort` first. Reads the hourly
- * `actor_rollups_1h` (kept by a trigger on telemetry_events), so the range is widened to whole UTC
- * hours; p95 merges the histograms of the page's actors only.
+ * Every actor active in [$4, $5) with its totals over that range, as `actor` plus TOTALS, in one walk of
+ * the `actor_spans` rows active since `from`. An actor whose events all lie inside the range takes its
+ * span row as is (its lifetime totals); one that straddles an edge (events before `from`, or after `to`
+ * for a past range) is summed from its hourly rows in range by an index-only probe of its own hours —
+ * the probe is skipped, not run, for actors inside. Over several projects an actor's rows are summed.
+ * $1 org, $2 projects, $3 kind, $4 from, $5 to (whole hours).
+ */
+function totalsSql(multiProject: boolean): string {
+  const pick = TOTALS.map((c) => `CASE WHEN e.events IS NULL THEN s.${c} ELSE e.${c} END AS ${c}`).join(', ');
+  const rows = `
+    SELECT s.actor, ${pick}
+      FROM actor_spans s
+      LEFT JOIN LATERAL (
+        SELECT sum(h.events)::bigint AS events, sum(h.errors)::bigint AS errors,
+               sum(h.input_tokens)::bigint AS input_tokens, sum(h.output_tokens)::bigint AS output_tokens,
+               sum(h.cost_usd) AS cost_usd, min(h.first_seen) AS first_seen, max(h.last_seen) AS last_seen
+          FROM actor_rollups_1h h
+         WHERE (s.first_seen < $4 OR s.last_seen >= $5)
+           AND h.org_id = $1 AND h.project_id = s.project_id AND h.kind = $3 AND h.actor = s.actor
+           AND h.hour >= $4 AND h.hour < $5
+        HAVING count(*) > 0
+      ) e ON true
+     WHERE s.org_id = $1 AND s.project_id = ANY($2::uuid[]) AND s.kind = $3 AND s.last_seen >= $4 AND s.first_seen < $5`;
+  return multiProject
+    ? `SELECT actor, sum(events)::bigint AS events, sum(errors)::bigint AS errors,
+              sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
+              sum(cost_usd) AS cost_usd, min(first_seen) AS first_seen, max(last_seen) AS last_seen
+         FROM (${rows}) r GROUP BY actor`
+    : rows;
+}
+
+/**
+ * Lists users or sessions of the caller's org with their totals, most `sort` first. The range is
+ * widened to whole UTC hours (the hourly rows' grain); totals come from `totalsSql`, so a list costs
+ * one index row per active actor, with no aggregation for actors inside the range; p95 merges the
+ * histograms of the page's actors only.
  */
 export async function listActors(
   deps: Pick<ApiDeps, 'db' | 'clock' | 'maxRangeDays'>,
@@ -77,13 +113,9 @@ export async function listActors(
     const { rows } = await client.query<
       Counters & { actor: string; sv: number; first_seen: Date; last_seen: Date }
     >(
-      `SELECT actor, ${expr}::float8 AS sv, sum(events)::bigint AS events, sum(errors)::bigint AS errors,
-              sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
-              sum(cost_usd)::numeric AS cost_usd, min(first_seen) AS first_seen, max(last_seen) AS last_seen
-         FROM actor_rollups_1h
-        WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND kind = $3 AND hour >= $4 AND hour < $5
-        GROUP BY actor
-       HAVING $6::float8 IS NULL OR (${expr}::float8, actor) < ($6::float8, $7::text)
+      `SELECT actor, (${expr})::float8 AS sv, events, errors, input_tokens, output_tokens, cost_usd, first_seen, last_seen
+         FROM (${totalsSql(projects.length > 1)}) t
+        WHERE $6::float8 IS NULL OR ((${expr})::float8, actor) < ($6::float8, $7::text)
         ORDER BY 2 DESC, actor DESC
         LIMIT $8`,
       [caller.org_id, projects, kind, from, to, after?.v ?? null, after?.a ?? null, q.limit + 1],
@@ -91,19 +123,15 @@ export async function listActors(
     const page = rows.slice(0, q.limit);
     const hists = new Map<string, LatencyHistogram>();
     if (page.length > 0) {
-      const { rows: buckets } = await client.query<{ actor: string; b: string; n: number }>(
-        `SELECT actor, h.key AS b, sum(h.value::bigint)::bigint AS n
-           FROM actor_rollups_1h CROSS JOIN LATERAL jsonb_each_text(latency_hist) AS h
-          WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND kind = $3 AND hour >= $4 AND hour < $5
-            AND actor = ANY($6::text[])
-          GROUP BY 1, 2`,
+      const { rows: joined } = await client.query<{ actor: string; hists: string | null }>(
+        `SELECT actor, string_agg(latency_hist::text, ',') AS hists
+           FROM actor_rollups_1h
+          WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND kind = $3 AND actor = ANY($6::text[])
+            AND hour >= $4 AND hour < $5
+          GROUP BY 1`,
         [caller.org_id, projects, kind, from, to, page.map((r) => r.actor)],
       );
-      for (const r of buckets) {
-        const h = hists.get(r.actor) ?? {};
-        h[r.b] = r.n;
-        hists.set(r.actor, h);
-      }
+      for (const r of joined) hists.set(r.actor, mergeHistogramTexts(r.hists));
     }
     const last = page[page.length - 1];
     return {

@@ -240,6 +240,82 @@ describe('users and sessions', () => {
     }
   });
 
+  it('actors across the range edges count only their hours in range; all projects sum an id', async () => {
+    // Six hours of events in two projects sharing user ids; the list asks for hours 2–4 only, a past
+    // range, so users (spread over all six hours) and sessions crossing hour 2 or 4 straddle its edges
+    // while most sessions lie inside it.
+    const org = await h.org();
+    const { rows } = await h.owner.query('INSERT INTO projects (org_id, name) VALUES ($1, $2) RETURNING id', [
+      org.orgId,
+      'second',
+    ]);
+    const second = rows[0].id as string;
+    const t0 = new Date(end.getTime() - 6 * HOUR);
+    const projects: Array<[string, string]> = [
+      [org.projectId, 'a-'],
+      [second, 'b-'],
+    ];
+    for (const [projectId, idPrefix] of projects) {
+      await seedProject(h.system, {
+        orgId: org.orgId,
+        projectId,
+        keyId: randomUUID(),
+        from: t0,
+        spanMs: 6 * HOUR,
+        count: 730,
+        idPrefix,
+        users: 40,
+      });
+    }
+    const from = new Date(t0.getTime() + 2 * HOUR);
+    const to = new Date(t0.getTime() + 4 * HOUR);
+    const orgToken = await h.token(org.orgId, 'member');
+    for (const [kind, column] of [
+      ['users', 'user_id'],
+      ['sessions', 'session_id'],
+    ]) {
+      for (const scope of [`project_id=${org.projectId}&`, '']) {
+        const expected = (
+          await h.owner.query(
+            `SELECT ${column} AS id, count(*)::int AS events, sum(cost_usd)::float8 AS cost_usd,
+                    min(ts) AS first_seen, max(ts) AS last_seen
+               FROM telemetry_events
+              WHERE org_id = $1 AND ($2::uuid IS NULL OR project_id = $2) AND ts >= $3 AND ts < $4
+              GROUP BY 1 ORDER BY 2 DESC, 1 DESC`,
+            [org.orgId, scope ? org.projectId : null, from, to],
+          )
+        ).rows as Array<{ id: string; events: number; cost_usd: number; first_seen: Date; last_seen: Date }>;
+        const res = await h.call(
+          'GET',
+          `/v1/analytics/${kind}?${scope}from=${from.toISOString()}&to=${to.toISOString()}&limit=200`,
+          { token: orgToken },
+        );
+        expect(res.status).toBe(200);
+        const items = res.body.items as Array<{
+          id: string;
+          events: number;
+          cost_usd: number;
+          first_seen: string;
+          last_seen: string;
+        }>;
+        expect(items.map((r) => [r.id, r.events, r.first_seen, r.last_seen])).toEqual(
+          expected.map((e) => [e.id, e.events, e.first_seen.toISOString(), e.last_seen.toISOString()]),
+        );
+        for (const [i, e] of expected.entries()) expect(items[i]?.cost_usd).toBeCloseTo(e.cost_usd, 5);
+      }
+    }
+    // The data really has both shapes: sessions inside the range and sessions across its edges.
+    const { rows: shapes } = await h.owner.query(
+      `SELECT count(*) FILTER (WHERE f >= $2 AND l < $3)::int AS inside,
+              count(*) FILTER (WHERE f < $2 OR l >= $3)::int AS across
+         FROM (SELECT min(ts) AS f, max(ts) AS l FROM telemetry_events WHERE project_id = $1 GROUP BY session_id) s
+        WHERE l >= $2 AND f < $3`,
+      [org.projectId, from, to],
+    );
+    expect(shapes[0].inside).toBeGreaterThan(3);
+    expect(shapes[0].across).toBeGreaterThan(0);
+  });
+
   it('offers user and session ids as values by prefix', async () => {
     const res = await h.call(
       'GET',
