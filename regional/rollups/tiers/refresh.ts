@@ -1,7 +1,7 @@
 // Rebuilds dirty analytics tier blocks (5-minute and hourly totals, dimensionless and by dimension) from the per-minute rollups.
 import type pg from 'pg';
 import { withTransaction } from '../../db/tenant.ts';
-import { latencyPercentiles } from '../latency-histogram.ts';
+import { type LatencyHistogram, latencyPercentiles } from '../latency-histogram.ts';
 
 /** What the refresher needs: the system-role pool (cross-org, as the loader). */
 export type RefreshDeps = { pool: pg.Pool; batchSize?: number; onError?: (error: unknown) => void };
@@ -54,7 +54,8 @@ function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
           GROUP BY model, provider, operation, status, environment`,
         [...block4, INTERVAL[block.grain]],
       );
-      // The dimensionless row sums the block's few dimensional rows just written.
+      // The dimensionless row sums the block's few dimensional rows just written (their histograms
+      // sent as one JSON text and added up here).
       const totals = await client.query<{
         n: number;
         events: number;
@@ -63,10 +64,12 @@ function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
         output_tokens: number;
         cost_usd: number;
         updated_at: Date | null;
+        hists: string | null;
       }>(
         `SELECT count(*)::int AS n, coalesce(sum(events), 0)::bigint AS events, coalesce(sum(errors), 0)::bigint AS errors,
               coalesce(sum(input_tokens), 0)::bigint AS input_tokens, coalesce(sum(output_tokens), 0)::bigint AS output_tokens,
-              coalesce(sum(cost_usd), 0)::numeric AS cost_usd, max(source_updated_at) AS updated_at
+              coalesce(sum(cost_usd), 0)::numeric AS cost_usd, max(source_updated_at) AS updated_at,
+              string_agg(latency_hist::text, ',') AS hists
          FROM dimension_rollups WHERE org_id = $1 AND project_id = $2 AND grain = $3 AND start = $4`,
         block4,
       );
@@ -77,14 +80,10 @@ function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
           block4,
         );
       } else {
-        const buckets = await client.query<{ b: string; n: number }>(
-          `SELECT h.key AS b, sum(h.value::bigint)::bigint AS n
-             FROM dimension_rollups CROSS JOIN LATERAL jsonb_each_text(latency_hist) AS h
-            WHERE org_id = $1 AND project_id = $2 AND grain = $3 AND start = $4 GROUP BY 1`,
-          block4,
-        );
-        const hist: Record<string, number> = {};
-        for (const r of buckets.rows) hist[r.b] = r.n;
+        const hist: LatencyHistogram = {};
+        for (const h of JSON.parse(`[${t.hists ?? ''}]`) as LatencyHistogram[]) {
+          for (const [b, n] of Object.entries(h)) hist[b] = (hist[b] ?? 0) + Number(n);
+        }
         const p = latencyPercentiles(hist);
         await client.query(
           `INSERT INTO analytics_rollups (org_id, project_id, grain, start, events, errors, input_tokens, output_tokens, cost_usd,
