@@ -6,7 +6,7 @@ import path from 'node:path';
 import { startEmbeddedPostgres } from '../../infra/local/postgres.ts';
 import { freePort } from '../../infra/testing/free-port.ts';
 import { migrate } from '../../regional/db/migrate.ts';
-import type { createPool } from '../../regional/db/pool.ts';
+import { createPool } from '../../regional/db/pool.ts';
 import { type DatabaseUrls, databaseUrls } from '../../regional/db/urls.ts';
 
 /** A running benchmark database. */
@@ -61,4 +61,17 @@ export async function createBenchProject(
   const start = new Date(end.getTime() - days * 86_400_000);
   await system.query('SELECT llmo_ensure_telemetry_partitions($1::date, $2::date)', [start, end]);
   return { orgId, projectId, start, end };
+}
+
+/**
+ * VACUUM ANALYZE as the tables' owner: the service roles may not vacuum (PostgreSQL skips the table
+ * with only a warning), which would leave visibility maps unset and index-only scans fetching heap rows.
+ */
+export async function vacuumAnalyze(db: BenchDb, tables: string[]): Promise<void> {
+  const owner = createPool(db.urls.owner, { max: 1, statementTimeoutMs: 3_600_000 });
+  try {
+    for (const table of tables) await owner.query(`VACUUM ANALYZE ${table}`);
+  } finally {
+    await owner.end();
+  }
 }
