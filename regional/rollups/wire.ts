@@ -13,8 +13,8 @@ import { refreshAnalyticsTiers, startTierRefresher } from './tiers/refresh.ts';
 export interface WiredRollups {
   /** One partition maintenance pass (retention, then partitions ahead); rejects when it fails. */
   maintain(): Promise<MaintenanceResult>;
-  /** Rebuilds dirty tier blocks until none is left; returns how many. */
-  refreshTiers(): Promise<number>;
+  /** Rebuilds dirty tier blocks until none is left (or `budgetMs` has passed); returns how many. */
+  refreshTiers(budgetMs?: number): Promise<number>;
   /** Long-lived processes: refresh tiers every `intervalMs` until stopped. */
   startTierRefresher(intervalMs: number): { stop(): Promise<void> };
 }
@@ -32,7 +32,7 @@ export function wireRollups(
       log.info('partition maintenance', { ...result });
       return result;
     },
-    refreshTiers: () => refreshAnalyticsTiers({ pool, onError }),
+    refreshTiers: (budgetMs) => refreshAnalyticsTiers({ pool, onError, budgetMs }),
     startTierRefresher: (intervalMs) => startTierRefresher({ pool, intervalMs, onError }),
   };
 }

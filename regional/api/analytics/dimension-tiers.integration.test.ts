@@ -353,4 +353,16 @@ describe('filtered aggregates over the dimensional tiers', () => {
     expect(Number(left.rows[0]?.n)).toBe(0);
     await expectSameAsMinutes(aligned);
   });
+
+  it('a refresh with its time budget spent starts no block; the blocks stay dirty and answers exact', async () => {
+    await refreshAnalyticsTiers({ pool: h.system });
+    await h.system.query(
+      'UPDATE event_rollups_1m SET events = events + 1 WHERE project_id = $1 AND minute = $2',
+      [projectId, new Date(middleHour.getTime() + 44 * MIN)],
+    );
+    expect(await refreshAnalyticsTiers({ pool: h.system, budgetMs: 0 })).toBe(0);
+    await expectSameAsMinutes(aligned);
+    expect(await refreshAnalyticsTiers({ pool: h.system, budgetMs: 60_000 })).toBeGreaterThan(0);
+    await expectSameAsMinutes(aligned);
+  });
 });

@@ -3,8 +3,16 @@ import type pg from 'pg';
 import { withTransaction } from '../../db/tenant.ts';
 import { type LatencyHistogram, latencyPercentiles } from '../latency-histogram.ts';
 
-/** What the refresher needs: the system-role pool (cross-org, as the loader). */
-export type RefreshDeps = { pool: pg.Pool; batchSize?: number; onError?: (error: unknown) => void };
+/**
+ * What the refresher needs: the system-role pool (cross-org, as the loader). `budgetMs`: start no block
+ * after this long (the rest stay dirty, and exact, for the next run), for callers with a deadline.
+ */
+export type RefreshDeps = {
+  pool: pg.Pool;
+  batchSize?: number;
+  budgetMs?: number;
+  onError?: (error: unknown) => void;
+};
 
 const INTERVAL = { '5m': '5 minutes', '1h': '1 hour' } as const;
 
@@ -123,12 +131,14 @@ function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
 
 /**
  * Refreshes every dirty block, oldest marker first, until none is left (or only ones another refresher
- * holds). Safe to run in several processes at once.
+ * holds, or `budgetMs` has passed). Safe to run in several processes at once.
  * @returns how many blocks were rebuilt.
  */
 export async function refreshAnalyticsTiers(deps: RefreshDeps): Promise<number> {
   let done = 0;
+  const deadline = deps.budgetMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + deps.budgetMs;
   for (;;) {
+    if (performance.now() >= deadline) return done;
     const { rows } = await deps.pool.query<Block>(
       `SELECT org_id, project_id, grain, start FROM (
          SELECT DISTINCT ON (project_id, grain, start) org_id, project_id, grain, start, id
@@ -139,6 +149,7 @@ export async function refreshAnalyticsTiers(deps: RefreshDeps): Promise<number> 
     if (rows.length === 0) return done;
     let progressed = false;
     for (const block of rows) {
+      if (performance.now() >= deadline) return done;
       try {
         if (await refreshBlock(deps.pool, block)) {
           done += 1;
