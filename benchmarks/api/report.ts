@@ -1,4 +1,4 @@
-// Renders benchmarks/results/api.md from the JSON results of analytics.ts and revocation.ts.
+// Renders benchmarks/results/api.md from the JSON results of analytics.ts and revocation.ts (explore has its own file).
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 
@@ -75,6 +75,12 @@ async function main(): Promise<void> {
       '',
     );
   }
+  // The exploration routes' results have their own hand-read file; this one only points to it.
+  out.push(
+    '## Exploration, users / sessions and filtered analytics routes',
+    '',
+    'In `benchmarks/results/api-explore.md` (10M events; figures in `api-explore.json`).',
+  );
   await writeFile('benchmarks/results/api.md', `${out.join('\n')}\n`);
 }
 

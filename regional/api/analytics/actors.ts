@@ -1,10 +1,12 @@
 // Users and sessions pages: per actor totals, p95 and first/last seen over whole hours, sortable and paginated.
+import type pg from 'pg';
 import * as v from 'valibot';
 import { withOrg } from '../../db/tenant.ts';
 import { type LatencyHistogram, mergeHistogramTexts } from '../../rollups/latency-histogram.ts';
 import { type Counters, counters, percentiles } from '../../rollups/minutes.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
+import { BadRequestError } from '../errors.ts';
 import { cursorParam, encodeCursor, enumParam, limitParam, parseQuery, type QueryDecl } from '../query.ts';
 import { DEFAULT_MAX_RANGE_DAYS, RANGE_QUERY, resolveRange } from './params.ts';
 import { projectScope } from './scope.ts';
@@ -28,19 +30,23 @@ export type ActorPage = {
   next_cursor: string | null;
 };
 
-/** Sort keys (descending) mapped to expressions over an actor's totals: fixed SQL, never from input. */
+/**
+ * Sort keys (descending): the expression over an actor's totals and its SQL type. Fixed SQL, never from
+ * input. Rows are ordered by the value itself (no per-row cast: a sort walks every active actor).
+ */
 const SORTS = {
-  events: 'events',
-  errors: 'errors',
-  cost_usd: 'cost_usd',
-  tokens: 'input_tokens + output_tokens',
-  last_seen: 'extract(epoch FROM last_seen)',
+  events: { expr: 'events', type: 'bigint' },
+  errors: { expr: 'errors', type: 'bigint' },
+  cost_usd: { expr: 'cost_usd', type: 'numeric' },
+  tokens: { expr: 'input_tokens + output_tokens', type: 'bigint' },
+  last_seen: { expr: 'last_seen', type: 'timestamptz' },
 } as const;
 type Sort = keyof typeof SORTS;
 
-// Position after the last row: its sort value and actor id (ties broken by id).
+// Position after the last row: its sort value as PostgreSQL prints it (exact for numeric sums and
+// timestamps, unlike a float) and its actor id (ties broken by id).
 const CursorSchema = v.strictObject({
-  v: v.pipe(v.number(), v.finite()),
+  v: v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[0-9 :.+-]+$/)),
   a: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
 });
 
@@ -62,11 +68,13 @@ const TOTALS = ['events', 'errors', 'input_tokens', 'output_tokens', 'cost_usd',
  * the `actor_spans` rows active since `from`. An actor whose events all lie inside the range takes its
  * span row as is (its lifetime totals); one that straddles an edge (events before `from`, or after `to`
  * for a past range) is summed from its hourly rows in range by an index-only probe of its own hours —
- * the probe is skipped, not run, for actors inside. Over several projects an actor's rows are summed.
+ * the probe is skipped, not run, for actors inside. An actor seen before and after the range but not in
+ * it has no hours there and is left out. Over several projects an actor's rows are summed.
  * $1 org, $2 projects, $3 kind, $4 from, $5 to (whole hours).
  */
 function totalsSql(multiProject: boolean): string {
-  const pick = TOTALS.map((c) => `CASE WHEN e.events IS NULL THEN s.${c} ELSE e.${c} END AS ${c}`).join(', ');
+  const inside = 's.first_seen >= $4 AND s.last_seen < $5';
+  const pick = TOTALS.map((c) => `CASE WHEN ${inside} THEN s.${c} ELSE e.${c} END AS ${c}`).join(', ');
   const rows = `
     SELECT s.actor, ${pick}
       FROM actor_spans s
@@ -75,18 +83,33 @@ function totalsSql(multiProject: boolean): string {
                sum(h.input_tokens)::bigint AS input_tokens, sum(h.output_tokens)::bigint AS output_tokens,
                sum(h.cost_usd) AS cost_usd, min(h.first_seen) AS first_seen, max(h.last_seen) AS last_seen
           FROM actor_rollups_1h h
-         WHERE (s.first_seen < $4 OR s.last_seen >= $5)
+         WHERE NOT (${inside})
            AND h.org_id = $1 AND h.project_id = s.project_id AND h.kind = $3 AND h.actor = s.actor
            AND h.hour >= $4 AND h.hour < $5
         HAVING count(*) > 0
       ) e ON true
-     WHERE s.org_id = $1 AND s.project_id = ANY($2::uuid[]) AND s.kind = $3 AND s.last_seen >= $4 AND s.first_seen < $5`;
+     WHERE s.org_id = $1 AND s.project_id = ANY($2::uuid[]) AND s.kind = $3 AND s.last_seen >= $4 AND s.first_seen < $5
+       AND (${inside} OR e.events IS NOT NULL)`;
   return multiProject
     ? `SELECT actor, sum(events)::bigint AS events, sum(errors)::bigint AS errors,
               sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
               sum(cost_usd) AS cost_usd, min(first_seen) AS first_seen, max(last_seen) AS last_seen
          FROM (${rows}) r GROUP BY actor`
     : rows;
+}
+
+/** A cursor's sort value checked by PostgreSQL's own input function for the sort's type; 400 when it fails. */
+async function cursorValue(client: pg.ClientBase, value: string, sort: Sort): Promise<string> {
+  const { rows } = await client.query<{ ok: boolean }>('SELECT pg_input_is_valid($1, $2) AS ok', [
+    value,
+    SORTS[sort].type,
+  ]);
+  if (!rows[0]?.ok) {
+    throw new BadRequestError('invalid_cursor', 'cursor does not belong to this sort', {
+      parameter: 'cursor',
+    });
+  }
+  return value;
 }
 
 /**
@@ -106,19 +129,24 @@ export async function listActors(
   const from = new Date(Math.floor(minutes.from.getTime() / HOUR_MS) * HOUR_MS);
   const to = new Date(Math.ceil(minutes.to.getTime() / HOUR_MS) * HOUR_MS);
   const sort: Sort = q.sort ?? 'events';
-  const expr = SORTS[sort];
+  const { expr, type } = SORTS[sort];
   const after = q.cursor;
   return withOrg(deps.db, caller.org_id, async (client) => {
     const projects = await projectScope(client, caller.org_id, q.project_id);
+    // The value of the cursor's type: a malformed one is a 400, not a failed query.
+    const position = after ? await cursorValue(client, after.v, sort) : null;
+    // Ordered and limited first, the sort value printed only for the page's rows.
     const { rows } = await client.query<
-      Counters & { actor: string; sv: number; first_seen: Date; last_seen: Date }
+      Counters & { actor: string; sv: string; first_seen: Date; last_seen: Date }
     >(
-      `SELECT actor, (${expr})::float8 AS sv, events, errors, input_tokens, output_tokens, cost_usd, first_seen, last_seen
-         FROM (${totalsSql(projects.length > 1)}) t
-        WHERE $6::float8 IS NULL OR ((${expr})::float8, actor) < ($6::float8, $7::text)
-        ORDER BY 2 DESC, actor DESC
-        LIMIT $8`,
-      [caller.org_id, projects, kind, from, to, after?.v ?? null, after?.a ?? null, q.limit + 1],
+      `SELECT p.*, (${expr})::text AS sv FROM (
+         SELECT actor, events, errors, input_tokens, output_tokens, cost_usd, first_seen, last_seen
+           FROM (${totalsSql(projects.length > 1)}) t
+          WHERE $6::${type} IS NULL OR ((${expr}), actor) < ($6::${type}, $7::text)
+          ORDER BY ${expr} DESC, actor DESC
+          LIMIT $8) p
+        ORDER BY ${expr} DESC, actor DESC`,
+      [caller.org_id, projects, kind, from, to, position, after?.a ?? null, q.limit + 1],
     );
     const page = rows.slice(0, q.limit);
     const hists = new Map<string, LatencyHistogram>();

@@ -214,6 +214,30 @@ describe('users and sessions', () => {
       });
       expect(typeof got?.p95).toBe('number');
     }
+    // Every sort pages through every user once, in its order (cursors carry the exact value).
+    for (const sort of ['cost_usd', 'last_seen', 'tokens', 'errors']) {
+      const ids: string[] = [];
+      let next: string | null = null;
+      do {
+        const res = await h.call(
+          'GET',
+          `/v1/analytics/users?project_id=${projectId}&${range}&sort=${sort}&limit=30${next ? `&cursor=${next}` : ''}`,
+          { token },
+        );
+        expect(res.status).toBe(200);
+        ids.push(...(res.body.items as Array<{ id: string }>).map((r) => r.id));
+        next = res.body.next_cursor as string | null;
+      } while (next && ids.length <= expected.length);
+      expect(ids.length, sort).toBe(expected.length);
+      expect(new Set(ids).size, sort).toBe(expected.length);
+    }
+    const wrong = await h.call(
+      'GET',
+      `/v1/analytics/users?project_id=${projectId}&${range}&sort=last_seen&cursor=${Buffer.from(JSON.stringify({ v: '12', a: 'x' })).toString('base64url')}`,
+      { token },
+    );
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error?.code).toBe('invalid_cursor');
   });
 
   it('sessions sort by cost and by last seen; bad sort and cursor are named 400s', async () => {
@@ -269,6 +293,20 @@ describe('users and sessions', () => {
     }
     const from = new Date(t0.getTime() + 2 * HOUR);
     const to = new Date(t0.getTime() + 4 * HOUR);
+    // An actor seen before and after the range but not in it: listed nowhere.
+    const gap = await h.system.query(
+      `INSERT INTO telemetry_events (project_id, ts, event_id, org_id, key_id, received_at, operation, provider, model,
+                                     status, environment, duration_ms, input_tokens, output_tokens, cost_usd,
+                                     trace_id, user_id, session_id, error_type, event)
+       SELECT project_id, g.at, 'gap-' || g.n, org_id, key_id, g.at, operation, provider, model, status,
+              environment, duration_ms, input_tokens, output_tokens, cost_usd, trace_id, 'gap-user', 'gap-session',
+              error_type, event
+         FROM telemetry_events e
+        CROSS JOIN (VALUES (1, $2::timestamptz - interval '30 minutes'), (2, $3::timestamptz + interval '30 minutes')) g(n, at)
+        WHERE e.project_id = $1 AND e.event_id = 'a-0'`,
+      [org.projectId, from, to],
+    );
+    expect(gap.rowCount).toBe(2);
     const orgToken = await h.token(org.orgId, 'member');
     for (const [kind, column] of [
       ['users', 'user_id'],
