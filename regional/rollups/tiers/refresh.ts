@@ -90,7 +90,7 @@ function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
       } else {
         const hist: LatencyHistogram = {};
         for (const h of JSON.parse(`[${t.hists ?? ''}]`) as LatencyHistogram[]) {
-          for (const [b, n] of Object.entries(h)) hist[b] = (hist[b] ?? 0) + Number(n);
+          for (const b in h) hist[b] = (hist[b] ?? 0) + Number(h[b]);
         }
         const p = latencyPercentiles(hist);
         await client.query(
