@@ -38,6 +38,7 @@ const env = parseEnv(
     LOADER_CHUNK_LINES: wholeNumber(DEFAULT_CHUNK_LINES, 1),
     /** `ab` alternates the savepoint fast path on/off per round (diagnostic). */
     LOADER_BENCH_FAST_PATH: v.optional(v.picklist(['on', 'off', 'ab'], 'must be on, off or ab'), 'on'),
+    LOADER_BENCH_ACTORS: v.optional(v.picklist(['on', 'off', 'ab'], 'must be on, off or ab'), 'off'),
   }),
 );
 const EVENTS = env.LOADER_BENCH_EVENTS;
@@ -45,6 +46,7 @@ const ROUNDS = env.LOADER_BENCH_ROUNDS;
 const LATENCY_OBJECTS = env.LOADER_BENCH_LATENCY_OBJECTS;
 const CHUNK_LINES = env.LOADER_CHUNK_LINES;
 const FAST_PATH_MODE = env.LOADER_BENCH_FAST_PATH;
+const ACTORS_MODE = env.LOADER_BENCH_ACTORS;
 
 /** The postmaster's pid: the parent of any backend. */
 async function postmasterPid(pool: pg.Pool): Promise<number> {
@@ -173,7 +175,9 @@ async function main(): Promise<void> {
       const run = `r${r}-${randomBytes(3).toString('hex')}`;
       const objKey = `bench/${run}.gz`;
       const file = path.join(dir, 'objects', 'b', objKey);
-      const rawBytes = await writeLandingObjectStream(file, tenant, run, EVENTS);
+      // ab: even rounds without user / session ids, odd rounds with them (same machine, interleaved).
+      const actors = ACTORS_MODE === 'ab' ? r % 2 === 1 : ACTORS_MODE === 'on';
+      const rawBytes = await writeLandingObjectStream(file, tenant, run, EVENTS, 6, actors);
       const text = await stagedText(file, days);
       const raw = await measure(postmaster, () => rawCopy(owner, text));
       text.length = 0;
@@ -187,6 +191,7 @@ async function main(): Promise<void> {
       const row = {
         round: r + 1,
         fast_path: fastPath ? 1 : 0,
+        actors: actors ? 1 : 0,
         events: EVENTS,
         object_mib: +(rawBytes / 2 ** 20).toFixed(1),
         gzip_mib: +((await stat(file)).size / 2 ** 20).toFixed(1),

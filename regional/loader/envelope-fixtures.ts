@@ -83,6 +83,8 @@ export async function writeGzipObject(
 /**
  * Streams a gzip NDJSON landing object of `count` valid envelopes spread over the last 30 minutes to
  * `file`, never holding it in memory (objects of any size). Returns the uncompressed size in bytes.
+ * With `actors`, events carry a user id (2,000 users) and a session id (20 consecutive events each),
+ * so the per-user and per-session rows are written as a real app's events would make them.
  */
 export async function writeLandingObjectStream(
   file: string,
@@ -90,6 +92,7 @@ export async function writeLandingObjectStream(
   run: string,
   count: number,
   gzipLevel = 6,
+  actors = false,
 ): Promise<number> {
   let bytes = 0;
   const start = Date.now() - 30 * 60_000;
@@ -97,7 +100,10 @@ export async function writeLandingObjectStream(
     let batch = '';
     for (let i = 0; i < count; i++) {
       // Spread over 30 minutes so the rollups have many rows.
-      batch += `${JSON.stringify(makeEnvelope(tenant, i, { runId: run, ts: new Date(start + (i % 1800) * 1000) }))}\n`;
+      const e = makeEnvelope(tenant, i, { runId: run, ts: new Date(start + (i % 1800) * 1000) });
+      if (actors)
+        Object.assign(e.event, { user_id: `user-${i % 2000}`, session_id: `${run}-s${Math.floor(i / 20)}` });
+      batch += `${JSON.stringify(e)}\n`;
       if (batch.length > 256 * 1024) {
         bytes += Buffer.byteLength(batch);
         yield batch;
