@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../infra/testing/seeded-random.ts';
 import {
+  addHistogramTexts,
   bucketIndex,
   bucketValue,
   histogramCount,
@@ -74,6 +75,20 @@ describe('latency histogram', () => {
     const merged = mergeHistograms(...parts.map((p) => histogramOf(p)));
     expect(merged).toEqual(histogramOf(parts.flat()));
     expect(histogramCount(merged)).toBe(3500);
+  });
+
+  it('adds a string_agg of stored histograms into a histogram as merging the parts would', () => {
+    const r = seededRandom(7);
+    const parts = Array.from({ length: 5 }, () => Array.from({ length: 300 }, () => r() * 4000));
+    const first = histogramOf(parts[0] ?? []);
+    // As PostgreSQL prints jsonb: keys and counts, comma-joined by string_agg.
+    const joined = parts
+      .slice(1)
+      .map((p) => JSON.stringify(histogramOf(p)))
+      .join(',');
+    expect(addHistogramTexts({ ...first }, joined)).toEqual(histogramOf(parts.flat()));
+    expect(addHistogramTexts({ ...first }, null)).toEqual(first);
+    expect(addHistogramTexts({}, '{"3": 2}, {"3": 5, "-32768": 1}')).toEqual({ '3': 7, '-32768': 1 });
   });
 
   it('puts zero, negative and NaN in the zero bucket and clamps huge values', () => {

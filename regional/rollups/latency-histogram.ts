@@ -76,11 +76,19 @@ export function mergeHistograms(
 }
 
 /**
- * Merges the histograms of a `string_agg(latency_hist::text, ',')`: one text per group crosses the wire
- * instead of one row per group and bucket (`jsonb_each_text` in SQL costs about twice as much).
+ * Adds the histograms of a `string_agg(latency_hist::text, ',')` into `into` and returns it: one text per
+ * group crosses the wire instead of one row per group and bucket (`jsonb_each_text` in SQL costs 2–5×
+ * as much). for…in, not Object.entries: no pair arrays for the ~10⁵ buckets a dense range adds up.
  */
-export function mergeHistogramTexts(joined: string | null | undefined): LatencyHistogram {
-  return joined ? mergeHistograms(...(JSON.parse(`[${joined}]`) as LatencyHistogram[])) : emptyHistogram();
+export function addHistogramTexts(
+  into: LatencyHistogram,
+  joined: string | null | undefined,
+): LatencyHistogram {
+  if (!joined) return into;
+  for (const h of JSON.parse(`[${joined}]`) as LatencyHistogram[]) {
+    for (const b in h) into[b] = (into[b] ?? 0) + Number(h[b]);
+  }
+  return into;
 }
 
 /** Total number of observations. */

@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import * as v from 'valibot';
 import { withOrg } from '../../db/tenant.ts';
-import { type LatencyHistogram, mergeHistogramTexts } from '../../rollups/latency-histogram.ts';
+import { addHistogramTexts, type LatencyHistogram } from '../../rollups/latency-histogram.ts';
 import { type Counters, counters, percentiles } from '../../rollups/minutes.ts';
 import type { Caller } from '../auth/caller.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -159,7 +159,7 @@ export async function listActors(
           GROUP BY 1`,
         [caller.org_id, projects, kind, from, to, page.map((r) => r.actor)],
       );
-      for (const r of joined) hists.set(r.actor, mergeHistogramTexts(r.hists));
+      for (const r of joined) hists.set(r.actor, addHistogramTexts({}, r.hists));
     }
     const last = page[page.length - 1];
     return {

@@ -1,6 +1,6 @@
 // Filtered aggregates for overview, timeseries and breakdown: dimensional tiers and per-minute rollups when the filters allow, raw events otherwise.
 import type pg from 'pg';
-import type { LatencyHistogram } from '../../rollups/latency-histogram.ts';
+import { addHistogramTexts, type LatencyHistogram } from '../../rollups/latency-histogram.ts';
 import { type Counters, percentiles, type TimeRange } from '../../rollups/minutes.ts';
 import type { RangePlan } from '../../rollups/tiers/plan.ts';
 import { planRange } from '../../rollups/tiers/read.ts';
@@ -255,11 +255,7 @@ export async function aggregate(
   for (const r of rows) {
     const t = get(groupKey(r.g));
     addCounters(t, r);
-    if (!r.hists) continue;
-    for (const h of JSON.parse(`[${r.hists}]`) as LatencyHistogram[]) {
-      // for…in, not Object.entries: no pair arrays for the ~10⁵ buckets a dense range adds up.
-      for (const b in h) t.hist[b] = (t.hist[b] ?? 0) + Number(h[b]);
-    }
+    addHistogramTexts(t.hist, r.hists);
   }
   return out;
 }

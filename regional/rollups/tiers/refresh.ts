@@ -1,7 +1,7 @@
 // Rebuilds dirty analytics tier blocks (5-minute and hourly totals, dimensionless and by dimension) from the per-minute rollups.
 import type pg from 'pg';
 import { withTransaction } from '../../db/tenant.ts';
-import { type LatencyHistogram, latencyPercentiles } from '../latency-histogram.ts';
+import { addHistogramTexts, latencyPercentiles } from '../latency-histogram.ts';
 
 /**
  * What the refresher needs: the system-role pool (cross-org, as the loader). `budgetMs`: start no block
@@ -88,10 +88,7 @@ function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
           block4,
         );
       } else {
-        const hist: LatencyHistogram = {};
-        for (const h of JSON.parse(`[${t.hists ?? ''}]`) as LatencyHistogram[]) {
-          for (const b in h) hist[b] = (hist[b] ?? 0) + Number(h[b]);
-        }
+        const hist = addHistogramTexts({}, t.hists);
         const p = latencyPercentiles(hist);
         await client.query(
           `INSERT INTO analytics_rollups (org_id, project_id, grain, start, events, errors, input_tokens, output_tokens, cost_usd,
