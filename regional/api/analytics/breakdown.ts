@@ -80,7 +80,7 @@ export async function breakdown(
         ? ((
             await aggregate(
               client,
-              await sourceFor(client, caller.org_id, projects, range, filters),
+              await sourceFor(client, caller.org_id, projects, range, filters, { budget: src.budget }),
               wholeRange,
               { latency: false },
             )

@@ -17,8 +17,34 @@ import { eventCondition, type Filters, needsEvents, rollupCondition } from './fi
  */
 export type SourceKind = 'rollups' | 'events';
 
-/** Most time one aggregate over raw events may take before it is cancelled (400 `query_too_broad`). */
+/**
+ * Most time the raw-event scans of one request may take together before the one running is cancelled
+ * (400 `query_too_broad`): a breakdown that scans twice shares it, rather than taking it twice.
+ */
 export const EVENT_SCAN_TIMEOUT_MS = 10_000;
+
+/** The time left to a request's raw-event scans (one per request, shared by its sources). */
+export type ScanBudget = { deadline: number };
+
+/** A budget of EVENT_SCAN_TIMEOUT_MS from `now`. */
+export function scanBudget(now = Date.now()): ScanBudget {
+  return { deadline: now + EVENT_SCAN_TIMEOUT_MS };
+}
+
+/** The statement timeout for the next scan under `budget`; 400 `query_too_broad` when it is spent. */
+export function scanTimeoutMs(budget: ScanBudget, now = Date.now()): number {
+  const left = Math.ceil(budget.deadline - now);
+  if (left < 1) throw tooBroad();
+  return left;
+}
+
+function tooBroad(cause?: unknown): BadRequestError {
+  return new BadRequestError(
+    'query_too_broad',
+    'these filters read raw events and the range holds too many: narrow the range or add a user, session or trace filter',
+    { parameter: 'from', cause },
+  );
+}
 
 /**
  * The rows an aggregate reads, as `FROM ${table} WHERE ${where}` (callers may append `AND …`) with its
@@ -36,6 +62,8 @@ export type Source = {
   stepMs: number | null;
   /** rollups: the blocks and minutes read (null for events). */
   plan: RangePlan | null;
+  /** events: the request's scan budget. */
+  budget: ScanBudget;
 };
 
 /** Adds a parameter to a source's list and returns its placeholder. */
@@ -62,7 +90,7 @@ export async function sourceFor(
   projects: string[],
   range: TimeRange,
   filters: Filters,
-  options: { stepMs?: number | null; forceEvents?: boolean; extra?: string } = {},
+  options: { stepMs?: number | null; forceEvents?: boolean; extra?: string; budget?: ScanBudget } = {},
 ): Promise<Source> {
   const kind: SourceKind = options.forceEvents || needsEvents(filters) ? 'events' : 'rollups';
   const params: unknown[] = [orgId, projects, range.from, range.to];
@@ -70,6 +98,7 @@ export async function sourceFor(
   params.push(...cond.params);
   const extra = options.extra ? ` AND ${options.extra}` : '';
   const scope = 'org_id = $1 AND project_id = ANY($2::uuid[])';
+  const budget = options.budget ?? scanBudget();
   if (kind === 'events') {
     return {
       kind,
@@ -79,6 +108,7 @@ export async function sourceFor(
       params,
       stepMs: null,
       plan: null,
+      budget,
     };
   }
   const stepMs = options.stepMs ?? null;
@@ -111,6 +141,7 @@ export async function sourceFor(
     params,
     stepMs,
     plan,
+    budget,
   };
 }
 
@@ -159,7 +190,10 @@ export function folded(column: string, keys: string[]): Grouping {
     `CASE WHEN coalesce(${column}, '') = ANY(${add(keys, 'text[]')}) THEN 'k:' || coalesce(${column}, '') ELSE 'o' END`;
 }
 
-/** Runs a query; a raw-event scan cancelled by its timeout becomes a 400 naming the range. */
+/**
+ * Runs a query; a raw-event scan runs with what is left of the request's budget as its statement
+ * timeout (then the connection's own again), and a scan cancelled by it becomes a 400 naming the range.
+ */
 async function run<T extends pg.QueryResultRow>(
   client: pg.ClientBase,
   src: Source,
@@ -167,18 +201,14 @@ async function run<T extends pg.QueryResultRow>(
   params: unknown[],
 ): Promise<T[]> {
   if (src.kind !== 'events') return (await client.query<T>(sql, params)).rows;
-  // For the rest of this (read-only, per-request) transaction; it ends with the request.
-  await client.query(`SET LOCAL statement_timeout = ${EVENT_SCAN_TIMEOUT_MS}`);
+  // SET LOCAL: for this (read-only, per-request) transaction only.
+  await client.query(`SET LOCAL statement_timeout = ${scanTimeoutMs(src.budget)}`);
   try {
-    return (await client.query<T>(sql, params)).rows;
+    const { rows } = await client.query<T>(sql, params);
+    await client.query('SET LOCAL statement_timeout TO DEFAULT');
+    return rows;
   } catch (error) {
-    if ((error as { code?: string }).code === '57014') {
-      throw new BadRequestError(
-        'query_too_broad',
-        'these filters read raw events and the range holds too many: narrow the range or add a user, session or trace filter',
-        { parameter: 'from', cause: error },
-      );
-    }
+    if ((error as { code?: string }).code === '57014') throw tooBroad(error);
     throw error;
   }
 }
