@@ -39,40 +39,14 @@ CREATE POLICY system ON actor_spans TO llmo_system USING (true) WITH CHECK (true
 GRANT SELECT ON actor_spans TO llmo_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON actor_spans TO llmo_system;
 
--- As in 0005, plus the spans: hourly rows first, then spans, each in key order, so two writers lock rows
--- in one global order (no deadlock).
-CREATE OR REPLACE FUNCTION llmo_fold_actor_delta() RETURNS integer
+-- The fold of 0005 keeps its body under a new name; the fold the loader and the trigger call now folds the
+-- spans first, then the hourly rows (which empties the deltas). Every writer takes the two in this order,
+-- each in key order, so two writers never wait on each other in a cycle.
+ALTER FUNCTION llmo_fold_actor_delta() RENAME TO llmo_fold_actor_hours;
+
+CREATE FUNCTION llmo_fold_actor_spans() RETURNS void
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
-DECLARE n integer;
 BEGIN
-  WITH per_bucket AS (
-    SELECT org_id, project_id, kind, hour, actor, bucket, sum(events) AS events, sum(errors) AS errors,
-      sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd,
-      sum(latency_count) AS latency_count, min(first_seen) AS first_seen, max(last_seen) AS last_seen
-    FROM llmo_actor_delta GROUP BY 1, 2, 3, 4, 5, 6
-  ), per_actor AS (
-    SELECT org_id, project_id, kind, hour, actor, sum(events)::bigint AS events, sum(errors)::bigint AS errors,
-      sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
-      sum(cost_usd) AS cost_usd,
-      coalesce(jsonb_object_agg(bucket, latency_count) FILTER (WHERE bucket IS NOT NULL AND latency_count > 0),
-               '{}'::jsonb) AS latency_hist,
-      min(first_seen) AS first_seen, max(last_seen) AS last_seen
-    FROM per_bucket GROUP BY 1, 2, 3, 4, 5
-  ), up AS (
-    INSERT INTO actor_rollups_1h AS r
-    SELECT * FROM per_actor ORDER BY org_id, project_id, kind, hour, actor
-    ON CONFLICT (org_id, project_id, kind, hour, actor) DO UPDATE SET
-      events = r.events + excluded.events,
-      errors = r.errors + excluded.errors,
-      input_tokens = r.input_tokens + excluded.input_tokens,
-      output_tokens = r.output_tokens + excluded.output_tokens,
-      cost_usd = r.cost_usd + excluded.cost_usd,
-      latency_hist = llmo_hist_merge(r.latency_hist, excluded.latency_hist),
-      first_seen = least(r.first_seen, excluded.first_seen),
-      last_seen = greatest(r.last_seen, excluded.last_seen)
-    RETURNING 1
-  )
-  SELECT count(*) INTO n FROM up;
   INSERT INTO actor_spans AS s
   SELECT org_id, project_id, kind, actor, sum(events)::bigint, sum(errors)::bigint, sum(input_tokens)::bigint,
     sum(output_tokens)::bigint, sum(cost_usd), min(first_seen), max(last_seen)
@@ -85,8 +59,14 @@ BEGIN
     cost_usd = s.cost_usd + excluded.cost_usd,
     first_seen = least(s.first_seen, excluded.first_seen),
     last_seen = greatest(s.last_seen, excluded.last_seen);
-  TRUNCATE llmo_actor_delta;
-  RETURN n;
+END $$;
+
+-- Returns the hourly rows upserted, as before.
+CREATE FUNCTION llmo_fold_actor_delta() RETURNS integer
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+BEGIN
+  PERFORM llmo_fold_actor_spans();
+  RETURN llmo_fold_actor_hours();
 END $$;
 
 -- Actors stored before this migration.
@@ -97,40 +77,8 @@ FROM actor_rollups_1h GROUP BY 1, 2, 3, 4;
 
 -- Down Migration
 
+DROP FUNCTION llmo_fold_actor_delta();
+DROP FUNCTION llmo_fold_actor_spans();
+ALTER FUNCTION llmo_fold_actor_hours() RENAME TO llmo_fold_actor_delta;
 DROP INDEX actor_rollups_1h_actor_idx;
 DROP TABLE actor_spans;
-CREATE OR REPLACE FUNCTION llmo_fold_actor_delta() RETURNS integer
-LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
-DECLARE n integer;
-BEGIN
-  WITH per_bucket AS (
-    SELECT org_id, project_id, kind, hour, actor, bucket, sum(events) AS events, sum(errors) AS errors,
-      sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd,
-      sum(latency_count) AS latency_count, min(first_seen) AS first_seen, max(last_seen) AS last_seen
-    FROM llmo_actor_delta GROUP BY 1, 2, 3, 4, 5, 6
-  ), per_actor AS (
-    SELECT org_id, project_id, kind, hour, actor, sum(events)::bigint AS events, sum(errors)::bigint AS errors,
-      sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
-      sum(cost_usd) AS cost_usd,
-      coalesce(jsonb_object_agg(bucket, latency_count) FILTER (WHERE bucket IS NOT NULL AND latency_count > 0),
-               '{}'::jsonb) AS latency_hist,
-      min(first_seen) AS first_seen, max(last_seen) AS last_seen
-    FROM per_bucket GROUP BY 1, 2, 3, 4, 5
-  ), up AS (
-    INSERT INTO actor_rollups_1h AS r
-    SELECT * FROM per_actor ORDER BY org_id, project_id, kind, hour, actor
-    ON CONFLICT (org_id, project_id, kind, hour, actor) DO UPDATE SET
-      events = r.events + excluded.events,
-      errors = r.errors + excluded.errors,
-      input_tokens = r.input_tokens + excluded.input_tokens,
-      output_tokens = r.output_tokens + excluded.output_tokens,
-      cost_usd = r.cost_usd + excluded.cost_usd,
-      latency_hist = llmo_hist_merge(r.latency_hist, excluded.latency_hist),
-      first_seen = least(r.first_seen, excluded.first_seen),
-      last_seen = greatest(r.last_seen, excluded.last_seen)
-    RETURNING 1
-  )
-  SELECT count(*) INTO n FROM up;
-  TRUNCATE llmo_actor_delta;
-  RETURN n;
-END $$;
