@@ -156,7 +156,13 @@ describe('key propagation after a DynamoDB outage', () => {
       // Recovery: same port, same data. From here the revocation has RECOVERY_BOUND_MS to arrive.
       dynalite = await startDynalite({ port, dataDir });
       await expect.poll(() => status(k.prefix), { timeout: RECOVERY_BOUND_MS, interval: 50 }).toBe('revoked');
-      expect((await outboxRows(k.keyId)).every((r) => r.delivered)).toBe(true);
+      // The propagator marks its rows delivered after the write DynamoDB took: moments later, not at once.
+      await expect
+        .poll(async () => (await outboxRows(k.keyId)).every((r) => r.delivered), {
+          timeout: 5_000,
+          interval: 50,
+        })
+        .toBe(true);
     } finally {
       await propagator.stop();
       writerClient.destroy();
