@@ -12,13 +12,12 @@ import { mintToken } from '../../infra/local/mint-token.ts';
 import { LOCAL_CLIENT_ID, startLocalIssuer } from '../../infra/local/oidc.ts';
 import { createTokenVerifier } from '../../regional/api/auth/verifier.ts';
 import { createRegionalApi } from '../../regional/api/router.ts';
-import { rollupEvents, seedEvents } from '../../regional/api/testing/seed-telemetry.ts';
 import { createPool } from '../../regional/db/pool.ts';
 import { withOrg } from '../../regional/db/tenant.ts';
 import { refreshAnalyticsTiers } from '../../regional/rollups/tiers/refresh.ts';
 import { envLogLevel } from '../../runtime/env.ts';
 import { createLogger } from '../../runtime/log.ts';
-import { createBenchProject, startBenchDb, vacuumAnalyze } from './bench-db.ts';
+import { createBenchProject, seedBenchEvents, startBenchDb, vacuumAnalyze } from './bench-db.ts';
 import { summary } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -33,7 +32,6 @@ const { values: args } = parseArgs({
 const EVENTS = Number(args.events);
 const DAYS = Number(args.days);
 const DAY = 86_400_000;
-const CHUNK = 500_000;
 
 // Progress and figures as the one log shape of every process (runtime/log.ts).
 const { info: log } = createLogger({ service: 'bench-api-analytics', level: envLogLevel() });
@@ -63,47 +61,10 @@ async function dataset(
       : {};
     return { orgId: row.org_id, projectId: row.project_id, end: row.end_at, generated };
   }
-  const { orgId, projectId, start, end } = await createBenchProject(system, name, DAYS);
-  const keyId = randomUUID();
-  const client = await system.connect();
-  const generated: Record<string, number> = {};
-  try {
-    await client.query('SET synchronous_commit = off');
-    const t0 = performance.now();
-    const chunks = Math.ceil(EVENTS / CHUNK);
-    const span = (end.getTime() - start.getTime()) / chunks;
-    for (let i = 0; i < chunks; i += 1) {
-      const count = Math.min(CHUNK, EVENTS - i * CHUNK);
-      const [, ms] = await timed(() =>
-        seedEvents(client, {
-          orgId,
-          projectId,
-          keyId,
-          from: new Date(start.getTime() + i * span),
-          spanMs: span,
-          count,
-          idPrefix: `c${i}-`,
-        }),
-      );
-      log('events chunk', { chunk: i + 1, of: chunks, count, seconds: Math.round(ms / 100) / 10 });
-    }
-    generated.events_s = (performance.now() - t0) / 1000;
-    const t1 = performance.now();
-    for (let d = 0; d < DAYS; d += 1) {
-      await rollupEvents(
-        client,
-        orgId,
-        projectId,
-        new Date(start.getTime() + d * DAY),
-        new Date(start.getTime() + (d + 1) * DAY),
-      );
-      log('rollups day', { day: d + 1, of: DAYS });
-    }
-    generated.rollups_s = (performance.now() - t1) / 1000;
-    await writeFile(path.join(args.dir ?? '', 'generated.json'), JSON.stringify(generated));
-  } finally {
-    client.release();
-  }
+  const project = await createBenchProject(system, name, DAYS);
+  const generated: Record<string, number> = await seedBenchEvents(system, project, { events: EVENTS, log });
+  await writeFile(path.join(args.dir ?? '', 'generated.json'), JSON.stringify(generated));
+  const { orgId, projectId, end } = project;
   return { orgId, projectId, end, generated };
 }
 

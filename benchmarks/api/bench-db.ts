@@ -1,10 +1,11 @@
 // A throwaway (or kept) embedded PostgreSQL for the API benchmarks, migrated, with per-role pools.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../infra/local/postgres.ts';
 import { freePort } from '../../infra/testing/free-port.ts';
+import { rollupEvents, seedEvents } from '../../regional/api/testing/seed-telemetry.ts';
 import { migrate } from '../../regional/db/migrate.ts';
 import { createPool } from '../../regional/db/pool.ts';
 import { type DatabaseUrls, databaseUrls } from '../../regional/db/urls.ts';
@@ -61,6 +62,69 @@ export async function createBenchProject(
   const start = new Date(end.getTime() - days * 86_400_000);
   await system.query('SELECT llmo_ensure_telemetry_partitions($1::date, $2::date)', [start, end]);
   return { orgId, projectId, start, end };
+}
+
+/** Events per INSERT … SELECT when a data set is generated. */
+const CHUNK = 500_000;
+
+/**
+ * Fills a bench project's window with `events` events (seedEvents, in chunks of 500,000, evenly over
+ * [start, end)), then builds its per-minute rollups day by day; logs progress and returns the seconds
+ * each phase took.
+ */
+export async function seedBenchEvents(
+  system: ReturnType<typeof createPool>,
+  project: { orgId: string; projectId: string; start: Date; end: Date },
+  options: {
+    events: number;
+    users?: number;
+    log: (message: string, fields: Record<string, unknown>) => void;
+  },
+): Promise<{ events_s: number; rollups_s: number }> {
+  const { orgId, projectId, start, end } = project;
+  const keyId = randomUUID();
+  const client = await system.connect();
+  try {
+    await client.query('SET synchronous_commit = off');
+    const t0 = performance.now();
+    const chunks = Math.ceil(options.events / CHUNK);
+    const span = (end.getTime() - start.getTime()) / chunks;
+    for (let i = 0; i < chunks; i += 1) {
+      const count = Math.min(CHUNK, options.events - i * CHUNK);
+      const t = performance.now();
+      await seedEvents(client, {
+        orgId,
+        projectId,
+        keyId,
+        from: new Date(start.getTime() + i * span),
+        spanMs: span,
+        count,
+        idPrefix: `c${i}-`,
+        ...(options.users === undefined ? {} : { users: options.users }),
+      });
+      options.log('events chunk', {
+        chunk: i + 1,
+        of: chunks,
+        count,
+        seconds: Math.round((performance.now() - t) / 100) / 10,
+      });
+    }
+    const t1 = performance.now();
+    const days = Math.round((end.getTime() - start.getTime()) / 86_400_000);
+    for (let d = 0; d < days; d += 1) {
+      await rollupEvents(
+        client,
+        orgId,
+        projectId,
+        new Date(start.getTime() + d * 86_400_000),
+        new Date(start.getTime() + (d + 1) * 86_400_000),
+      );
+      options.log('rollups day', { day: d + 1, of: days });
+    }
+    return { events_s: (t1 - t0) / 1000, rollups_s: (performance.now() - t1) / 1000 };
+  } finally {
+    client.release();
+  }
 }
 
 /**

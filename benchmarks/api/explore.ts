@@ -11,12 +11,11 @@ import { mintToken } from '../../infra/local/mint-token.ts';
 import { LOCAL_CLIENT_ID, startLocalIssuer } from '../../infra/local/oidc.ts';
 import { createTokenVerifier } from '../../regional/api/auth/verifier.ts';
 import { createRegionalApi } from '../../regional/api/router.ts';
-import { rollupEvents, seedEvents } from '../../regional/api/testing/seed-telemetry.ts';
 import { createPool } from '../../regional/db/pool.ts';
 import { refreshAnalyticsTiers } from '../../regional/rollups/tiers/refresh.ts';
 import { envLogLevel } from '../../runtime/env.ts';
 import { createLogger } from '../../runtime/log.ts';
-import { createBenchProject, startBenchDb, vacuumAnalyze } from './bench-db.ts';
+import { createBenchProject, seedBenchEvents, startBenchDb, vacuumAnalyze } from './bench-db.ts';
 import { summary } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -36,7 +35,6 @@ const { values: args } = parseArgs({
 const EVENTS = Number(args.events);
 const DAYS = Number(args.days);
 const DAY = 86_400_000;
-const CHUNK = 500_000;
 // Progress and figures as the one log shape of every process (runtime/log.ts).
 const { info: log } = createLogger({ service: 'bench-api-explore', level: envLogLevel() });
 
@@ -47,38 +45,12 @@ async function generate(system: ReturnType<typeof createPool>) {
     `explore-${randomUUID().slice(0, 8)}`,
     DAYS,
   );
-  const client = await system.connect();
-  const t0 = performance.now();
-  try {
-    await client.query('SET synchronous_commit = off');
-    const chunks = Math.ceil(EVENTS / CHUNK);
-    const span = (end.getTime() - start.getTime()) / chunks;
-    for (let i = 0; i < chunks; i += 1) {
-      await seedEvents(client, {
-        orgId,
-        projectId,
-        keyId: randomUUID(),
-        from: new Date(start.getTime() + i * span),
-        spanMs: span,
-        count: Math.min(CHUNK, EVENTS - i * CHUNK),
-        idPrefix: `c${i}-`,
-        users: Number(args.users),
-      });
-      log('events chunk', { chunk: i + 1, of: chunks });
-    }
-    for (let d = 0; d < DAYS; d += 1) {
-      await rollupEvents(
-        client,
-        orgId,
-        projectId,
-        new Date(start.getTime() + d * DAY),
-        new Date(start.getTime() + (d + 1) * DAY),
-      );
-    }
-  } finally {
-    client.release();
-  }
-  const generateS = (performance.now() - t0) / 1000;
+  const took = await seedBenchEvents(
+    system,
+    { orgId, projectId, start, end },
+    { events: EVENTS, users: Number(args.users), log },
+  );
+  const generateS = took.events_s + took.rollups_s;
   log('generated', { seconds: Math.round(generateS) });
   return { orgId, projectId, end, generateS };
 }
