@@ -1,10 +1,10 @@
 // File-backed object store behind the local S3 stand-in: buckets are directories, objects are files.
 import { createHash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createLogger, type Logger } from '../../../runtime/log.ts';
-import { PRIVATE_FILE_MODE, privateDir, type SyncDir, syncDir, writeFileDurably } from '../private-fs.ts';
+import { privateDir, type SyncDir, syncDir, writeFileDurably } from '../private-fs.ts';
 import { setAside } from '../set-aside.ts';
 
 /** What is known about one stored object. */
@@ -94,18 +94,9 @@ export class ObjectStore {
       ...(options.contentEncoding ? { contentEncoding: options.contentEncoding } : {}),
     };
     const dir = path.join(this.root, bucket);
-    const tmp = path.join(dir, `objects/.${name}.${process.pid}.${Date.now()}.tmp`);
-    // Synced before it is visible: the Firehose stand-in forgets its copy once the object has landed.
-    const handle = await open(tmp, 'w', PRIVATE_FILE_MODE);
-    try {
-      await handle.writeFile(data);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, path.join(dir, 'objects', name));
-    // Durable before it is answered (data, its name, then the sidecar that makes it listed after a restart).
-    await this.syncDir(path.join(dir, 'objects'));
+    // Durable before it is answered (the data and its name, then the sidecar that makes it listed after a
+    // restart); synced before it is visible, as the Firehose stand-in forgets its copy once it has landed.
+    await writeFileDurably(path.join(dir, 'objects', name), data, this.syncDir);
     await writeFileDurably(path.join(dir, 'meta', `${name}.json`), JSON.stringify(meta), this.syncDir);
     index.set(key, meta);
     return meta;
