@@ -64,32 +64,34 @@ const HOUR_MS = 3_600_000;
 const TOTALS = ['events', 'errors', 'input_tokens', 'output_tokens', 'cost_usd', 'first_seen', 'last_seen'];
 
 /**
- * Every actor active in [$4, $5) with its totals over that range, as `actor` plus TOTALS, in one walk of
- * the `actor_spans` rows active since `from`. An actor whose events all lie inside the range takes its
- * span row as is (its lifetime totals); one that straddles an edge (events before `from`, or after `to`
- * for a past range) is summed from its hourly rows in range by an index-only probe of its own hours —
- * the probe is skipped, not run, for actors inside. An actor seen before and after the range but not in
- * it has no hours there and is left out. Over several projects an actor's rows are summed.
- * $1 org, $2 projects, $3 kind, $4 from, $5 to (whole hours).
+ * Every actor active in [$4, $5) with its totals over that range, as `actor` plus TOTALS, from the
+ * `actor_spans` rows active since `from`, in two arms: an actor whose events all lie inside the range
+ * takes its span row as is (its lifetime totals, no aggregation); one that straddles an edge (events
+ * before `from`, or after `to` for a past range) is summed from its hourly rows in range by an index-only
+ * probe of its own hours. Splitting the arms keeps the probe's per-row executor work off the many actors
+ * inside (half the time of one walk with a conditional probe, on 71,627 sessions of the 10M-event
+ * benchmark). An actor seen before and after the range but not in it has no hours there and is left out.
+ * Over several projects an actor's rows are summed. $1 org, $2 projects, $3 kind, $4 from, $5 to (whole hours).
  */
 function totalsSql(multiProject: boolean): string {
-  const inside = 's.first_seen >= $4 AND s.last_seen < $5';
-  const pick = TOTALS.map((c) => `CASE WHEN ${inside} THEN s.${c} ELSE e.${c} END AS ${c}`).join(', ');
+  const active = 's.org_id = $1 AND s.project_id = ANY($2::uuid[]) AND s.kind = $3 AND s.last_seen >= $4';
   const rows = `
-    SELECT s.actor, ${pick}
+    SELECT s.actor, ${TOTALS.map((c) => `s.${c}`).join(', ')}
       FROM actor_spans s
-      LEFT JOIN LATERAL (
+     WHERE ${active} AND s.last_seen < $5 AND s.first_seen >= $4
+    UNION ALL
+    SELECT s.actor, ${TOTALS.map((c) => `e.${c}`).join(', ')}
+      FROM actor_spans s
+      CROSS JOIN LATERAL (
         SELECT sum(h.events)::bigint AS events, sum(h.errors)::bigint AS errors,
                sum(h.input_tokens)::bigint AS input_tokens, sum(h.output_tokens)::bigint AS output_tokens,
                sum(h.cost_usd) AS cost_usd, min(h.first_seen) AS first_seen, max(h.last_seen) AS last_seen
           FROM actor_rollups_1h h
-         WHERE NOT (${inside})
-           AND h.org_id = $1 AND h.project_id = s.project_id AND h.kind = $3 AND h.actor = s.actor
+         WHERE h.org_id = $1 AND h.project_id = s.project_id AND h.kind = $3 AND h.actor = s.actor
            AND h.hour >= $4 AND h.hour < $5
         HAVING count(*) > 0
-      ) e ON true
-     WHERE s.org_id = $1 AND s.project_id = ANY($2::uuid[]) AND s.kind = $3 AND s.last_seen >= $4 AND s.first_seen < $5
-       AND (${inside} OR e.events IS NOT NULL)`;
+      ) e
+     WHERE ${active} AND s.first_seen < $5 AND (s.first_seen < $4 OR s.last_seen >= $5)`;
   return multiProject
     ? `SELECT actor, sum(events)::bigint AS events, sum(errors)::bigint AS errors,
               sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
