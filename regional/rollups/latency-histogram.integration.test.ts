@@ -33,6 +33,25 @@ describe('SQL latency histogram functions', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it('keep NULL for no latency and are inlined into the calling query (no call per row)', async () => {
+    const { rows } = await app.query<{ b: number | null; v: number | null }>(
+      'SELECT llmo_latency_bucket(NULL) AS b, llmo_latency_bucket_value(NULL) AS v',
+    );
+    expect(rows[0]).toEqual({ b: null, v: null });
+    // An inlined function leaves its body in the plan; a called one leaves its name.
+    const { rows: plan } = await app.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN (VERBOSE, COSTS OFF)
+       SELECT llmo_latency_bucket(v), llmo_latency_bucket_value(i) FROM unnest($1::float8[], $2::int[]) AS u(v, i)`,
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    );
+    const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toContain('ln(');
+    expect(text).not.toMatch(/llmo_latency_bucket(_value)?\(/);
+  });
+
   it('merge and quantiles match, and the SQL aggregate sums any rows', async () => {
     const a = histogramOf(Array.from({ length: 500 }, (_, i) => 10 + i * 3.3));
     const b = histogramOf(Array.from({ length: 300 }, (_, i) => 2000 + i * 17));
