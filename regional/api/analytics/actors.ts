@@ -59,21 +59,43 @@ export const ACTORS_QUERY = {
 } satisfies QueryDecl;
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 /** Counters and first/last seen of one actor (in one project, or summed over several). */
 const TOTALS = ['events', 'errors', 'input_tokens', 'output_tokens', 'cost_usd', 'first_seen', 'last_seen'];
+
+/** Placeholders of the whole UTC days [from, to) a statement reads daily rows for, or null for hours only. */
+type DayParams = { from: string; to: string };
+
+/**
+ * One actor's (or the page's actors') rows covering [$4, $5), as `cols` of alias `r` where `match` holds:
+ * with `days`, the daily rows of the whole UTC days [days.from, days.to) and the hourly rows of the ragged
+ * hours before and after them (a user over 7 days: 7 + up to 46 rows instead of 168); without, the
+ * hourly rows of the range. Both kinds of row carry the same counters, histogram and first/last seen.
+ */
+function rangeRows(cols: string, match: string, days: DayParams | null): string {
+  const arm = (table: string, at: string, lo: string, hi: string) =>
+    `SELECT ${cols} FROM ${table} r WHERE ${match} AND r.${at} >= ${lo} AND r.${at} < ${hi}`;
+  if (!days) return arm('actor_rollups_1h', 'hour', '$4', '$5');
+  return [
+    arm('actor_rollups_1h', 'hour', '$4', days.from),
+    arm('actor_rollups_1d', 'day', days.from, days.to),
+    arm('actor_rollups_1h', 'hour', days.to, '$5'),
+  ].join('\n UNION ALL ');
+}
 
 /**
  * Every actor active in [$4, $5) with its totals over that range, as `actor` plus TOTALS, from the
  * `actor_spans` rows active since `from`, in two arms: an actor whose events all lie inside the range
  * takes its span row as is (its lifetime totals, no aggregation); one that straddles an edge (events
- * before `from`, or after `to` for a past range) is summed from its hourly rows in range by an index-only
- * probe of its own hours. Splitting the arms keeps the probe's per-row executor work off the many actors
- * inside (half the time of one walk with a conditional probe, on 71,627 sessions of the 10M-event
- * benchmark). An actor seen before and after the range but not in it has no hours there and is left out.
- * Over several projects an actor's rows are summed. $1 org, $2 projects, $3 kind, $4 from, $5 to (whole hours).
+ * before `from`, or after `to` for a past range) is summed from its rows in range (`rangeRows`) by an
+ * index-only probe of its own days and hours. Splitting the arms keeps the probe's per-row executor work
+ * off the many actors inside (half the time of one walk with a conditional probe, on 71,627 sessions of
+ * the 10M-event benchmark). An actor seen before and after the range but not in it has no rows there and
+ * is left out. Over several projects an actor's rows are summed. $1 org, $2 projects, $3 kind, $4 from,
+ * $5 to (whole hours), `days` as `rangeRows`.
  */
-function totalsSql(multiProject: boolean): string {
+function totalsSql(multiProject: boolean, days: DayParams | null): string {
   const active = 's.org_id = $1 AND s.project_id = ANY($2::uuid[]) AND s.kind = $3 AND s.last_seen >= $4';
   const rows = `
     SELECT s.actor, ${TOTALS.map((c) => `s.${c}`).join(', ')}
@@ -83,12 +105,14 @@ function totalsSql(multiProject: boolean): string {
     SELECT s.actor, ${TOTALS.map((c) => `e.${c}`).join(', ')}
       FROM actor_spans s
       CROSS JOIN LATERAL (
-        SELECT sum(h.events)::bigint AS events, sum(h.errors)::bigint AS errors,
-               sum(h.input_tokens)::bigint AS input_tokens, sum(h.output_tokens)::bigint AS output_tokens,
-               sum(h.cost_usd) AS cost_usd, min(h.first_seen) AS first_seen, max(h.last_seen) AS last_seen
-          FROM actor_rollups_1h h
-         WHERE h.org_id = $1 AND h.project_id = s.project_id AND h.kind = $3 AND h.actor = s.actor
-           AND h.hour >= $4 AND h.hour < $5
+        SELECT sum(x.events)::bigint AS events, sum(x.errors)::bigint AS errors,
+               sum(x.input_tokens)::bigint AS input_tokens, sum(x.output_tokens)::bigint AS output_tokens,
+               sum(x.cost_usd) AS cost_usd, min(x.first_seen) AS first_seen, max(x.last_seen) AS last_seen
+          FROM (${rangeRows(
+            TOTALS.map((c) => `r.${c}`).join(', '),
+            'r.org_id = $1 AND r.project_id = s.project_id AND r.kind = $3 AND r.actor = s.actor',
+            days,
+          )}) x
         HAVING count(*) > 0
       ) e
      WHERE ${active} AND s.first_seen < $5 AND (s.first_seen < $4 OR s.last_seen >= $5)`;
@@ -98,6 +122,17 @@ function totalsSql(multiProject: boolean): string {
               sum(cost_usd) AS cost_usd, min(first_seen) AS first_seen, max(last_seen) AS last_seen
          FROM (${rows}) r GROUP BY actor`
     : rows;
+}
+
+/**
+ * The whole UTC days inside [from, to) that the users list reads as daily rows, or null when there are
+ * none or the actors are sessions (which have no daily rows: hours only).
+ */
+function wholeDays(kind: 'user' | 'session', from: Date, to: Date): { from: Date; to: Date } | null {
+  if (kind !== 'user') return null;
+  const first = Math.ceil(from.getTime() / DAY_MS) * DAY_MS;
+  const end = Math.floor(to.getTime() / DAY_MS) * DAY_MS;
+  return end > first ? { from: new Date(first), to: new Date(end) } : null;
 }
 
 /** A cursor's sort value checked by PostgreSQL's own input function for the sort's type; 400 when it fails. */
@@ -118,7 +153,8 @@ async function cursorValue(client: pg.ClientBase, value: string, sort: Sort): Pr
  * Lists users or sessions of the caller's org with their totals, most `sort` first. The range is
  * widened to whole UTC hours (the hourly rows' grain); totals come from `totalsSql`, so a list costs
  * one index row per active actor, with no aggregation for actors inside the range; p95 merges the
- * histograms of the page's actors only.
+ * histograms of the page's actors only. A users list reads the whole UTC days inside the range from
+ * daily rows and only its ragged hours from hourly rows (`wholeDays`, `rangeRows`).
  */
 export async function listActors(
   deps: Pick<ApiDeps, 'db' | 'clock' | 'maxRangeDays'>,
@@ -138,28 +174,50 @@ export async function listActors(
     // The value of the cursor's type: a malformed one is a 400, not a failed query.
     const position = after ? await cursorValue(client, after.v, sort) : null;
     // Ordered and limited first, the sort value printed only for the page's rows.
+    const days = wholeDays(kind, from, to);
     const { rows } = await client.query<
       Counters & { actor: string; sv: string; first_seen: Date; last_seen: Date }
     >(
       `SELECT p.*, (${expr})::text AS sv FROM (
          SELECT actor, events, errors, input_tokens, output_tokens, cost_usd, first_seen, last_seen
-           FROM (${totalsSql(projects.length > 1)}) t
+           FROM (${totalsSql(projects.length > 1, days && { from: '$9', to: '$10' })}) t
           WHERE $6::${type} IS NULL OR ((${expr}), actor) < ($6::${type}, $7::text)
           ORDER BY ${expr} DESC, actor DESC
           LIMIT $8) p
         ORDER BY ${expr} DESC, actor DESC`,
-      [caller.org_id, projects, kind, from, to, position, after?.a ?? null, q.limit + 1],
+      [
+        caller.org_id,
+        projects,
+        kind,
+        from,
+        to,
+        position,
+        after?.a ?? null,
+        q.limit + 1,
+        ...(days ? [days.from, days.to] : []),
+      ],
     );
     const page = rows.slice(0, q.limit);
     const hists = new Map<string, LatencyHistogram>();
     if (page.length > 0) {
+      // The page's histograms from the same days and hours as its totals.
       const { rows: joined } = await client.query<{ actor: string; hists: string | null }>(
         `SELECT actor, string_agg(latency_hist::text, ',') AS hists
-           FROM actor_rollups_1h
-          WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND kind = $3 AND actor = ANY($6::text[])
-            AND hour >= $4 AND hour < $5
+           FROM (${rangeRows(
+             'r.actor, r.latency_hist',
+             'r.org_id = $1 AND r.project_id = ANY($2::uuid[]) AND r.kind = $3 AND r.actor = ANY($6::text[])',
+             days && { from: '$7', to: '$8' },
+           )}) x
           GROUP BY 1`,
-        [caller.org_id, projects, kind, from, to, page.map((r) => r.actor)],
+        [
+          caller.org_id,
+          projects,
+          kind,
+          from,
+          to,
+          page.map((r) => r.actor),
+          ...(days ? [days.from, days.to] : []),
+        ],
       );
       for (const r of joined) hists.set(r.actor, addHistogramTexts({}, r.hists));
     }

@@ -1,6 +1,8 @@
 // Event detail, trace view, dimension filters and dropdown values against seeded telemetry in real PostgreSQL.
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LatencyHistogram } from '../../rollups/latency-histogram.ts';
+import { percentiles } from '../../rollups/minutes.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
 import { seedProject } from '../testing/seed-telemetry.ts';
 
@@ -9,6 +11,7 @@ let orgId: string;
 let projectId: string;
 let token: string;
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const end = new Date(Math.floor(Date.now() / HOUR) * HOUR);
 const start = new Date(end.getTime() - 2 * HOUR);
 const range = `from=${start.toISOString()}&to=${end.toISOString()}`;
@@ -352,6 +355,109 @@ describe('users and sessions', () => {
     );
     expect(shapes[0].inside).toBeGreaterThan(3);
     expect(shapes[0].across).toBeGreaterThan(0);
+  });
+
+  it('users over days: whole UTC days from daily rows, ragged hours from hourly rows, equal to the events', async () => {
+    // Five days of events of 30 users ending 7 h into a past day D; ranges with ragged hours at both ends
+    // (every user straddles both edges), of whole days only, and of less than a day across midnight.
+    const org = await h.org();
+    const d = Math.floor(Date.now() / DAY) * DAY - DAY;
+    const t0 = new Date(d - 4 * DAY + 5 * HOUR);
+    await seedProject(h.system, {
+      orgId: org.orgId,
+      projectId: org.projectId,
+      keyId: randomUUID(),
+      from: t0,
+      spanMs: 4 * DAY + 2 * HOUR,
+      count: 2400,
+      users: 30,
+    });
+    const orgToken = await h.token(org.orgId, 'member');
+    const list = async (kind: string, from: number, to: number) => {
+      const res = await h.call(
+        'GET',
+        `/v1/analytics/${kind}?project_id=${org.projectId}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&limit=200`,
+        { token: orgToken },
+      );
+      expect(res.status).toBe(200);
+      return res.body.items as Array<{
+        id: string;
+        events: number;
+        cost_usd: number;
+        p95: number | null;
+        first_seen: string;
+        last_seen: string;
+      }>;
+    };
+    /** Per-actor totals of the raw events in [from, to), with p95 of their durations' buckets. */
+    const raw = async (column: string, from: number, to: number) => {
+      const { rows } = await h.owner.query(
+        `SELECT id, sum(n)::int AS events, sum(cost)::float8 AS cost_usd, min(f) AS first_seen, max(l) AS last_seen,
+                jsonb_object_agg(b, n) FILTER (WHERE b IS NOT NULL) AS hist
+           FROM (SELECT ${column} AS id, llmo_latency_bucket(duration_ms) AS b, count(*) AS n, sum(cost_usd) AS cost,
+                        min(ts) AS f, max(ts) AS l
+                   FROM telemetry_events
+                  WHERE project_id = $1 AND ts >= $2 AND ts < $3 GROUP BY 1, 2) per_bucket
+          GROUP BY 1 ORDER BY 2 DESC, 1 DESC`,
+        [org.projectId, new Date(from), new Date(to)],
+      );
+      return rows as Array<{
+        id: string;
+        events: number;
+        cost_usd: number;
+        first_seen: Date;
+        last_seen: Date;
+        hist: LatencyHistogram;
+      }>;
+    };
+    const ranges: Array<[string, number, number]> = [
+      ['ragged both ends', d - 3 * DAY + 3 * HOUR, d + 4 * HOUR],
+      ['whole days', d - 3 * DAY, d],
+      ['under a day', d - 10 * HOUR, d + 4 * HOUR],
+    ];
+    for (const [name, from, to] of ranges) {
+      for (const [kind, column] of [
+        ['users', 'user_id'],
+        ['sessions', 'session_id'],
+      ] as const) {
+        const expected = await raw(column, from, to);
+        const items = await list(kind, from, to);
+        expect(items.length, `${name} ${kind}`).toBe(expected.length);
+        expect(
+          items.map((r) => [r.id, r.events, r.first_seen, r.last_seen, r.p95]),
+          `${name} ${kind}`,
+        ).toEqual(
+          expected.map((e) => [
+            e.id,
+            e.events,
+            e.first_seen.toISOString(),
+            e.last_seen.toISOString(),
+            percentiles(e.hist).p95,
+          ]),
+        );
+        for (const [i, e] of expected.entries()) expect(items[i]?.cost_usd).toBeCloseTo(e.cost_usd, 5);
+      }
+    }
+    // Every user has events before and after the ragged range, so all of them straddle both edges.
+    const [wide] = await raw('user_id', t0.getTime(), d + 7 * HOUR);
+    expect(wide?.first_seen.getTime()).toBeLessThan(d - 3 * DAY + 3 * HOUR);
+    expect(wide?.last_seen.getTime()).toBeGreaterThanOrEqual(d + 4 * HOUR);
+
+    // The lists read the daily rows: a change to one user's day shows in ranges holding that whole day,
+    // not in one holding only some of its hours.
+    const [top] = await list('users', d - 3 * DAY + 3 * HOUR, d + 4 * HOUR);
+    const changed = await h.owner.query(
+      `UPDATE actor_rollups_1d SET events = events + 1000, latency_hist = '{"1000": 1000000}'
+        WHERE project_id = $1 AND kind = 'user' AND actor = $2 AND day = $3`,
+      [org.projectId, top?.id, new Date(d - DAY)],
+    );
+    expect(changed.rowCount).toBe(1);
+    const after = (await list('users', d - 3 * DAY + 3 * HOUR, d + 4 * HOUR))[0];
+    expect(after).toMatchObject({ id: top?.id, events: (top?.events ?? 0) + 1000 });
+    expect(after?.p95).toBe(percentiles({ '1000': 1 }).p95);
+    const part = (await list('users', d - DAY + HOUR, d + 4 * HOUR)).find((r) => r.id === top?.id);
+    const partRaw = (await raw('user_id', d - DAY + HOUR, d + 4 * HOUR)).find((r) => r.id === top?.id);
+    expect(part?.events).toBe(partRaw?.events);
   });
 
   it('offers user and session ids as values by prefix', async () => {
