@@ -77,16 +77,19 @@ describe('telemetry partitions', () => {
       [tenant.projectId],
     );
     expect(rows[0]).toEqual({ events: 1, rolled: 1 });
-    // The users / sessions lists' sources keep only what is left: the user's hour on the 10th, its span
-    // recomputed from it, the session (all before the cutoff) gone.
-    expect(result.actorRowsDeleted).toBe(3);
+    // The users / sessions lists' sources keep only what is left: the user's day and hour on the 10th,
+    // its span recomputed from it, the session (all before the cutoff) gone.
+    expect(result.actorRowsDeleted).toBe(4);
     const actors = await system.query(
-      `SELECT 'hour' AS t, kind, actor, events::int, first_seen FROM actor_rollups_1h WHERE project_id = $1
+      `SELECT 'day' AS t, kind, actor, events::int, first_seen FROM actor_rollups_1d WHERE project_id = $1
+       UNION ALL
+       SELECT 'hour', kind, actor, events::int, first_seen FROM actor_rollups_1h WHERE project_id = $1
        UNION ALL
        SELECT 'span', kind, actor, events::int, first_seen FROM actor_spans WHERE project_id = $1 ORDER BY 1`,
       [tenant.projectId],
     );
     expect(actors.rows).toEqual([
+      { t: 'day', kind: 'user', actor: 'u-across', events: 1, first_seen: day('2020-03-10') },
       { t: 'hour', kind: 'user', actor: 'u-across', events: 1, first_seen: day('2020-03-10') },
       { t: 'span', kind: 'user', actor: 'u-across', events: 1, first_seen: day('2020-03-10') },
     ]);

@@ -27,7 +27,7 @@ export interface MaintenanceResult {
   dropped: string[];
   rollupRowsDeleted: number;
   deadLettersDeleted: number;
-  /** Hourly per-user / per-session rows and whole actor spans gone with the dropped days. */
+  /** Daily per-user rows, hourly per-user / per-session rows and whole actor spans gone with the dropped days. */
   actorRowsDeleted: number;
 }
 
@@ -62,14 +62,17 @@ export async function ensurePartitions(
 }
 
 /**
- * Per-user / per-session totals past the cutoff: hourly rows before it are deleted, spans that ended
- * before it too, and spans that began before it are recomputed from the hours that remain — so the
- * users and sessions lists never count events that are gone. The share lock holds the loader's folds
- * (which take row-exclusive) back for the recompute, so no fold lands between the read and the write.
+ * Per-user / per-session totals past the cutoff: daily and hourly rows before it are deleted (the cutoff
+ * is a UTC midnight, so no day straddles it), spans that ended before it too, and spans that began
+ * before it are recomputed from the hours that remain — so the users and sessions lists never count
+ * events that are gone. The share lock holds the loader's folds (which take row-exclusive on actor_spans
+ * first, then days and hours) back for the deletes and the recompute, so no fold lands between the read
+ * and the write.
  */
 async function purgeActorTotals(client: pg.PoolClient, cutoff: string): Promise<number> {
   const at = "($1::date)::timestamp AT TIME ZONE 'UTC'";
   await client.query('LOCK TABLE actor_spans IN SHARE ROW EXCLUSIVE MODE');
+  const days = await client.query(`DELETE FROM actor_rollups_1d WHERE day < ${at}`, [cutoff]);
   const hours = await client.query(`DELETE FROM actor_rollups_1h WHERE hour < ${at}`, [cutoff]);
   const spans = await client.query(`DELETE FROM actor_spans WHERE last_seen < ${at}`, [cutoff]);
   await client.query(
@@ -87,7 +90,7 @@ async function purgeActorTotals(client: pg.PoolClient, cutoff: string): Promise<
       WHERE (s.org_id, s.project_id, s.kind, s.actor) = (t.org_id, t.project_id, t.kind, t.actor)`,
     [cutoff],
   );
-  return (hours.rowCount ?? 0) + (spans.rowCount ?? 0);
+  return (days.rowCount ?? 0) + (hours.rowCount ?? 0) + (spans.rowCount ?? 0);
 }
 
 /**
