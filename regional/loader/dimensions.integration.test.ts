@@ -104,11 +104,13 @@ describe('loader dimensions', () => {
     expect(await lastUsed(tenant.keyId)).toBe('2026-11-25T12:12:00.000Z');
   });
 
-  it('keeps per-user and per-session hourly totals equal to the stored events, redeliveries included', async () => {
+  it('keeps per-actor hourly totals, spans and users daily rows equal to the stored events, redeliveries included', async () => {
     const tenant = await tenantWithKey();
     const run = runId();
+    // 50 minutes apart: about two days of events, so users have rows on several UTC days.
+    const now = Date.now();
     const lines = Array.from({ length: 60 }, (_, i) => {
-      const e = makeEnvelope(tenant, i, { runId: run });
+      const e = makeEnvelope(tenant, i, { runId: run, ts: new Date(now - i * 50 * 60_000) });
       Object.assign(e.event, { user_id: `u${i % 4}`, ...(i % 3 === 0 ? {} : { session_id: `s${i % 5}` }) });
       return e;
     });
@@ -144,5 +146,26 @@ describe('loader dimensions', () => {
       [tenant.projectId],
     );
     expect(spans.rows).toEqual(raw.rows.map((r, i) => ({ ...r, ...seen.rows[i] })));
+    // Users' daily rows (UTC days): the day's totals, first/last seen and latency buckets; no session rows.
+    const days = await system.query(
+      `SELECT kind, actor, day, events::int, errors::int, cost_usd::float8 AS cost, latency_hist AS hist,
+              first_seen, last_seen
+         FROM actor_rollups_1d WHERE project_id = $1 ORDER BY 1, 2, 3`,
+      [tenant.projectId],
+    );
+    const rawDays = await system.query(
+      `SELECT 'user' AS kind, actor, day, sum(n)::int AS events, sum(err)::int AS errors, sum(cost)::float8 AS cost,
+              coalesce(jsonb_object_agg(b, n) FILTER (WHERE b IS NOT NULL), '{}') AS hist, min(f) AS first_seen,
+              max(l) AS last_seen
+         FROM (SELECT user_id AS actor, date_bin('1 day', ts, timestamptz 'epoch') AS day,
+                      llmo_latency_bucket(duration_ms) AS b, count(*) AS n,
+                      count(*) FILTER (WHERE status = 'error') AS err, sum(cost_usd) AS cost, min(ts) AS f,
+                      max(ts) AS l
+                 FROM telemetry_events WHERE project_id = $1 GROUP BY 1, 2, 3) per_bucket
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      [tenant.projectId],
+    );
+    expect(rawDays.rows.length).toBeGreaterThan(4);
+    expect(days.rows).toEqual(rawDays.rows);
   });
 });
