@@ -102,6 +102,7 @@ async function main(): Promise<void> {
       'analytics_rollups',
       'dimension_rollups',
       'actor_rollups_1h',
+      'actor_rollups_1d',
       'actor_spans',
     ]);
     const api = createRegionalApi({
@@ -130,6 +131,9 @@ async function main(): Promise<void> {
     const from = new Date(end.getTime() - DAY);
     const q = `project_id=${projectId}&from=${from.toISOString()}&to=${end.toISOString()}`;
     const q7 = `project_id=${projectId}&from=${new Date(end.getTime() - 7 * DAY).toISOString()}&to=${end.toISOString()}`;
+    // Six days of the seven: every user of the data set has events before `from` and straddles it, as
+    // long-lived users do in production (their totals are summed from daily and hourly rows).
+    const q6 = `project_id=${projectId}&from=${new Date(end.getTime() - 6 * DAY).toISOString()}&to=${end.toISOString()}`;
     // A recent event (last chunk) gives the ids the dashboard would follow.
     const recent = (await get(`/v1/analytics/events?${q}&limit=1`)).items as Array<Record<string, string>>;
     const ev = recent[0] ?? {};
@@ -139,6 +143,7 @@ async function main(): Promise<void> {
       'users, 24 h by events': `/v1/analytics/users?${q}`,
       'users, 24 h by cost': `/v1/analytics/users?${q}&sort=cost_usd`,
       'users, 7 d by events': `/v1/analytics/users?${q7}`,
+      'users, 6 d by events': `/v1/analytics/users?${q6}`,
       'sessions, 24 h by events': `/v1/analytics/sessions?${q}`,
       'sessions, 24 h by cost': `/v1/analytics/sessions?${q}&sort=cost_usd`,
       'sessions, 24 h by last seen': `/v1/analytics/sessions?${q}&sort=last_seen`,
