@@ -99,5 +99,5 @@ UPDATE api_keys SET last_used_at = $2
  */
 export const BEGIN_ACTOR_DELTA_SQL = 'SELECT llmo_actor_delta_begin()';
 
-/** Folds the actor deltas into actor_spans, the users' actor_rollups_1d and actor_rollups_1h (migrations 0005, 0008, 0011). */
+/** Folds the actor deltas into actor_spans, the users' actor_rollups_1d and actor_rollups_1h (migrations 0005, 0008, 0013). */
 export const FOLD_ACTOR_DELTA_SQL = 'SELECT llmo_fold_actor_delta()';
