@@ -1,7 +1,8 @@
-// Rebuilds dirty analytics tier blocks (5-minute and hourly totals, dimensionless and by dimension) from the per-minute rollups.
+// Rebuilds dirty analytics tier blocks (5-minute and hourly totals: dimensionless and by dimension from the per-minute rollups, by attribute from raw events).
 import type pg from 'pg';
 import { withTransaction } from '../../db/tenant.ts';
 import { addHistogramTexts, latencyPercentiles } from '../latency-histogram.ts';
+import { rebuildAttributeBlock } from './attributes.ts';
 
 /**
  * What the refresher needs: the system-role pool (cross-org, as the loader). `budgetMs`: start no block
@@ -61,6 +62,13 @@ function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
            ) per_bucket
           GROUP BY model, provider, operation, status, environment`,
         [...block4, INTERVAL[block.grain]],
+      );
+      // The attribute rows, from the block's raw events in the same snapshot (a change committed later
+      // leaves its marker, as for the rows above).
+      await rebuildAttributeBlock(
+        client,
+        [block.org_id, block.project_id, block.grain, block.start],
+        INTERVAL[block.grain],
       );
       // The dimensionless row sums the block's few dimensional rows just written (their histograms
       // sent as one JSON text and added up here).
