@@ -1,7 +1,14 @@
 // Dimension filters: parsing (named 400s) and the SQL they produce (fixed column names, values only as parameters).
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../errors.ts';
-import { eventCondition, hasFilters, needsEvents, parseFilters, rollupCondition } from './filters.ts';
+import {
+  eventCondition,
+  hasFilters,
+  needsEvents,
+  parseFilters,
+  rollupCondition,
+  tierAttribute,
+} from './filters.ts';
 
 function code(fn: () => unknown): string | undefined {
   try {
@@ -80,5 +87,22 @@ describe('conditions', () => {
       params: ['openai', 'ok'],
     });
     expect(eventCondition(parseFilters({}), 1)).toEqual({ sql: '', params: [] });
+  });
+});
+
+describe('tierAttribute', () => {
+  it('is the one attribute filter when no other raw-event filter is set, null otherwise', () => {
+    expect(tierAttribute(parseFilters({ 'attr.route': '/chat', model: 'gpt-4o', status: 'ok' }))).toEqual([
+      'route',
+      '/chat',
+    ]);
+    expect(tierAttribute(parseFilters({ model: 'gpt-4o' }))).toBeNull();
+    expect(tierAttribute(parseFilters({ 'attr.route': '/chat', 'attr.retry': 'true' }))).toBeNull();
+    for (const other of ['user_id', 'session_id', 'error_type']) {
+      expect(tierAttribute(parseFilters({ 'attr.route': '/chat', [other]: 'x' })), other).toBeNull();
+    }
+    expect(
+      tierAttribute(parseFilters({ 'attr.route': '/chat', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736' })),
+    ).toBeNull();
   });
 });

@@ -116,6 +116,15 @@ export function needsEvents(f: Filters): boolean {
   return EVENT_FILTERS.some((k) => f[k] !== undefined) || f.attrs.length > 0;
 }
 
+/**
+ * The `attr.<key>=<value>` filter the attribute tier can answer: the only one of the request, with no
+ * user, session, trace or error-type filter beside it (those need raw events anyway). Null otherwise.
+ */
+export function tierAttribute(f: Filters): [string, string] | null {
+  if (f.attrs.length !== 1 || EVENT_FILTERS.some((k) => f[k] !== undefined)) return null;
+  return f.attrs[0] ?? null;
+}
+
 /** True when any filter is set. */
 export function hasFilters(f: Filters): boolean {
   return needsEvents(f) || ROLLUP_FILTERS.some((k) => f[k] !== undefined) || f.status !== undefined;

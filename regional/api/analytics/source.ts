@@ -1,19 +1,23 @@
-// Filtered aggregates for overview, timeseries and breakdown: dimensional tiers and per-minute rollups when the filters allow, raw events otherwise.
+// Filtered aggregates for overview, timeseries and breakdown: dimensional or attribute tiers with per-minute rollups or raw-event edges when the filters allow, raw events otherwise.
 import type pg from 'pg';
 import { addHistogramTexts, type LatencyHistogram } from '../../rollups/latency-histogram.ts';
 import { type Counters, percentiles, type TimeRange } from '../../rollups/minutes.ts';
-import type { RangePlan } from '../../rollups/tiers/plan.ts';
+import { overflowBlocks } from '../../rollups/tiers/attributes.ts';
+import { minuteSpans, type RangePlan } from '../../rollups/tiers/plan.ts';
 import { planRange } from '../../rollups/tiers/read.ts';
 import { BadRequestError } from '../errors.ts';
-import { eventCondition, type Filters, needsEvents, rollupCondition } from './filters.ts';
+import { eventCondition, type Filters, needsEvents, rollupCondition, tierAttribute } from './filters.ts';
 
 /**
  * Where an aggregate reads: `rollups` (rows with the dimensions model × provider × operation × status ×
  * environment: the dimensional tiers `dimension_rollups` for clean 5-minute and hourly blocks, and
  * `event_rollups_1m` for the minutes at ragged or dirty edges) answers filters on those dimensions;
- * `events` (telemetry_events) answers the others (user, session, trace, error type, attributes) and
- * error-type groupings. Unfiltered overview and timeseries read the dimensionless tiers instead
- * (`rollups/tiers/read.ts`); both tiers follow the same plan (`rollups/tiers/plan.ts`).
+ * with one `attr.<key>=<value>` filter too, the same row shape comes from the attribute tiers
+ * `attribute_rollups` (clean blocks where the key did not overflow) and from raw events aggregated per
+ * minute for the other minutes. `events` (telemetry_events) answers the rest (user, session, trace,
+ * error type, several attributes) and error-type groupings. Unfiltered overview and timeseries read
+ * the dimensionless tiers instead (`rollups/tiers/read.ts`); all tiers follow the same plan
+ * (`rollups/tiers/plan.ts`).
  */
 export type SourceKind = 'rollups' | 'events';
 
@@ -62,7 +66,9 @@ export type Source = {
   stepMs: number | null;
   /** rollups: the blocks and minutes read (null for events). */
   plan: RangePlan | null;
-  /** events: the request's scan budget. */
+  /** True when some rows come from raw events: those queries run under the request's scan budget. */
+  readsEvents: boolean;
+  /** The request's scan budget. */
   budget: ScanBudget;
 };
 
@@ -79,10 +85,31 @@ const ROLLUP_COLUMNS =
   'model, provider, operation, status, environment, events, errors, input_tokens, output_tokens, cost_usd, latency_hist';
 
 /**
+ * Raw events of `spans` aggregated into the rollup row shape (per minute × dimensions, histogram built
+ * with the loader's bucket function), for the minutes an attribute-filtered plan has no tier rows for.
+ * `conds` are the filter conditions (rollup dimensions, the attribute, `extra`) on telemetry_events.
+ */
+function rawMinutesArm(scope: string, spans: string, conds: string): string {
+  return `SELECT minute, model, provider, operation, status, environment, sum(events)::bigint AS events,
+            sum(errors)::bigint AS errors, sum(input_tokens)::bigint AS input_tokens,
+            sum(output_tokens)::bigint AS output_tokens, sum(cost_usd)::numeric AS cost_usd,
+            coalesce(jsonb_object_agg(b, events) FILTER (WHERE b IS NOT NULL), '{}'::jsonb) AS latency_hist,
+            max(updated_at) AS updated_at
+       FROM (SELECT date_bin('1 minute', ts, timestamptz 'epoch') AS minute, model, provider, operation, status,
+                    environment, llmo_latency_bucket(duration_ms) AS b, ${COUNTERS.events}
+               FROM telemetry_events
+              WHERE ${scope} AND ts >= $3 AND ts < $4 AND (${spans})${conds}
+              GROUP BY 1, 2, 3, 4, 5, 6, 7) e
+      GROUP BY 1, 2, 3, 4, 5, 6`;
+}
+
+/**
  * The source for `filters` over `projects` in `range`: rollups unless a filter (or `forceEvents`, for
- * dimensions only events have) needs raw events. Rollups are planned for `stepMs` (the bucket of a
- * `byStep` grouping; null for groupings over the whole range): tier blocks only where they lie inside
- * one bucket and are clean. `extra` is a trusted constant condition.
+ * dimensions only events have) needs raw events — except one attribute filter alone among the
+ * raw-event filters, answered by the attribute tiers with raw events at the edges. Rollups are planned
+ * for `stepMs` (the bucket of a `byStep` grouping; null for groupings over the whole range): tier
+ * blocks only where they lie inside one bucket, are clean and (attribute tier) did not overflow for the
+ * key. `extra` is a trusted constant condition.
  */
 export async function sourceFor(
   client: pg.ClientBase,
@@ -92,7 +119,8 @@ export async function sourceFor(
   filters: Filters,
   options: { stepMs?: number | null; forceEvents?: boolean; extra?: string; budget?: ScanBudget } = {},
 ): Promise<Source> {
-  const kind: SourceKind = options.forceEvents || needsEvents(filters) ? 'events' : 'rollups';
+  const attr = options.forceEvents ? null : tierAttribute(filters);
+  const kind: SourceKind = options.forceEvents || (needsEvents(filters) && !attr) ? 'events' : 'rollups';
   const params: unknown[] = [orgId, projects, range.from, range.to];
   const cond = kind === 'events' ? eventCondition(filters, 5) : rollupCondition(filters, 5);
   params.push(...cond.params);
@@ -108,12 +136,20 @@ export async function sourceFor(
       params,
       stepMs: null,
       plan: null,
+      readsEvents: true,
       budget,
     };
   }
   const stepMs = options.stepMs ?? null;
-  const plan = await planRange(client, orgId, projects, range, stepMs);
+  const unusable = attr ? await overflowBlocks(client, orgId, projects, range, attr[0]) : undefined;
+  const plan = await planRange(client, orgId, projects, range, stepMs, unusable);
   const add = adder(params);
+  const tier = attr ? 'attribute_rollups' : 'dimension_rollups';
+  // The attribute filter: on the tier's key and value columns, and as eventCondition puts it on raw events.
+  const [k, v] = attr ? [add(attr[0], 'text'), add(attr[1], 'text')] : [];
+  const attrCond = attr
+    ? { tier: ` AND key = ${k} AND value = ${v}`, events: ` AND (event -> 'attributes' ->> ${k}) = ${v}` }
+    : { tier: '', events: '' };
   const arms: string[] = [];
   for (const [grain, starts] of [
     ['1h', plan.hours],
@@ -121,12 +157,17 @@ export async function sourceFor(
   ] as const) {
     if (starts.length === 0) continue;
     arms.push(
-      `SELECT start AS minute, ${ROLLUP_COLUMNS}, source_updated_at AS updated_at FROM dimension_rollups
+      `SELECT start AS minute, ${ROLLUP_COLUMNS}, source_updated_at AS updated_at FROM ${tier}
         WHERE ${scope} AND grain = '${grain}' AND start = ANY(${add(starts, 'timestamptz[]')})
-          AND start >= $3 AND start < $4${cond.sql}${extra}`,
+          AND start >= $3 AND start < $4${cond.sql}${attrCond.tier}${extra}`,
     );
   }
-  if (plan.minutes.length > 0) {
+  if (attr && plan.minutes.length > 0) {
+    const spans = minuteSpans(plan.minutes)
+      .map((s) => `(ts >= ${add(s.from, 'timestamptz')} AND ts < ${add(s.to, 'timestamptz')})`)
+      .join(' OR ');
+    arms.push(rawMinutesArm(scope, spans, `${cond.sql}${attrCond.events}${extra}`));
+  } else if (plan.minutes.length > 0) {
     arms.push(
       `SELECT minute, ${ROLLUP_COLUMNS}, updated_at FROM event_rollups_1m
         WHERE ${scope} AND minute = ANY(${add(plan.minutes, 'timestamptz[]')})
@@ -141,6 +182,7 @@ export async function sourceFor(
     params,
     stepMs,
     plan,
+    readsEvents: attr !== null && plan.minutes.length > 0,
     budget,
   };
 }
@@ -200,7 +242,7 @@ async function run<T extends pg.QueryResultRow>(
   sql: string,
   params: unknown[],
 ): Promise<T[]> {
-  if (src.kind !== 'events') return (await client.query<T>(sql, params)).rows;
+  if (!src.readsEvents) return (await client.query<T>(sql, params)).rows;
   // SET LOCAL: for this (read-only, per-request) transaction only.
   await client.query(`SET LOCAL statement_timeout = ${scanTimeoutMs(src.budget)}`);
   try {

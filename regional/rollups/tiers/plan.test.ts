@@ -1,6 +1,6 @@
 // The segment and point planners: exact coverage, tiers only when aligned, clean and inside one point, minutes merged.
 import { describe, expect, it } from 'vitest';
-import { blockKey, planPoints, planSegments } from './plan.ts';
+import { blockKey, minuteSpans, planPoints, planSegments } from './plan.ts';
 
 const at = (iso: string) => new Date(iso);
 const show = (segments: ReturnType<typeof planSegments>) =>
@@ -166,5 +166,35 @@ describe('planPoints', () => {
       }
       expect(plan.hours.length + plan.fives.length).toBe(plan.blocks.size);
     }
+  });
+});
+
+describe('minuteSpans', () => {
+  it('merges adjacent minutes into half-open spans, in order, whatever order and repeats it gets', () => {
+    const m = (hhmm: string) => at(`2026-11-25T${hhmm}:00Z`);
+    const spans = minuteSpans([m('10:07'), m('09:58'), m('09:59'), m('10:05'), m('10:06'), m('09:58')]);
+    expect(
+      spans.map((s) => `${s.from.toISOString().slice(11, 16)}-${s.to.toISOString().slice(11, 16)}`),
+    ).toEqual(['09:58-10:00', '10:05-10:08']);
+    expect(minuteSpans([])).toEqual([]);
+  });
+
+  it('covers exactly the minutes a plan leaves to per-minute reads', () => {
+    const dirty = new Set([
+      blockKey('1h', at('2026-11-25T11:00:00Z')),
+      blockKey('5m', at('2026-11-25T11:20:00Z')),
+    ]);
+    const plan = planPoints(
+      { from: at('2026-11-25T09:52:00Z'), to: at('2026-11-25T12:07:00Z') },
+      null,
+      dirty,
+    );
+    const covered = minuteSpans(plan.minutes).flatMap((s) => {
+      const out: number[] = [];
+      for (let t = s.from.getTime(); t < s.to.getTime(); t += 60_000) out.push(t);
+      return out;
+    });
+    expect(covered).toEqual(plan.minutes.map(Number).sort((a, b) => a - b));
+    expect(minuteSpans(plan.minutes)).toHaveLength(3);
   });
 });

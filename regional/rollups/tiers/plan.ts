@@ -87,3 +87,17 @@ export function planPoints(
   }
   return plan;
 }
+
+/**
+ * Minutes as the fewest [from, to) spans (adjacent minutes merged), ascending: how a raw-event read
+ * restricts itself to the minutes a plan left to it, one index range each.
+ */
+export function minuteSpans(minutes: readonly Date[]): Array<{ from: Date; to: Date }> {
+  const out: Array<{ from: Date; to: Date }> = [];
+  for (const t of [...new Set(minutes.map(Number))].sort((a, b) => a - b)) {
+    const last = out[out.length - 1];
+    if (last && last.to.getTime() === t) last.to = new Date(t + MIN);
+    else out.push({ from: new Date(t), to: new Date(t + MIN) });
+  }
+  return out;
+}

@@ -54,15 +54,21 @@ export async function dirtyBlocks(
   return new Set(rows.map((r) => blockKey(r.grain, r.start)));
 }
 
-/** Plans `range` per point (`planPoints`) against the blocks that are dirty right now. */
+/**
+ * Plans `range` per point (`planPoints`) against the blocks that are dirty right now, plus `unusable`
+ * blocks the caller's tier cannot answer either (e.g. an attribute key that overflowed there).
+ */
 export async function planRange(
   client: pg.ClientBase,
   orgId: string,
   projects: string[],
   range: TimeRange,
   stepMs: number | null,
+  unusable?: ReadonlySet<string>,
 ): Promise<RangePlan> {
-  return planPoints(range, stepMs, await dirtyBlocks(client, orgId, projects, range));
+  const dirty = await dirtyBlocks(client, orgId, projects, range);
+  for (const b of unusable ?? []) dirty.add(b);
+  return planPoints(range, stepMs, dirty);
 }
 
 /**

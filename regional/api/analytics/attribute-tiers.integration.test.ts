@@ -1,0 +1,405 @@
+// Aggregates with one attr.<key>=<value> filter over the attribute tiers equal the raw-event answers: clean, dirty, ragged, overflowed, odd values; and proof the tier is read.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withOrg } from '../../db/tenant.ts';
+import type { LatencyHistogram } from '../../rollups/latency-histogram.ts';
+import { counters, percentiles } from '../../rollups/minutes.ts';
+import { ATTRIBUTE_VALUE_MAX_LENGTH } from '../../rollups/tiers/attributes.ts';
+import { refreshAnalyticsTiers } from '../../rollups/tiers/refresh.ts';
+import { type Harness, startHarness } from '../testing/harness.ts';
+import { seedProject } from '../testing/seed-telemetry.ts';
+import { aggregate, sourceFor, wholeRange } from './source.ts';
+
+let h: Harness;
+let orgId: string;
+let projectId: string;
+let token: string;
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+// Three whole hours ending at the start of the current hour.
+const end = new Date(Math.floor(Date.now() / HOUR) * HOUR);
+const start = new Date(end.getTime() - 3 * HOUR);
+type Range = { from: Date; to: Date };
+const aligned: Range = { from: start, to: end };
+// Ragged at both ends: minutes, then 5-minute blocks, then hours.
+const ragged: Range = { from: new Date(start.getTime() + 7 * MIN), to: new Date(end.getTime() - 13 * MIN) };
+const middleHour = new Date(start.getTime() + HOUR);
+const lastHour = new Date(end.getTime() - HOUR);
+// The one 5-minute block (in the last hour) where `long` has a value over the cap's length.
+const longBlock = new Date(lastHour.getTime() + 25 * MIN);
+const LONG = 'x'.repeat(ATTRIBUTE_VALUE_MAX_LENGTH + 1);
+
+/** Attribute filters checked everywhere: strings, numbers as written, booleans, a nested object, an overflowing key. */
+const FILTERS: Array<[string, string]> = [
+  ['route', '/chat'],
+  ['retry', 'true'],
+  ['n', '2.50'],
+  ['n', '3'],
+  ['obj', '{"a" : [1, 2]}'],
+  ['big', 'v7'],
+  ['big', 'v1'],
+  ['long', 'short'],
+  ['long', LONG],
+  ['dup', 'first'],
+  ['dup', 'second'],
+  ['nul', 'null'],
+  ['missing', 'x'],
+];
+
+beforeAll(async () => {
+  h = await startHarness();
+  ({ orgId, projectId } = await h.org());
+  await seedProject(
+    h.system,
+    { orgId, projectId, keyId: randomUUID(), from: start, spanMs: 3 * HOUR, count: 7200 },
+    end,
+  );
+  // More attributes, written into the stored JSON text as an SDK could send them: a number kept as
+  // written (2.50), a boolean, a nested object with its own spacing, a JSON null, a repeated key,
+  // `big` with 150 values per block in the middle hour (over the cap there) and 3 elsewhere, and
+  // `long` with one over-long value in one block.
+  const updated = await h.owner.query(
+    `UPDATE telemetry_events SET event = regexp_replace(event::text, '"attributes"\\s*:\\s*\\{',
+       '"attributes" : {"n" : ' || CASE WHEN i % 2 = 0 THEN '2.50' ELSE '3' END || ', "flag" : ' || (i % 3 = 0)::text
+       || ', "obj" : {"a" : [1, 2]}, "nul" : null, "dup" : "first", "dup" : "second", "big" : "v'
+       || CASE WHEN ts >= $2 AND ts < $3 THEN i % 150 ELSE i % 3 END || '", "long" : "'
+       || CASE WHEN ts >= $4 AND ts < $5 AND i % 10 = 0 THEN $6 ELSE 'short' END || '", ')::json
+       FROM (SELECT event_id AS id, substr(event_id, 4)::int AS i FROM telemetry_events WHERE project_id = $1) x
+      WHERE telemetry_events.project_id = $1 AND telemetry_events.event_id = x.id`,
+    [
+      projectId,
+      middleHour,
+      new Date(middleHour.getTime() + HOUR),
+      longBlock,
+      new Date(longBlock.getTime() + 5 * MIN),
+      LONG,
+    ],
+  );
+  const changed = await h.owner.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM telemetry_events WHERE project_id = $1 AND event -> 'attributes' ->> 'obj' IS NOT NULL`,
+    [projectId],
+  );
+  expect([updated.rowCount, changed.rows[0]?.n]).toEqual([7200, 7200]);
+  token = await h.token(orgId, 'member');
+});
+afterAll(() => h.close());
+
+type Ref = ReturnType<typeof counters> & {
+  latency: ReturnType<typeof percentiles>;
+  updated_at: Date | null;
+};
+
+/**
+ * The truth: the same aggregate straight from telemetry_events with the raw-event filter
+ * `(event -> 'attributes' ->> key) = value` and `where`, grouped by `group` (SQL over events).
+ */
+async function fromEvents(
+  range: Range,
+  [key, value]: [string, string],
+  where = 'true',
+  group = "''",
+): Promise<Map<string, Ref>> {
+  const rowsOf = `FROM telemetry_events WHERE project_id = $1 AND ts >= $2 AND ts < $3
+                    AND (event -> 'attributes' ->> $4::text) = $5::text AND ${where}`;
+  const params = [projectId, range.from, range.to, key, value];
+  const { rows } = await h.owner.query<Record<string, string> & { g: string; updated_at: Date | null }>(
+    `SELECT ${group} AS g, count(*) AS events, count(*) FILTER (WHERE status = 'error') AS errors,
+            coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
+            coalesce(sum(cost_usd), 0) AS cost_usd, max(received_at) AS updated_at
+       ${rowsOf} GROUP BY 1`,
+    params,
+  );
+  const hists = new Map<string, LatencyHistogram>();
+  const buckets = await h.owner.query<{ g: string; b: string; n: string }>(
+    `SELECT ${group} AS g, llmo_latency_bucket(duration_ms) AS b, count(*) AS n
+       ${rowsOf} AND duration_ms IS NOT NULL GROUP BY 1, 2`,
+    params,
+  );
+  for (const r of buckets.rows) {
+    const hist = hists.get(String(r.g)) ?? {};
+    hist[String(r.b)] = Number(r.n);
+    hists.set(String(r.g), hist);
+  }
+  return new Map(
+    rows.map((r) => [
+      String(r.g),
+      {
+        ...counters({
+          events: Number(r.events),
+          errors: Number(r.errors),
+          input_tokens: Number(r.input_tokens),
+          output_tokens: Number(r.output_tokens),
+          cost_usd: Number(r.cost_usd),
+        }),
+        latency: percentiles(hists.get(String(r.g))),
+        updated_at: r.updated_at,
+      },
+    ]),
+  );
+}
+
+const bucketOf = (minutes: number) =>
+  `to_char(date_bin('${minutes} minutes', ts, timestamptz 'epoch') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const attrQuery = ([key, value]: [string, string]) => `attr.${key}=${encodeURIComponent(value)}`;
+
+async function get(path: string, range: Range) {
+  const res = await h.call(
+    'GET',
+    `${path}&project_id=${projectId}&from=${range.from.toISOString()}&to=${range.to.toISOString()}`,
+    { token },
+  );
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body as Record<string, unknown>;
+}
+
+type Totals = ReturnType<typeof counters>;
+const pick = (t: Record<string, unknown> | Totals | undefined): Totals => ({
+  events: Number(t?.events ?? 0),
+  errors: Number(t?.errors ?? 0),
+  input_tokens: Number(t?.input_tokens ?? 0),
+  output_tokens: Number(t?.output_tokens ?? 0),
+  cost_usd: Number(t?.cost_usd ?? 0),
+});
+const asOf = (refs: Iterable<Ref>) => {
+  let max: Date | null = null;
+  for (const r of refs) if (r.updated_at && (!max || r.updated_at > max)) max = r.updated_at;
+  return max ? max.toISOString() : null;
+};
+
+/** Overview, timeseries and breakdowns with attribute filters, each compared with the raw-event truth. */
+async function expectSameAsEvents(range: Range): Promise<void> {
+  for (const attr of FILTERS) {
+    const body = await get(`/v1/analytics/overview?${attrQuery(attr)}`, range);
+    const ref = (await fromEvents(range, attr)).get('');
+    expect(pick(body), attr.join('=')).toEqual(pick(ref));
+    expect(body.latency_ms, attr.join('=')).toEqual(ref?.latency ?? { p50: null, p95: null, p99: null });
+    expect(body.data_as_of, attr.join('=')).toBe(asOf(ref ? [ref] : []));
+  }
+  // With rollup filters beside the attribute (any case).
+  for (const [query, attr, where] of [
+    ['model=GPT-4o', ['route', '/chat'], "model = 'gpt-4o'"],
+    ['environment=staging&status=ok', ['big', 'v1'], "environment = 'staging' AND status = 'ok'"],
+  ] as const) {
+    const body = await get(`/v1/analytics/overview?${query}&${attrQuery([...attr])}`, range);
+    const ref = (await fromEvents(range, [...attr], where)).get('');
+    expect(pick(body), query).toEqual(pick(ref));
+    expect(body.latency_ms, query).toEqual(ref?.latency);
+  }
+  // Timeseries at steps that fit no block, 5-minute blocks, and hours.
+  for (const [interval, minutes, attr] of [
+    ['1m', 1, ['route', '/search']],
+    ['5m', 5, ['big', 'v2']],
+    ['15m', 15, ['long', 'short']],
+    ['1h', 60, ['route', '/chat']],
+  ] as const) {
+    const body = await get(`/v1/analytics/timeseries?interval=${interval}&${attrQuery([...attr])}`, range);
+    const ref = await fromEvents(range, [...attr], 'true', bucketOf(minutes));
+    const points = body.points as Array<Record<string, unknown> & { t: string }>;
+    expect(points.length).toBeGreaterThan(0);
+    for (const p of points) {
+      const r = ref.get(p.t);
+      expect(pick(p), `${interval} ${p.t}`).toEqual(pick(r));
+      if (r) expect({ p50: p.p50, p95: p.p95, p99: p.p99 }, `${interval} ${p.t}`).toEqual(r.latency);
+    }
+    expect(body.data_as_of).toBe(asOf(ref.values()));
+  }
+  // Split by model under an attribute filter.
+  const split = await get(
+    '/v1/analytics/timeseries?interval=15m&split=model&split_limit=20&attr.flag=true',
+    range,
+  );
+  const splitRef = await fromEvents(range, ['flag', 'true'], 'true', `${bucketOf(15)} || '|' || model`);
+  const series = (split.split as { series: Array<{ key: string; points: Array<Record<string, unknown>> }> })
+    .series;
+  expect(series).toHaveLength(5);
+  for (const s of series) {
+    for (const p of s.points)
+      expect(pick(p), `${s.key} ${p.t}`).toEqual(pick(splitRef.get(`${p.t}|${s.key}`)));
+  }
+  // Breakdowns by every rollup dimension, and the error-type denominator.
+  for (const [by, attr] of [
+    ['model', ['route', '/chat']],
+    ['provider', ['big', 'v7']],
+    ['operation', ['n', '2.50']],
+    ['status', ['obj', '{"a" : [1, 2]}']],
+    ['environment', ['retry', 'false']],
+  ] as const) {
+    const body = await get(`/v1/analytics/breakdown?by=${by}&limit=100&${attrQuery([...attr])}`, range);
+    const ref = await fromEvents(range, [...attr], 'true', by);
+    const rows = body.rows as Array<Record<string, unknown> & { key: string }>;
+    expect(rows.map((r) => r.key).sort(), by).toEqual([...ref.keys()].sort());
+    for (const row of rows) {
+      const r = ref.get(row.key);
+      expect(pick(row), `${by} ${row.key}`).toEqual(pick(r));
+      expect({ p50: row.p50, p95: row.p95 }).toEqual({ p50: r?.latency.p50, p95: r?.latency.p95 });
+    }
+    expect(body.data_as_of).toBe(asOf(ref.values()));
+  }
+  const errorTypes = await get('/v1/analytics/breakdown?by=error_type&attr.route=/summarize', range);
+  expect(errorTypes.range_events).toBe((await fromEvents(range, ['route', '/summarize'])).get('')?.events);
+}
+
+/** The plan (and whether raw events are read) of an attribute-filtered source for this project. */
+async function sourceOf(range: Range, attr: [string, string], stepMs: number | null = null) {
+  return withOrg(h.deps.db, orgId, async (client) => {
+    const src = await sourceFor(client, orgId, [projectId], range, { attrs: [attr] }, { stepMs });
+    return { plan: src.plan, kind: src.kind, readsEvents: src.readsEvents };
+  });
+}
+
+const iso = (dates: Date[] | undefined) => (dates ?? []).map((d) => d.toISOString());
+
+describe('aggregates with one attribute filter over the attribute tiers', () => {
+  it('equal the raw-event answers with every block clean, on aligned and ragged ranges', async () => {
+    await refreshAnalyticsTiers({ pool: h.system });
+    const src = await sourceOf(ragged, ['route', '/chat']);
+    expect(src.kind).toBe('rollups');
+    // start+7m … end-13m: 3 minutes, 10 blocks, 1 hour, 9 blocks, 2 minutes.
+    expect([src.plan?.minutes.length, src.plan?.fives.length, src.plan?.hours.length]).toEqual([5, 19, 1]);
+    expect(src.readsEvents).toBe(true);
+    expect((await sourceOf(aligned, ['route', '/chat'])).readsEvents).toBe(false);
+    await expectSameAsEvents(aligned);
+    await expectSameAsEvents(ragged);
+  });
+
+  it('hold per block exactly what the raw events hold, and overflow keys over the cap', async () => {
+    await refreshAnalyticsTiers({ pool: h.system });
+    for (const [grain, width] of [
+      ['5m', '5 minutes'],
+      ['1h', '1 hour'],
+    ] as const) {
+      const want = await h.owner.query(
+        `SELECT start, value, model, provider, operation, status, environment, count(*)::int AS events,
+                (count(*) FILTER (WHERE status = 'error'))::int AS errors, sum(input_tokens)::int AS input_tokens,
+                sum(output_tokens)::int AS output_tokens, sum(cost_usd)::text AS cost_usd, max(received_at) AS source_updated_at
+           FROM (SELECT date_bin('${width}', ts, timestamptz 'epoch') AS start, event -> 'attributes' ->> 'route' AS value, *
+                   FROM telemetry_events WHERE project_id = $1) e
+          GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
+        [projectId],
+      );
+      const got = await h.owner.query(
+        `SELECT start, value, model, provider, operation, status, environment, events::int, errors::int,
+                input_tokens::int, output_tokens::int, cost_usd::text, source_updated_at
+           FROM attribute_rollups WHERE project_id = $1 AND grain = $2 AND key = 'route' ORDER BY 1, 2, 3, 4, 5, 6, 7`,
+        [projectId, grain],
+      );
+      expect(got.rows.length).toBeGreaterThan(0);
+      expect(got.rows).toEqual(want.rows);
+    }
+    // `big` overflowed in the middle hour and its twelve 5-minute blocks, nowhere else; `long` in one
+    // block and its hour; the JSON null of `nul` has no row, the repeated key one value.
+    const overflow = await h.owner.query<{ grain: string; start: Date; key: string }>(
+      'SELECT grain, start, key FROM attribute_overflow WHERE project_id = $1 ORDER BY key, grain, start',
+      [projectId],
+    );
+    expect(overflow.rows.map((r) => `${r.key} ${r.grain} ${r.start.toISOString()}`)).toEqual([
+      `big 1h ${middleHour.toISOString()}`,
+      ...Array.from(
+        { length: 12 },
+        (_, i) => `big 5m ${new Date(middleHour.getTime() + i * 5 * MIN).toISOString()}`,
+      ),
+      `long 1h ${lastHour.toISOString()}`,
+      `long 5m ${longBlock.toISOString()}`,
+    ]);
+    const keys = await h.owner.query<{ key: string; values: string[] }>(
+      `SELECT key, array_agg(DISTINCT value ORDER BY value) AS values FROM attribute_rollups
+        WHERE project_id = $1 AND key IN ('nul', 'dup', 'n', 'obj', 'flag') GROUP BY key ORDER BY key`,
+      [projectId],
+    );
+    const dup = await h.owner.query<{ v: string }>(
+      `SELECT DISTINCT event -> 'attributes' ->> 'dup' AS v FROM telemetry_events WHERE project_id = $1`,
+      [projectId],
+    );
+    expect(keys.rows).toEqual([
+      { key: 'dup', values: dup.rows.map((r) => r.v) },
+      { key: 'flag', values: ['false', 'true'] },
+      { key: 'n', values: ['2.50', '3'] },
+      { key: 'obj', values: ['{"a" : [1, 2]}'] },
+    ]);
+    // Overflowed blocks are read from raw events, the others from the tier.
+    const big = await sourceOf(aligned, ['big', 'v7']);
+    expect(iso(big.plan?.hours)).toEqual([start.toISOString(), lastHour.toISOString()]);
+    expect(big.plan?.minutes).toHaveLength(60);
+    const long = await sourceOf(aligned, ['long', 'short'], 15 * MIN);
+    expect(long.plan?.minutes.map((d) => d.toISOString())).toEqual(
+      Array.from({ length: 5 }, (_, i) => new Date(longBlock.getTime() + i * MIN).toISOString()),
+    );
+  });
+
+  it('read the tier rows, never for a bucket a block does not fit, and never for a dirty block', async () => {
+    await refreshAnalyticsTiers({ pool: h.system });
+    const overview = async (range: Range) =>
+      Number((await get('/v1/analytics/overview?attr.route=/chat', range)).events);
+    const series = async (interval: string) =>
+      (
+        (await get(`/v1/analytics/timeseries?interval=${interval}&attr.route=/chat`, aligned))
+          .points as Array<{
+          t: string;
+          events: number;
+        }>
+      ).map((p) => ({ t: p.t, events: p.events }));
+    const truth = await overview(aligned);
+    const hourly = await series('1h');
+    const quarterly = await series('15m');
+    // A value that exists only in the middle hour's tier row: whole-range and hourly reads show it,
+    // 15-minute buckets (no hour fits one) do not.
+    const { rowCount } = await h.owner.query(
+      `UPDATE attribute_rollups SET events = events + 1000
+        WHERE ctid = (SELECT ctid FROM attribute_rollups WHERE project_id = $1 AND grain = '1h' AND start = $2
+                        AND key = 'route' AND value = '/chat' LIMIT 1)`,
+      [projectId, middleHour],
+    );
+    expect(rowCount).toBe(1);
+    expect(await overview(aligned)).toBe(truth + 1000);
+    expect(await series('1h')).toEqual(
+      hourly.map((p) => ({ ...p, events: p.events + (p.t === middleHour.toISOString() ? 1000 : 0) })),
+    );
+    expect(await series('15m')).toEqual(quarterly);
+    // Marked dirty (as a late event would), the hour is read from raw events again: the truth.
+    await h.owner.query(
+      `INSERT INTO analytics_dirty (org_id, project_id, grain, start) VALUES ($1, $2, '1h', $3)`,
+      [orgId, projectId, middleHour],
+    );
+    expect(await overview(aligned)).toBe(truth);
+    expect(await series('1h')).toEqual(hourly);
+    await refreshAnalyticsTiers({ pool: h.system });
+    expect(await overview(aligned)).toBe(truth);
+    expect(iso((await sourceOf(aligned, ['route', '/chat'])).plan?.hours)).toHaveLength(3);
+  });
+
+  it('show a late event in an already refreshed hour at once, before and after the refresher', async () => {
+    await refreshAnalyticsTiers({ pool: h.system });
+    const late = new Date(lastHour.getTime() + 31 * MIN);
+    await seedProject(
+      h.system,
+      { orgId, projectId, keyId: randomUUID(), from: late, spanMs: 30_000, count: 10, idPrefix: 'late-' },
+      new Date(late.getTime() + MIN),
+    );
+    const src = await sourceOf(aligned, ['route', '/chat']);
+    expect(iso(src.plan?.hours)).not.toContain(lastHour.toISOString());
+    expect(src.readsEvents).toBe(true);
+    await expectSameAsEvents(aligned);
+    await refreshAnalyticsTiers({ pool: h.system });
+    expect(iso((await sourceOf(aligned, ['route', '/chat'])).plan?.hours)).toHaveLength(3);
+    await expectSameAsEvents(aligned);
+    await expectSameAsEvents(ragged);
+  });
+
+  it('answer 400 query_too_broad when the raw-event edges outlast the scan budget, as raw reads do', async () => {
+    await refreshAnalyticsTiers({ pool: h.system });
+    await withOrg(h.deps.db, orgId, async (client) => {
+      const src = await sourceFor(
+        client,
+        orgId,
+        [projectId],
+        ragged,
+        { attrs: [['route', '/chat']] },
+        {
+          budget: { deadline: Date.now() - 1 },
+        },
+      );
+      await expect(aggregate(client, src, wholeRange)).rejects.toMatchObject({ code: 'query_too_broad' });
+    });
+  });
+});
