@@ -10,6 +10,7 @@ import { fileObjectSource } from '../loader/file-object-source.ts';
 import { loadObject } from '../loader/load-object.ts';
 import { createTenant, rollupMismatches, runId } from '../loader/test-helpers.ts';
 import { dropExpiredPartitions, ensurePartitions, partitionDays } from './partitions.ts';
+import { refreshAnalyticsTiers } from './tiers/refresh.ts';
 
 let system: pg.Pool;
 let root: string;
@@ -67,6 +68,26 @@ describe('telemetry partitions', () => {
       ),
     );
     expect(await loadObject({ bucket: 'b', key }, { pool: system, source })).toMatchObject({ inserted: 2 });
+    // The attribute tier of both days (built by the refresher from the events), and one overflow row.
+    await refreshAnalyticsTiers({ pool: system });
+    await system.query(
+      `INSERT INTO attribute_overflow (org_id, project_id, grain, start, key)
+       VALUES ($1, $2, '1h', $3, 'big'), ($1, $2, '1h', $4, 'big')`,
+      [tenant.orgId, tenant.projectId, day('2020-03-07'), day('2020-03-10')],
+    );
+    const attributeRows = () =>
+      system
+        .query<{ start: Date; n: number }>(
+          `SELECT start, count(*)::int AS n FROM (
+             SELECT start FROM attribute_rollups WHERE project_id = $1 AND grain = '1h' AND key = 'route'
+             UNION ALL SELECT start FROM attribute_overflow WHERE project_id = $1) a GROUP BY start ORDER BY start`,
+          [tenant.projectId],
+        )
+        .then((r) => r.rows);
+    expect(await attributeRows()).toEqual([
+      { start: day('2020-03-07'), n: 2 },
+      { start: day('2020-03-10'), n: 2 },
+    ]);
 
     const result = await dropExpiredPartitions(system, policy, day('2020-03-12'));
     expect(result.dropped).toEqual(['telemetry_events_p20200307', 'telemetry_events_p20200308']);
@@ -80,6 +101,9 @@ describe('telemetry partitions', () => {
     // The users / sessions lists' sources keep only what is left: the user's day and hour on the 10th,
     // its span recomputed from it, the session (all before the cutoff) gone.
     expect(result.actorRowsDeleted).toBe(4);
+    // route, retry and n of the 7th in both grains, and its overflow row; the 10th keeps its rows.
+    expect(result.attributeRowsDeleted).toBe(7);
+    expect(await attributeRows()).toEqual([{ start: day('2020-03-10'), n: 2 }]);
     const actors = await system.query(
       `SELECT 'day' AS t, kind, actor, events::int, first_seen FROM actor_rollups_1d WHERE project_id = $1
        UNION ALL

@@ -29,6 +29,8 @@ export interface MaintenanceResult {
   deadLettersDeleted: number;
   /** Daily per-user rows, hourly per-user / per-session rows and whole actor spans gone with the dropped days. */
   actorRowsDeleted: number;
+  /** Attribute tier rows (attribute_rollups, attribute_overflow) of blocks before the cutoff. */
+  attributeRowsDeleted: number;
 }
 
 /**
@@ -95,7 +97,7 @@ async function purgeActorTotals(client: pg.PoolClient, cutoff: string): Promise<
 
 /**
  * Retention: drops every event partition for a day before today − retentionDays, and deletes rollup
- * rows and dead letters older than the same cutoff (so dashboards never show minutes whose events are
+ * rows (per minute, per actor, per attribute) and dead letters older than the same cutoff (so dashboards never show minutes whose events are
  * gone). Dropping a partition is instant and leaves no bloat, unlike DELETE.
  */
 export async function dropExpiredPartitions(
@@ -121,12 +123,23 @@ export async function dropExpiredPartitions(
       [cutoff],
     );
     const actorRows = await purgeActorTotals(client, cutoff);
+    // The other tiers follow the per-minute rows through their dirty markers; the attribute tier is
+    // built from events, so its rows of the dropped days go here (the cutoff is a block boundary).
+    let attributeRows = 0;
+    for (const table of ['attribute_rollups', 'attribute_overflow']) {
+      const res = await client.query(
+        `DELETE FROM ${table} WHERE start < ($1::date)::timestamp AT TIME ZONE 'UTC'`,
+        [cutoff],
+      );
+      attributeRows += res.rowCount ?? 0;
+    }
     await client.query('COMMIT');
     return {
       dropped: rows[0]?.dropped ?? [],
       rollupRowsDeleted: rollups.rowCount ?? 0,
       deadLettersDeleted: dead.rowCount ?? 0,
       actorRowsDeleted: actorRows,
+      attributeRowsDeleted: attributeRows,
     };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
