@@ -248,6 +248,36 @@ async function sourceOf(range: Range, attr: [string, string], stepMs: number | n
   });
 }
 
+/** The tier rows of key `route`, both grains, equal the same sums straight from the raw events. */
+async function expectTierSameAsEvents(): Promise<void> {
+  for (const [grain, width] of [
+    ['5m', '5 minutes'],
+    ['1h', '1 hour'],
+  ] as const) {
+    const want = await h.owner.query(
+      `SELECT start, value, model, provider, operation, status, environment, sum(n)::int AS events,
+              sum(err)::int AS errors, sum(itok)::int AS input_tokens, sum(otok)::int AS output_tokens,
+              sum(cost)::text AS cost_usd, coalesce(jsonb_object_agg(b, n) FILTER (WHERE b IS NOT NULL), '{}') AS latency_hist,
+              max(rcv) AS source_updated_at
+         FROM (SELECT date_bin('${width}', ts, timestamptz 'epoch') AS start, event -> 'attributes' ->> 'route' AS value,
+                      model, provider, operation, status, environment, llmo_latency_bucket(duration_ms) AS b, count(*) AS n,
+                      count(*) FILTER (WHERE status = 'error') AS err, sum(input_tokens) AS itok,
+                      sum(output_tokens) AS otok, sum(cost_usd) AS cost, max(received_at) AS rcv
+                 FROM telemetry_events WHERE project_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) e
+        GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
+      [projectId],
+    );
+    const got = await h.owner.query(
+      `SELECT start, value, model, provider, operation, status, environment, events::int, errors::int,
+              input_tokens::int, output_tokens::int, cost_usd::text, latency_hist, source_updated_at
+         FROM attribute_rollups WHERE project_id = $1 AND grain = $2 AND key = 'route' ORDER BY 1, 2, 3, 4, 5, 6, 7`,
+      [projectId, grain],
+    );
+    expect(got.rows.length).toBeGreaterThan(0);
+    expect(got.rows).toEqual(want.rows);
+  }
+}
+
 const iso = (dates: Date[] | undefined) => (dates ?? []).map((d) => d.toISOString());
 
 describe('aggregates with one attribute filter over the attribute tiers', () => {
@@ -265,28 +295,7 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
 
   it('hold per block exactly what the raw events hold, and overflow keys over the cap', async () => {
     await refreshAnalyticsTiers({ pool: h.system });
-    for (const [grain, width] of [
-      ['5m', '5 minutes'],
-      ['1h', '1 hour'],
-    ] as const) {
-      const want = await h.owner.query(
-        `SELECT start, value, model, provider, operation, status, environment, count(*)::int AS events,
-                (count(*) FILTER (WHERE status = 'error'))::int AS errors, sum(input_tokens)::int AS input_tokens,
-                sum(output_tokens)::int AS output_tokens, sum(cost_usd)::text AS cost_usd, max(received_at) AS source_updated_at
-           FROM (SELECT date_bin('${width}', ts, timestamptz 'epoch') AS start, event -> 'attributes' ->> 'route' AS value, *
-                   FROM telemetry_events WHERE project_id = $1) e
-          GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
-        [projectId],
-      );
-      const got = await h.owner.query(
-        `SELECT start, value, model, provider, operation, status, environment, events::int, errors::int,
-                input_tokens::int, output_tokens::int, cost_usd::text, source_updated_at
-           FROM attribute_rollups WHERE project_id = $1 AND grain = $2 AND key = 'route' ORDER BY 1, 2, 3, 4, 5, 6, 7`,
-        [projectId, grain],
-      );
-      expect(got.rows.length).toBeGreaterThan(0);
-      expect(got.rows).toEqual(want.rows);
-    }
+    await expectTierSameAsEvents();
     // `big` overflowed in the middle hour and its twelve 5-minute blocks, nowhere else; `long` in one
     // block and its hour; the JSON null of `nul` has no row, the repeated key one value.
     const overflow = await h.owner.query<{ grain: string; start: Date; key: string }>(
@@ -368,6 +377,35 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
     expect(iso((await sourceOf(aligned, ['route', '/chat'])).plan?.hours)).toHaveLength(3);
   });
 
+  it('rebuild an hour from its clean 5-minute blocks and the raw events of its dirty ones', async () => {
+    await refreshAnalyticsTiers({ pool: h.system });
+    const truth = Number((await get('/v1/analytics/overview?attr.route=/chat', aligned)).events);
+    // A tier-only change to a clean 5-minute block of the middle hour, then only the hour marked dirty:
+    // the rebuilt hour adds up that block's rows (it does not rescan its events), so it carries the change.
+    const five = new Date(middleHour.getTime() + 20 * MIN);
+    const { rowCount } = await h.owner.query(
+      `UPDATE attribute_rollups SET events = events + 1000
+        WHERE ctid = (SELECT ctid FROM attribute_rollups WHERE project_id = $1 AND grain = '5m' AND start = $2
+                        AND key = 'route' AND value = '/chat' LIMIT 1)`,
+      [projectId, five],
+    );
+    expect(rowCount).toBe(1);
+    const mark = (grain: string, at: Date) =>
+      h.owner.query(
+        `INSERT INTO analytics_dirty (org_id, project_id, grain, start) VALUES ($1, $2, $3, $4)`,
+        [orgId, projectId, grain, at],
+      );
+    await mark('1h', middleHour);
+    await refreshAnalyticsTiers({ pool: h.system });
+    expect(Number((await get('/v1/analytics/overview?attr.route=/chat', aligned)).events)).toBe(truth + 1000);
+    // With the 5-minute block dirty too, the hour reads that block's raw events (whichever is rebuilt first).
+    await mark('5m', five);
+    await mark('1h', middleHour);
+    await refreshAnalyticsTiers({ pool: h.system });
+    expect(Number((await get('/v1/analytics/overview?attr.route=/chat', aligned)).events)).toBe(truth);
+    await expectTierSameAsEvents();
+  });
+
   it('show a late event in an already refreshed hour at once, before and after the refresher', async () => {
     await refreshAnalyticsTiers({ pool: h.system });
     const late = new Date(lastHour.getTime() + 31 * MIN);
@@ -382,7 +420,7 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
     await expectSameAsEvents(aligned);
     await refreshAnalyticsTiers({ pool: h.system });
     expect(iso((await sourceOf(aligned, ['route', '/chat'])).plan?.hours)).toHaveLength(3);
-    await expectSameAsEvents(aligned);
+    await expectTierSameAsEvents();
     await expectSameAsEvents(ragged);
   });
 

@@ -8,24 +8,51 @@ export const ATTRIBUTE_VALUE_CAP = 100;
 /** Longest value (characters) rolled up; a longer one overflows its key for the block. */
 export const ATTRIBUTE_VALUE_MAX_LENGTH = 200;
 
+const FIVE_MIN = 5 * 60_000;
+
 /**
  * Replaces the attribute rows of one block ([start, start + interval)) of one project with what its raw
- * events hold, in the caller's transaction. Each event contributes once per distinct key of its
- * `attributes` object, with the value `event -> 'attributes' ->> key` gives (so a tier row answers
- * exactly what the raw-event filter would; JSON null gives NULL and is skipped). A key with more than
- * ATTRIBUTE_VALUE_CAP values, or any value over ATTRIBUTE_VALUE_MAX_LENGTH characters, gets one
- * attribute_overflow row instead of value rows. Reads the block through the events' primary key.
+ * events hold, in the caller's REPEATABLE READ transaction. Each event contributes once per distinct
+ * key of its `attributes` object, with the value `event -> 'attributes' ->> key` gives (so a tier row
+ * answers exactly what the raw-event filter would; JSON null gives NULL and is skipped). A key with
+ * more than ATTRIBUTE_VALUE_CAP values, or any value over ATTRIBUTE_VALUE_MAX_LENGTH characters, gets
+ * one attribute_overflow row instead of value rows.
+ *
+ * An hour adds up the rows of its 5-minute blocks that are clean in this snapshot (no marker: their
+ * rows hold every change this snapshot sees; a key that overflowed in one of them overflows the hour)
+ * and reads raw events only for its dirty ones, so rebuilding the hour being written costs a few
+ * minutes of events, not the hour's. Raw events are read through their primary key, by time span.
  */
 export async function rebuildAttributeBlock(
   client: pg.ClientBase,
   block: [orgId: string, projectId: string, grain: '5m' | '1h', start: Date],
   interval: string,
 ): Promise<void> {
+  const [, projectId, grain, start] = block;
   const where = 'org_id = $1 AND project_id = $2 AND grain = $3 AND start = $4';
   await client.query(`DELETE FROM attribute_rollups WHERE ${where}`, block);
   await client.query(`DELETE FROM attribute_overflow WHERE ${where}`, block);
+  let clean: Date[] = [];
+  let raw: Date[] = [start];
+  if (grain === '1h') {
+    const { rows } = await client.query<{ start: Date }>(
+      `SELECT DISTINCT start FROM analytics_dirty
+        WHERE project_id = $1 AND grain = '5m' AND start >= $2 AND start < $2::timestamptz + interval '1 hour'`,
+      [projectId, start],
+    );
+    const dirty = new Set(rows.map((r) => r.start.getTime()));
+    const fives = Array.from({ length: 12 }, (_, i) => new Date(start.getTime() + i * FIVE_MIN));
+    clean = fives.filter((f) => !dirty.has(f.getTime()));
+    raw = fives.filter((f) => dirty.has(f.getTime()));
+  }
+  const params: unknown[] = [...block, interval, ATTRIBUTE_VALUE_CAP, ATTRIBUTE_VALUE_MAX_LENGTH, clean];
+  // Raw events of whole 5-minute blocks: the block itself, or the hour's dirty ones.
+  const spans = raw.map((from) => {
+    params.push(from, new Date(from.getTime() + FIVE_MIN));
+    return `(e.ts >= $${params.length - 1}::timestamptz AND e.ts < $${params.length}::timestamptz)`;
+  });
   await client.query(
-    `WITH pairs AS MATERIALIZED (
+    `WITH raw AS MATERIALIZED (
        SELECT k.key, e.event -> 'attributes' ->> k.key AS value, e.model, e.provider, e.operation, e.status,
               e.environment, llmo_latency_bucket(e.duration_ms) AS b, count(*) AS events,
               count(*) FILTER (WHERE e.status = 'error') AS errors, coalesce(sum(e.input_tokens), 0) AS input_tokens,
@@ -37,24 +64,37 @@ export async function rebuildAttributeBlock(
              CASE WHEN json_typeof(e.event -> 'attributes') = 'object' THEN e.event -> 'attributes' END) AS j(key)
          ) k
         WHERE e.project_id = $2 AND e.ts >= $4 AND e.ts < $4 + $5::interval AND e.org_id = $1
+          AND (${spans.length > 0 ? spans.join(' OR ') : 'false'})
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-     ), keys AS (
-       SELECT key, count(DISTINCT value) > $6 OR max(char_length(value)) > $7 AS over
-         FROM pairs WHERE value IS NOT NULL GROUP BY key
+     ), rows AS MATERIALIZED (
+       SELECT key, value, model, provider, operation, status, environment, sum(events) AS events, sum(errors) AS errors,
+              sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd,
+              coalesce(jsonb_object_agg(b, events) FILTER (WHERE b IS NOT NULL), '{}'::jsonb) AS latency_hist,
+              max(updated_at) AS updated_at
+         FROM raw WHERE value IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7
+       UNION ALL
+       SELECT key, value, model, provider, operation, status, environment, events, errors, input_tokens, output_tokens,
+              cost_usd, latency_hist, source_updated_at
+         FROM attribute_rollups
+        WHERE org_id = $1 AND project_id = $2 AND grain = '5m' AND start = ANY($8::timestamptz[])
+     ), over AS MATERIALIZED (
+       SELECT key FROM attribute_overflow
+        WHERE org_id = $1 AND project_id = $2 AND grain = '5m' AND start = ANY($8::timestamptz[])
+       UNION
+       SELECT key FROM rows GROUP BY key HAVING count(DISTINCT value) > $6 OR max(char_length(value)) > $7
      ), overflow AS (
        INSERT INTO attribute_overflow (org_id, project_id, grain, start, key)
-       SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, key FROM keys WHERE over
+       SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, key FROM over
      )
      INSERT INTO attribute_rollups (org_id, project_id, grain, start, key, value, model, provider, operation, status,
                                     environment, events, errors, input_tokens, output_tokens, cost_usd, latency_hist,
                                     source_updated_at)
-     SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, p.key, p.value, model, provider, operation, status, environment,
-            sum(events), sum(errors), sum(input_tokens), sum(output_tokens), sum(cost_usd),
-            coalesce(jsonb_object_agg(b, events) FILTER (WHERE b IS NOT NULL), '{}'::jsonb), max(updated_at)
-       FROM pairs p JOIN keys USING (key)
-      WHERE NOT keys.over AND p.value IS NOT NULL
-      GROUP BY p.key, p.value, model, provider, operation, status, environment`,
-    [...block, interval, ATTRIBUTE_VALUE_CAP, ATTRIBUTE_VALUE_MAX_LENGTH],
+     SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, key, value, model, provider, operation, status, environment,
+            sum(events), sum(errors), sum(input_tokens), sum(output_tokens), sum(cost_usd), llmo_hist_sum(latency_hist),
+            max(updated_at)
+       FROM rows WHERE key NOT IN (SELECT key FROM over)
+      GROUP BY key, value, model, provider, operation, status, environment`,
+    params,
   );
 }
 
