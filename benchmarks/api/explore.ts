@@ -101,6 +101,8 @@ async function main(): Promise<void> {
       'event_rollups_1m',
       'analytics_rollups',
       'dimension_rollups',
+      'attribute_rollups',
+      'attribute_overflow',
       'actor_rollups_1h',
       'actor_rollups_1d',
       'actor_spans',
