@@ -29,7 +29,7 @@ export interface MaintenanceResult {
   deadLettersDeleted: number;
   /** Daily per-user rows, hourly per-user / per-session rows and whole actor spans gone with the dropped days. */
   actorRowsDeleted: number;
-  /** Attribute tier rows (attribute_rollups, attribute_overflow) of blocks before the cutoff. */
+  /** Attribute tier rows (attribute_rollups, attribute_model_rollups, attribute_overflow) before the cutoff. */
   attributeRowsDeleted: number;
 }
 
@@ -126,7 +126,7 @@ export async function dropExpiredPartitions(
     // The other tiers follow the per-minute rows through their dirty markers; the attribute tier is
     // built from events, so its rows of the dropped days go here (the cutoff is a block boundary).
     let attributeRows = 0;
-    for (const table of ['attribute_rollups', 'attribute_overflow']) {
+    for (const table of ['attribute_rollups', 'attribute_model_rollups', 'attribute_overflow']) {
       const res = await client.query(
         `DELETE FROM ${table} WHERE start < ($1::date)::timestamp AT TIME ZONE 'UTC'`,
         [cutoff],

@@ -248,33 +248,43 @@ async function sourceOf(range: Range, attr: [string, string], stepMs: number | n
   });
 }
 
-/** The tier rows of key `route`, both grains, equal the same sums straight from the raw events. */
+/**
+ * The tier rows of key `route`, both grains, per combination of the five dimensions and per model,
+ * equal the same sums (and histograms) straight from the raw events.
+ */
 async function expectTierSameAsEvents(): Promise<void> {
   for (const [grain, width] of [
     ['5m', '5 minutes'],
     ['1h', '1 hour'],
   ] as const) {
-    const want = await h.owner.query(
-      `SELECT start, value, model, provider, operation, status, environment, sum(n)::int AS events,
-              sum(err)::int AS errors, sum(itok)::int AS input_tokens, sum(otok)::int AS output_tokens,
-              sum(cost)::text AS cost_usd, coalesce(jsonb_object_agg(b, n) FILTER (WHERE b IS NOT NULL), '{}') AS latency_hist,
-              max(rcv) AS source_updated_at
-         FROM (SELECT date_bin('${width}', ts, timestamptz 'epoch') AS start, event -> 'attributes' ->> 'route' AS value,
-                      model, provider, operation, status, environment, llmo_latency_bucket(duration_ms) AS b, count(*) AS n,
-                      count(*) FILTER (WHERE status = 'error') AS err, sum(input_tokens) AS itok,
-                      sum(output_tokens) AS otok, sum(cost_usd) AS cost, max(received_at) AS rcv
-                 FROM telemetry_events WHERE project_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) e
-        GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
-      [projectId],
-    );
-    const got = await h.owner.query(
-      `SELECT start, value, model, provider, operation, status, environment, events::int, errors::int,
-              input_tokens::int, output_tokens::int, cost_usd::text, latency_hist, source_updated_at
-         FROM attribute_rollups WHERE project_id = $1 AND grain = $2 AND key = 'route' ORDER BY 1, 2, 3, 4, 5, 6, 7`,
-      [projectId, grain],
-    );
-    expect(got.rows.length).toBeGreaterThan(0);
-    expect(got.rows).toEqual(want.rows);
+    for (const [table, dims] of [
+      ['attribute_rollups', 'model, provider, operation, status, environment'],
+      ['attribute_model_rollups', 'model'],
+    ] as const) {
+      const n = dims.split(',').length;
+      const groups = Array.from({ length: n + 2 }, (_, i) => i + 1).join(', ');
+      const want = await h.owner.query(
+        `SELECT start, value, ${dims}, sum(n)::int AS events, sum(err)::int AS errors, sum(itok)::int AS input_tokens,
+                sum(otok)::int AS output_tokens, sum(cost)::text AS cost_usd,
+                coalesce(jsonb_object_agg(b, n) FILTER (WHERE b IS NOT NULL), '{}') AS latency_hist,
+                max(rcv) AS source_updated_at
+           FROM (SELECT date_bin('${width}', ts, timestamptz 'epoch') AS start, event -> 'attributes' ->> 'route' AS value,
+                        ${dims}, llmo_latency_bucket(duration_ms) AS b, count(*) AS n,
+                        count(*) FILTER (WHERE status = 'error') AS err, sum(input_tokens) AS itok,
+                        sum(output_tokens) AS otok, sum(cost_usd) AS cost, max(received_at) AS rcv
+                   FROM telemetry_events WHERE project_id = $1 GROUP BY ${groups}, ${n + 3}) e
+          GROUP BY ${groups} ORDER BY ${groups}`,
+        [projectId],
+      );
+      const got = await h.owner.query(
+        `SELECT start, value, ${dims}, events::int, errors::int, input_tokens::int, output_tokens::int,
+                cost_usd::text, latency_hist, source_updated_at
+           FROM ${table} WHERE project_id = $1 AND grain = $2 AND key = 'route' ORDER BY ${groups}`,
+        [projectId, grain],
+      );
+      expect(got.rows.length).toBeGreaterThan(0);
+      expect(got.rows, `${table} ${grain}`).toEqual(want.rows);
+    }
   }
 }
 
@@ -348,23 +358,39 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
           events: number;
         }>
       ).map((p) => ({ t: p.t, events: p.events }));
+    const providers = async () =>
+      Object.fromEntries(
+        (
+          (await get('/v1/analytics/breakdown?by=provider&attr.route=/chat', aligned)).rows as Array<{
+            key: string;
+            events: number;
+          }>
+        ).map((r) => [r.key, r.events]),
+      );
     const truth = await overview(aligned);
     const hourly = await series('1h');
     const quarterly = await series('15m');
-    // A value that exists only in the middle hour's tier row: whole-range and hourly reads show it,
-    // 15-minute buckets (no hour fits one) do not.
-    const { rowCount } = await h.owner.query(
-      `UPDATE attribute_rollups SET events = events + 1000
-        WHERE ctid = (SELECT ctid FROM attribute_rollups WHERE project_id = $1 AND grain = '1h' AND start = $2
-                        AND key = 'route' AND value = '/chat' LIMIT 1)`,
-      [projectId, middleHour],
-    );
-    expect(rowCount).toBe(1);
+    const byProvider = await providers();
+    // Values that exist only in the middle hour's tier rows: gpt-4o's per-model row (overview and
+    // timeseries read those) and one of its full rows (a breakdown by provider reads those).
+    // Whole-range and hourly reads show them, 15-minute buckets (no hour fits one) do not.
+    const poke = async (table: string, n: number) => {
+      const { rowCount } = await h.owner.query(
+        `UPDATE ${table} SET events = events + $3
+          WHERE ctid = (SELECT ctid FROM ${table} WHERE project_id = $1 AND grain = '1h' AND start = $2
+                          AND key = 'route' AND value = '/chat' AND model = 'gpt-4o' LIMIT 1)`,
+        [projectId, middleHour, n],
+      );
+      expect(rowCount).toBe(1);
+    };
+    await poke('attribute_model_rollups', 1000);
+    await poke('attribute_rollups', 7);
     expect(await overview(aligned)).toBe(truth + 1000);
     expect(await series('1h')).toEqual(
       hourly.map((p) => ({ ...p, events: p.events + (p.t === middleHour.toISOString() ? 1000 : 0) })),
     );
     expect(await series('15m')).toEqual(quarterly);
+    expect(await providers()).toEqual({ ...byProvider, openai: (byProvider.openai ?? 0) + 7 });
     // Marked dirty (as a late event would), the hour is read from raw events again: the truth.
     await h.owner.query(
       `INSERT INTO analytics_dirty (org_id, project_id, grain, start) VALUES ($1, $2, '1h', $3)`,
@@ -372,8 +398,10 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
     );
     expect(await overview(aligned)).toBe(truth);
     expect(await series('1h')).toEqual(hourly);
+    expect(await providers()).toEqual(byProvider);
     await refreshAnalyticsTiers({ pool: h.system });
     expect(await overview(aligned)).toBe(truth);
+    expect(await providers()).toEqual(byProvider);
     expect(iso((await sourceOf(aligned, ['route', '/chat'])).plan?.hours)).toHaveLength(3);
   });
 

@@ -61,6 +61,7 @@ export async function breakdown(
     const src = await sourceFor(client, caller.org_id, projects, range, filters, {
       forceEvents: errorTypes,
       extra: errorTypes ? "status = 'error'" : undefined,
+      dimensions: column === 'model' ? 'model' : 'all',
     });
     const groups = await ranked(client, src, column, q.limit);
     const top = groups.filter((g) => g.slot > 0);
@@ -80,7 +81,10 @@ export async function breakdown(
         ? ((
             await aggregate(
               client,
-              await sourceFor(client, caller.org_id, projects, range, filters, { budget: src.budget }),
+              await sourceFor(client, caller.org_id, projects, range, filters, {
+                budget: src.budget,
+                dimensions: 'model',
+              }),
               wholeRange,
               { latency: false },
             )

@@ -37,7 +37,7 @@ export async function overview(
     const projects = await projectScope(client, caller.org_id, projectId);
     let totals: PointTotals | undefined;
     if (hasFilters(filters)) {
-      const src = await sourceFor(client, caller.org_id, projects, range, filters);
+      const src = await sourceFor(client, caller.org_id, projects, range, filters, { dimensions: 'model' });
       const g = (await aggregate(client, src, wholeRange)).get('');
       totals = g && { ...g, latency: latencyOf(g) };
     } else {

@@ -68,6 +68,11 @@ export type Source = {
   plan: RangePlan | null;
   /** True when some rows come from raw events: those queries run under the request's scan budget. */
   readsEvents: boolean;
+  /**
+   * Dimensions the rows carry: 'all', or only 'model' (attribute_model_rollups: provider, operation,
+   * status and environment read '' and must not be grouped on).
+   */
+  dimensions: 'all' | 'model';
   /** The request's scan budget. */
   budget: ScanBudget;
 };
@@ -83,6 +88,9 @@ function adder(params: unknown[]) {
 /** The columns every rollup arm yields, in order (the tier's block start stands in for the minute). */
 const ROLLUP_COLUMNS =
   'model, provider, operation, status, environment, events, errors, input_tokens, output_tokens, cost_usd, latency_hist';
+/** The same columns from a table that has only the model. */
+const MODEL_COLUMNS = `model, ''::text AS provider, ''::text AS operation, ''::text AS status, ''::text AS environment,
+  events, errors, input_tokens, output_tokens, cost_usd, latency_hist`;
 
 /**
  * Raw events of `spans` aggregated into the rollup row shape (per minute × dimensions, histogram built
@@ -109,7 +117,8 @@ function rawMinutesArm(scope: string, spans: string, conds: string): string {
  * raw-event filters, answered by the attribute tiers with raw events at the edges. Rollups are planned
  * for `stepMs` (the bucket of a `byStep` grouping; null for groupings over the whole range): tier
  * blocks only where they lie inside one bucket, are clean and (attribute tier) did not overflow for the
- * key. `extra` is a trusted constant condition.
+ * key. `extra` is a trusted constant condition. `dimensions: 'model'` says the caller filters and
+ * groups on nothing but the model and time, so the attribute tier may read its per-model rows.
  */
 export async function sourceFor(
   client: pg.ClientBase,
@@ -117,7 +126,13 @@ export async function sourceFor(
   projects: string[],
   range: TimeRange,
   filters: Filters,
-  options: { stepMs?: number | null; forceEvents?: boolean; extra?: string; budget?: ScanBudget } = {},
+  options: {
+    stepMs?: number | null;
+    forceEvents?: boolean;
+    extra?: string;
+    budget?: ScanBudget;
+    dimensions?: 'all' | 'model';
+  } = {},
 ): Promise<Source> {
   const attr = options.forceEvents ? null : tierAttribute(filters);
   const kind: SourceKind = options.forceEvents || (needsEvents(filters) && !attr) ? 'events' : 'rollups';
@@ -137,6 +152,7 @@ export async function sourceFor(
       stepMs: null,
       plan: null,
       readsEvents: true,
+      dimensions: 'all',
       budget,
     };
   }
@@ -144,7 +160,15 @@ export async function sourceFor(
   const unusable = attr ? await overflowBlocks(client, orgId, projects, range, attr[0]) : undefined;
   const plan = await planRange(client, orgId, projects, range, stepMs, unusable);
   const add = adder(params);
-  const tier = attr ? 'attribute_rollups' : 'dimension_rollups';
+  // Per-model attribute rows when nothing but the model is filtered or grouped on.
+  const byModel =
+    attr !== null &&
+    options.dimensions === 'model' &&
+    !options.extra &&
+    filters.status === undefined &&
+    (['provider', 'operation', 'environment'] as const).every((d) => filters[d] === undefined);
+  const tier = !attr ? 'dimension_rollups' : byModel ? 'attribute_model_rollups' : 'attribute_rollups';
+  const columns = byModel ? MODEL_COLUMNS : ROLLUP_COLUMNS;
   // The attribute filter: on the tier's key and value columns, and as eventCondition puts it on raw events.
   const [k, v] = attr ? [add(attr[0], 'text'), add(attr[1], 'text')] : [];
   const attrCond = attr
@@ -157,7 +181,7 @@ export async function sourceFor(
   ] as const) {
     if (starts.length === 0) continue;
     arms.push(
-      `SELECT start AS minute, ${ROLLUP_COLUMNS}, source_updated_at AS updated_at FROM ${tier}
+      `SELECT start AS minute, ${columns}, source_updated_at AS updated_at FROM ${tier}
         WHERE ${scope} AND grain = '${grain}' AND start = ANY(${add(starts, 'timestamptz[]')})
           AND start >= $3 AND start < $4${cond.sql}${attrCond.tier}${extra}`,
     );
@@ -183,6 +207,7 @@ export async function sourceFor(
     stepMs,
     plan,
     readsEvents: attr !== null && plan.minutes.length > 0,
+    dimensions: byModel ? 'model' : 'all',
     budget,
   };
 }
@@ -226,10 +251,19 @@ export function byStep(stepMs: number): Grouping {
   };
 }
 
+/** Throws when `src` lacks the dimension `column` (a per-model source grouped by another one). */
+function assertColumn(src: Source, column: string): void {
+  if (src.dimensions === 'model' && column !== 'model') {
+    throw new Error(`source read with the model only, grouped by ${column}`);
+  }
+}
+
 /** Values of a trusted column: `keys` as `k:<value>`, everything else folded into `o` (NULL reads as ''). */
 export function folded(column: string, keys: string[]): Grouping {
-  return (add) =>
-    `CASE WHEN coalesce(${column}, '') = ANY(${add(keys, 'text[]')}) THEN 'k:' || coalesce(${column}, '') ELSE 'o' END`;
+  return (add, src) => {
+    assertColumn(src, column);
+    return `CASE WHEN coalesce(${column}, '') = ANY(${add(keys, 'text[]')}) THEN 'k:' || coalesce(${column}, '') ELSE 'o' END`;
+  };
 }
 
 /**
@@ -347,6 +381,7 @@ export async function ranked(
   limit: number,
   order: 'events' | 'cost_usd' = 'events',
 ): Promise<Ranked[]> {
+  assertColumn(src, column);
   const params = [...src.params];
   const add = adder(params);
   const counters = COUNTERS[src.kind];
@@ -392,6 +427,7 @@ export async function splitCells(
   column: string,
   limit: number,
 ): Promise<{ cells: SplitCell[]; ranked: string[]; otherKeys: number }> {
+  assertColumn(src, column);
   const params = [...src.params];
   const add = adder(params);
   const b = bucket(add, src);

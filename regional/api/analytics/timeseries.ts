@@ -82,7 +82,7 @@ export async function timeseries(
     // Planned for the step: tier blocks only inside one bucket. The split reads the same source.
     const filtered = hasFilters(filters) || q.split === 'model';
     const src = filtered
-      ? await sourceFor(client, caller.org_id, projects, range, filters, { stepMs })
+      ? await sourceFor(client, caller.org_id, projects, range, filters, { stepMs, dimensions: 'model' })
       : null;
     if (src && hasFilters(filters)) {
       const groups = await aggregate(client, src, byStep(stepMs));

@@ -35,6 +35,28 @@ CREATE TABLE attribute_rollups (
 -- Reads: one key = value over a range of blocks of one grain.
 CREATE INDEX attribute_rollups_lookup_idx ON attribute_rollups (project_id, key, value, grain, start);
 
+-- The same rows summed over provider, operation, status and environment: what an answer that filters or
+-- groups on nothing but the model needs (overview, timeseries, split and breakdown by model), in about
+-- a twelfth of the rows and histograms.
+CREATE TABLE attribute_model_rollups (
+  org_id             uuid NOT NULL,
+  project_id         uuid NOT NULL,
+  grain              text NOT NULL CHECK (grain IN ('5m', '1h')),
+  start              timestamptz NOT NULL,
+  key                text NOT NULL,
+  value              text NOT NULL,
+  model              text NOT NULL,
+  events             bigint NOT NULL,
+  errors             bigint NOT NULL,
+  input_tokens       bigint NOT NULL,
+  output_tokens      bigint NOT NULL,
+  cost_usd           numeric NOT NULL,
+  latency_hist       jsonb NOT NULL,
+  source_updated_at  timestamptz NOT NULL,
+  PRIMARY KEY (org_id, project_id, grain, start, key, value, model)
+);
+CREATE INDEX attribute_model_rollups_lookup_idx ON attribute_model_rollups (project_id, key, value, grain, start);
+
 -- (block, key) pairs NOT rolled up: more distinct values than the cap, or a value longer than the cap.
 CREATE TABLE attribute_overflow (
   org_id      uuid NOT NULL,
@@ -49,7 +71,7 @@ CREATE INDEX attribute_overflow_key_idx ON attribute_overflow (project_id, key, 
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['attribute_rollups', 'attribute_overflow'] LOOP
+  FOREACH t IN ARRAY ARRAY['attribute_rollups', 'attribute_model_rollups', 'attribute_overflow'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format('CREATE POLICY tenant ON %I TO llmo_app USING (org_id = app_current_org())', t);
@@ -57,16 +79,18 @@ BEGIN
   END LOOP;
 END $$;
 
-GRANT SELECT ON attribute_rollups, attribute_overflow TO llmo_app;
-GRANT SELECT, INSERT, UPDATE, DELETE ON attribute_rollups, attribute_overflow TO llmo_system;
+GRANT SELECT ON attribute_rollups, attribute_model_rollups, attribute_overflow TO llmo_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON attribute_rollups, attribute_model_rollups, attribute_overflow TO llmo_system;
 
 -- Blocks refreshed before this migration have no attribute rows: mark them dirty again so the refresher
 -- builds them (reads use raw events until then). One marker per existing dimensionless tier row (every
 -- refreshed block with data has one; blocks not yet refreshed still have their markers), newest first so
--- the refresher, which takes the oldest marker first, rebuilds the most recent blocks first.
+-- the refresher, which takes the oldest marker first, rebuilds the most recent blocks first, and each
+-- 5-minute block before the hour it starts (the hour then sums its clean 5-minute rows rather than
+-- reading the hour's events again).
 INSERT INTO analytics_dirty (org_id, project_id, grain, start)
-SELECT org_id, project_id, grain, start FROM analytics_rollups ORDER BY start DESC, grain;
+SELECT org_id, project_id, grain, start FROM analytics_rollups ORDER BY start DESC, grain DESC;
 
 -- Down Migration
 
-DROP TABLE attribute_overflow, attribute_rollups;
+DROP TABLE attribute_overflow, attribute_model_rollups, attribute_rollups;

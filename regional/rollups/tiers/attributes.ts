@@ -16,7 +16,8 @@ const FIVE_MIN = 5 * 60_000;
  * key of its `attributes` object, with the value `event -> 'attributes' ->> key` gives (so a tier row
  * answers exactly what the raw-event filter would; JSON null gives NULL and is skipped). A key with
  * more than ATTRIBUTE_VALUE_CAP values, or any value over ATTRIBUTE_VALUE_MAX_LENGTH characters, gets
- * one attribute_overflow row instead of value rows.
+ * one attribute_overflow row instead of value rows. attribute_model_rollups gets the same rows summed per
+ * model.
  *
  * An hour adds up the rows of its 5-minute blocks that are clean in this snapshot (no marker: their
  * rows hold every change this snapshot sees; a key that overflowed in one of them overflows the hour)
@@ -30,8 +31,9 @@ export async function rebuildAttributeBlock(
 ): Promise<void> {
   const [, projectId, grain, start] = block;
   const where = 'org_id = $1 AND project_id = $2 AND grain = $3 AND start = $4';
-  await client.query(`DELETE FROM attribute_rollups WHERE ${where}`, block);
-  await client.query(`DELETE FROM attribute_overflow WHERE ${where}`, block);
+  for (const table of ['attribute_rollups', 'attribute_model_rollups', 'attribute_overflow']) {
+    await client.query(`DELETE FROM ${table} WHERE ${where}`, block);
+  }
   let clean: Date[] = [];
   let raw: Date[] = [start];
   if (grain === '1h') {
@@ -49,22 +51,30 @@ export async function rebuildAttributeBlock(
   // Raw events of whole 5-minute blocks: the block itself, or the hour's dirty ones.
   const spans = raw.map((from) => {
     params.push(from, new Date(from.getTime() + FIVE_MIN));
-    return `(e.ts >= $${params.length - 1}::timestamptz AND e.ts < $${params.length}::timestamptz)`;
+    return `(ts >= $${params.length - 1}::timestamptz AND ts < $${params.length}::timestamptz)`;
   });
   await client.query(
     `WITH raw AS MATERIALIZED (
-       SELECT k.key, e.event -> 'attributes' ->> k.key AS value, e.model, e.provider, e.operation, e.status,
-              e.environment, llmo_latency_bucket(e.duration_ms) AS b, count(*) AS events,
+       SELECT k.key, k.value, e.model, e.provider, e.operation, e.status, e.environment,
+              llmo_latency_bucket(e.duration_ms) AS b, count(*) AS events,
               count(*) FILTER (WHERE e.status = 'error') AS errors, coalesce(sum(e.input_tokens), 0) AS input_tokens,
               coalesce(sum(e.output_tokens), 0) AS output_tokens, coalesce(sum(e.cost_usd), 0) AS cost_usd,
               max(e.received_at) AS updated_at
-         FROM telemetry_events e
+         FROM (
+           -- OFFSET 0 keeps the attributes extracted once per event (one parse of the stored JSON).
+           SELECT model, provider, operation, status, environment, duration_ms, input_tokens, output_tokens, cost_usd,
+                  received_at, event -> 'attributes' AS a
+             FROM telemetry_events
+            WHERE project_id = $2 AND ts >= $4 AND ts < $4 + $5::interval AND org_id = $1
+              AND (${spans.length > 0 ? spans.join(' OR ') : 'false'})
+           OFFSET 0
+         ) e
+         -- Each key once with the value ->> gives: of a repeated key, the last one.
          CROSS JOIN LATERAL (
-           SELECT DISTINCT j.key FROM json_object_keys(
-             CASE WHEN json_typeof(e.event -> 'attributes') = 'object' THEN e.event -> 'attributes' END) AS j(key)
+           SELECT DISTINCT ON (j.key) j.key, j.value
+             FROM json_each_text(CASE WHEN json_typeof(e.a) = 'object' THEN e.a END) WITH ORDINALITY AS j(key, value, n)
+            ORDER BY j.key, j.n DESC
          ) k
-        WHERE e.project_id = $2 AND e.ts >= $4 AND e.ts < $4 + $5::interval AND e.org_id = $1
-          AND (${spans.length > 0 ? spans.join(' OR ') : 'false'})
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
      ), rows AS MATERIALIZED (
        SELECT key, value, model, provider, operation, status, environment, sum(events) AS events, sum(errors) AS errors,
@@ -95,6 +105,16 @@ export async function rebuildAttributeBlock(
        FROM rows WHERE key NOT IN (SELECT key FROM over)
       GROUP BY key, value, model, provider, operation, status, environment`,
     params,
+  );
+  // The per-model rows: the block's rows just written, summed over the other four dimensions.
+  await client.query(
+    `INSERT INTO attribute_model_rollups (org_id, project_id, grain, start, key, value, model, events, errors,
+                                          input_tokens, output_tokens, cost_usd, latency_hist, source_updated_at)
+     SELECT org_id, project_id, grain, start, key, value, model, sum(events), sum(errors), sum(input_tokens),
+            sum(output_tokens), sum(cost_usd), llmo_hist_sum(latency_hist), max(source_updated_at)
+       FROM attribute_rollups WHERE ${where}
+      GROUP BY org_id, project_id, grain, start, key, value, model`,
+    block,
   );
 }
 
