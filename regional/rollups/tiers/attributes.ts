@@ -76,45 +76,57 @@ export async function rebuildAttributeBlock(
             ORDER BY j.key, j.n DESC
          ) k
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-     ), rows AS MATERIALIZED (
-       SELECT key, value, model, provider, operation, status, environment, sum(events) AS events, sum(errors) AS errors,
-              sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd,
-              coalesce(jsonb_object_agg(b, events) FILTER (WHERE b IS NOT NULL), '{}'::jsonb) AS latency_hist,
-              max(updated_at) AS updated_at
-         FROM raw WHERE value IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7
+     ), parts AS MATERIALIZED (
+       -- One row per group × latency bucket: the raw groups as they are, and each clean 5-minute row
+       -- expanded into its buckets with its counters on the first (a row without latencies: one NULL bucket).
+       SELECT key, value, model, provider, operation, status, environment, b::text AS b, events AS n, events, errors,
+              input_tokens, output_tokens, cost_usd, updated_at
+         FROM raw WHERE value IS NOT NULL
        UNION ALL
-       SELECT key, value, model, provider, operation, status, environment, events, errors, input_tokens, output_tokens,
-              cost_usd, latency_hist, source_updated_at
-         FROM attribute_rollups
-        WHERE org_id = $1 AND project_id = $2 AND grain = '5m' AND start = ANY($8::timestamptz[])
+       SELECT r.key, r.value, r.model, r.provider, r.operation, r.status, r.environment, h.b, h.n::bigint,
+              CASE WHEN h.ord IS NULL OR h.ord = 1 THEN r.events ELSE 0 END,
+              CASE WHEN h.ord IS NULL OR h.ord = 1 THEN r.errors ELSE 0 END,
+              CASE WHEN h.ord IS NULL OR h.ord = 1 THEN r.input_tokens ELSE 0 END,
+              CASE WHEN h.ord IS NULL OR h.ord = 1 THEN r.output_tokens ELSE 0 END,
+              CASE WHEN h.ord IS NULL OR h.ord = 1 THEN r.cost_usd ELSE 0 END, r.source_updated_at
+         FROM attribute_rollups r
+         LEFT JOIN LATERAL jsonb_each_text(r.latency_hist) WITH ORDINALITY AS h(b, n, ord) ON true
+        WHERE r.org_id = $1 AND r.project_id = $2 AND r.grain = '5m' AND r.start = ANY($8::timestamptz[])
      ), over AS MATERIALIZED (
        SELECT key FROM attribute_overflow
         WHERE org_id = $1 AND project_id = $2 AND grain = '5m' AND start = ANY($8::timestamptz[])
        UNION
-       SELECT key FROM rows GROUP BY key HAVING count(DISTINCT value) > $6 OR max(char_length(value)) > $7
+       SELECT key FROM parts GROUP BY key HAVING count(DISTINCT value) > $6 OR max(char_length(value)) > $7
+     ), buckets AS MATERIALIZED (
+       SELECT key, value, model, provider, operation, status, environment, b, sum(n) AS n, sum(events) AS events,
+              sum(errors) AS errors, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+              sum(cost_usd) AS cost_usd, max(updated_at) AS updated_at
+         FROM parts WHERE key NOT IN (SELECT key FROM over)
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
      ), overflow AS (
        INSERT INTO attribute_overflow (org_id, project_id, grain, start, key)
        SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, key FROM over
+     ), models AS (
+       INSERT INTO attribute_model_rollups (org_id, project_id, grain, start, key, value, model, events, errors,
+                                            input_tokens, output_tokens, cost_usd, latency_hist, source_updated_at)
+       SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, key, value, model, sum(events), sum(errors),
+              sum(input_tokens), sum(output_tokens), sum(cost_usd),
+              coalesce(jsonb_object_agg(b, n) FILTER (WHERE b IS NOT NULL), '{}'::jsonb), max(updated_at)
+         FROM (SELECT key, value, model, b, sum(n) AS n, sum(events) AS events, sum(errors) AS errors,
+                      sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd,
+                      max(updated_at) AS updated_at
+                 FROM buckets GROUP BY 1, 2, 3, 4) m
+        GROUP BY key, value, model
      )
      INSERT INTO attribute_rollups (org_id, project_id, grain, start, key, value, model, provider, operation, status,
                                     environment, events, errors, input_tokens, output_tokens, cost_usd, latency_hist,
                                     source_updated_at)
      SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, key, value, model, provider, operation, status, environment,
-            sum(events), sum(errors), sum(input_tokens), sum(output_tokens), sum(cost_usd), llmo_hist_sum(latency_hist),
-            max(updated_at)
-       FROM rows WHERE key NOT IN (SELECT key FROM over)
+            sum(events), sum(errors), sum(input_tokens), sum(output_tokens), sum(cost_usd),
+            coalesce(jsonb_object_agg(b, n) FILTER (WHERE b IS NOT NULL), '{}'::jsonb), max(updated_at)
+       FROM buckets
       GROUP BY key, value, model, provider, operation, status, environment`,
     params,
-  );
-  // The per-model rows: the block's rows just written, summed over the other four dimensions.
-  await client.query(
-    `INSERT INTO attribute_model_rollups (org_id, project_id, grain, start, key, value, model, events, errors,
-                                          input_tokens, output_tokens, cost_usd, latency_hist, source_updated_at)
-     SELECT org_id, project_id, grain, start, key, value, model, sum(events), sum(errors), sum(input_tokens),
-            sum(output_tokens), sum(cost_usd), llmo_hist_sum(latency_hist), max(source_updated_at)
-       FROM attribute_rollups WHERE ${where}
-      GROUP BY org_id, project_id, grain, start, key, value, model`,
-    block,
   );
 }
 
