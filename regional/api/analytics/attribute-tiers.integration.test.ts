@@ -167,9 +167,17 @@ const asOf = (refs: Iterable<Ref>) => {
   return max ? max.toISOString() : null;
 };
 
+/** Every kind of value once: for the passes after the first, which check what changed (edges, late events). */
+const SOME_FILTERS: Array<[string, string]> = [
+  ['route', '/chat'],
+  ['n', '2.50'],
+  ['big', 'v7'],
+  ['long', LONG],
+];
+
 /** Overview, timeseries and breakdowns with attribute filters, each compared with the raw-event truth. */
-async function expectSameAsEvents(range: Range): Promise<void> {
-  for (const attr of FILTERS) {
+async function expectSameAsEvents(range: Range, filters = FILTERS): Promise<void> {
+  for (const attr of filters) {
     const body = await get(`/v1/analytics/overview?${attrQuery(attr)}`, range);
     const ref = (await fromEvents(range, attr)).get('');
     expect(pick(body), attr.join('=')).toEqual(pick(ref));
@@ -300,7 +308,7 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
     expect(src.readsEvents).toBe(true);
     expect((await sourceOf(aligned, ['route', '/chat'])).readsEvents).toBe(false);
     await expectSameAsEvents(aligned);
-    await expectSameAsEvents(ragged);
+    await expectSameAsEvents(ragged, SOME_FILTERS);
   });
 
   it('hold per block exactly what the raw events hold, and overflow keys over the cap', async () => {
@@ -445,11 +453,11 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
     const src = await sourceOf(aligned, ['route', '/chat']);
     expect(iso(src.plan?.hours)).not.toContain(lastHour.toISOString());
     expect(src.readsEvents).toBe(true);
-    await expectSameAsEvents(aligned);
+    await expectSameAsEvents(aligned, SOME_FILTERS);
     await refreshAnalyticsTiers({ pool: h.system });
     expect(iso((await sourceOf(aligned, ['route', '/chat'])).plan?.hours)).toHaveLength(3);
     await expectTierSameAsEvents();
-    await expectSameAsEvents(ragged);
+    await expectSameAsEvents(ragged, SOME_FILTERS);
   });
 
   it('answer 400 query_too_broad when the raw-event edges outlast the scan budget, as raw reads do', async () => {
