@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withOrg } from '../../db/tenant.ts';
 import type { LatencyHistogram } from '../../rollups/latency-histogram.ts';
 import { counters, percentiles } from '../../rollups/minutes.ts';
-import { ATTRIBUTE_VALUE_MAX_LENGTH } from '../../rollups/tiers/attributes.ts';
+import { ATTRIBUTE_PAIR_CAP, ATTRIBUTE_VALUE_MAX_LENGTH } from '../../rollups/tiers/attributes.ts';
 import { refreshAnalyticsTiers } from '../../rollups/tiers/refresh.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
 import { seedProject } from '../testing/seed-telemetry.ts';
@@ -28,6 +28,10 @@ const lastHour = new Date(end.getTime() - HOUR);
 // The one 5-minute block (in the last hour) where `long` has a value over the cap's length.
 const longBlock = new Date(lastHour.getTime() + 25 * MIN);
 const LONG = 'x'.repeat(ATTRIBUTE_VALUE_MAX_LENGTH + 1);
+// The one 5-minute block (in the last hour) whose events carry six more keys of 90 values each: more
+// pairs than ATTRIBUTE_PAIR_CAP, so the last of them (k5) overflows there and in its hour.
+const pairBlock = new Date(lastHour.getTime() + 40 * MIN);
+const PAIR_KEYS = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'];
 
 /** Attribute filters checked everywhere: strings, numbers as written, booleans, a nested object, an overflowing key. */
 const FILTERS: Array<[string, string]> = [
@@ -44,6 +48,8 @@ const FILTERS: Array<[string, string]> = [
   ['dup', 'second'],
   ['nul', 'null'],
   ['missing', 'x'],
+  ['k0', '7'],
+  ['k5', '7'],
 ];
 
 beforeAll(async () => {
@@ -57,13 +63,14 @@ beforeAll(async () => {
   // More attributes, written into the stored JSON text as an SDK could send them: a number kept as
   // written (2.50), a boolean, a nested object with its own spacing, a JSON null, a repeated key,
   // `big` with 150 values per block in the middle hour (over the cap there) and 3 elsewhere, and
-  // `long` with one over-long value in one block.
+  // `long` with one over-long value in one block, and the six pair keys in one block.
   const updated = await h.owner.query(
     `UPDATE telemetry_events SET event = regexp_replace(event::text, '"attributes"\\s*:\\s*\\{',
        '"attributes" : {"n" : ' || CASE WHEN i % 2 = 0 THEN '2.50' ELSE '3' END || ', "flag" : ' || (i % 3 = 0)::text
        || ', "obj" : {"a" : [1, 2]}, "nul" : null, "dup" : "first", "dup" : "second", "big" : "v'
        || CASE WHEN ts >= $2 AND ts < $3 THEN i % 150 ELSE i % 3 END || '", "long" : "'
-       || CASE WHEN ts >= $4 AND ts < $5 AND i % 10 = 0 THEN $6 ELSE 'short' END || '", ')::json
+       || CASE WHEN ts >= $4 AND ts < $5 AND i % 10 = 0 THEN $6 ELSE 'short' END || '", '
+       || CASE WHEN ts >= $7 AND ts < $8 THEN ${PAIR_KEYS.map((k) => `'"${k}" : "' || i % 90 || '", '`).join(' || ')} ELSE '' END)::json
        FROM (SELECT event_id AS id, substr(event_id, 4)::int AS i FROM telemetry_events WHERE project_id = $1) x
       WHERE telemetry_events.project_id = $1 AND telemetry_events.event_id = x.id`,
     [
@@ -73,6 +80,8 @@ beforeAll(async () => {
       longBlock,
       new Date(longBlock.getTime() + 5 * MIN),
       LONG,
+      pairBlock,
+      new Date(pairBlock.getTime() + 5 * MIN),
     ],
   );
   const changed = await h.owner.query<{ n: number }>(
@@ -326,6 +335,8 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
         { length: 12 },
         (_, i) => `big 5m ${new Date(middleHour.getTime() + i * 5 * MIN).toISOString()}`,
       ),
+      `k5 1h ${lastHour.toISOString()}`,
+      `k5 5m ${pairBlock.toISOString()}`,
       `long 1h ${lastHour.toISOString()}`,
       `long 5m ${longBlock.toISOString()}`,
     ]);
@@ -352,6 +363,19 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
     expect(long.plan?.minutes.map((d) => d.toISOString())).toEqual(
       Array.from({ length: 5 }, (_, i) => new Date(longBlock.getTime() + i * MIN).toISOString()),
     );
+    // The pair cap: the other keys and five pair keys fit, the sixth does not; it alone is read raw.
+    expect(ATTRIBUTE_PAIR_CAP).toBeGreaterThan(16 + 5 * 90);
+    expect(ATTRIBUTE_PAIR_CAP).toBeLessThan(6 * 90);
+    const pairs = await h.owner.query<{ key: string; n: number }>(
+      `SELECT key, count(DISTINCT value)::int AS n FROM attribute_rollups
+        WHERE project_id = $1 AND grain = '5m' AND start = $2 AND key LIKE 'k_' GROUP BY key ORDER BY key`,
+      [projectId, pairBlock],
+    );
+    expect(pairs.rows).toEqual(PAIR_KEYS.slice(0, 5).map((key) => ({ key, n: 90 })));
+    expect(
+      (await sourceOf(aligned, ['k5', '7'], 15 * MIN)).plan?.minutes.map((d) => d.toISOString()),
+    ).toEqual(Array.from({ length: 5 }, (_, i) => new Date(pairBlock.getTime() + i * MIN).toISOString()));
+    expect((await sourceOf(aligned, ['k0', '7'], 15 * MIN)).plan?.minutes).toEqual([]);
   });
 
   it('read the tier rows, never for a bucket a block does not fit, and never for a dirty block', async () => {

@@ -2,7 +2,7 @@
 -- the block's raw telemetry_events by the same refresher and dirty markers as dimension_rollups (0007),
 -- so an overview, timeseries or breakdown with one `attr.<key>=<value>` filter reads a few rows per
 -- block instead of scanning every event of the range. A key with too many distinct values in a block
--- (or a value too long) is not rolled up for that block: attribute_overflow records it and reads of
+-- (or a value too long, or past the block's cap of key × value pairs) is not rolled up for that block: attribute_overflow records it and reads of
 -- that key scan the block's raw events instead. Reads use a block only when it is clean and not
 -- overflowed for the key; everything else comes from raw events, so answers stay exact.
 
@@ -57,7 +57,8 @@ CREATE TABLE attribute_model_rollups (
 );
 CREATE INDEX attribute_model_rollups_lookup_idx ON attribute_model_rollups (project_id, key, value, grain, start);
 
--- (block, key) pairs NOT rolled up: more distinct values than the cap, or a value longer than the cap.
+-- (block, key) pairs NOT rolled up: more distinct values than the cap, a value longer than the cap, or
+-- the key past the block's cap of key × value pairs (regional/rollups/tiers/attributes.ts).
 CREATE TABLE attribute_overflow (
   org_id      uuid NOT NULL,
   project_id  uuid NOT NULL,

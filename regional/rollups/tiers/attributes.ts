@@ -7,6 +7,12 @@ import { blockKey } from './plan.ts';
 export const ATTRIBUTE_VALUE_CAP = 100;
 /** Longest value (characters) rolled up; a longer one overflows its key for the block. */
 export const ATTRIBUTE_VALUE_MAX_LENGTH = 200;
+/**
+ * Most key × value pairs rolled up in one block (bounds the rows a block can hold whatever number of
+ * keys events carry): keys are taken fewest values first (then by name) while the pairs fit; the rest
+ * overflow.
+ */
+export const ATTRIBUTE_PAIR_CAP = 500;
 
 const FIVE_MIN = 5 * 60_000;
 
@@ -16,7 +22,8 @@ const FIVE_MIN = 5 * 60_000;
  * key of its `attributes` object, with the value `event -> 'attributes' ->> key` gives (so a tier row
  * answers exactly what the raw-event filter would; JSON null gives NULL and is skipped). A key with
  * more than ATTRIBUTE_VALUE_CAP values, or any value over ATTRIBUTE_VALUE_MAX_LENGTH characters, gets
- * one attribute_overflow row instead of value rows. attribute_model_rollups gets the same rows summed per
+ * one attribute_overflow row instead of value rows, and so does every key past ATTRIBUTE_PAIR_CAP
+ * pairs. attribute_model_rollups gets the same rows summed per
  * model.
  *
  * An hour adds up the rows of its 5-minute blocks that are clean in this snapshot (no marker: their
@@ -47,7 +54,14 @@ export async function rebuildAttributeBlock(
     clean = fives.filter((f) => !dirty.has(f.getTime()));
     raw = fives.filter((f) => dirty.has(f.getTime()));
   }
-  const params: unknown[] = [...block, interval, ATTRIBUTE_VALUE_CAP, ATTRIBUTE_VALUE_MAX_LENGTH, clean];
+  const params: unknown[] = [
+    ...block,
+    interval,
+    ATTRIBUTE_VALUE_CAP,
+    ATTRIBUTE_VALUE_MAX_LENGTH,
+    clean,
+    ATTRIBUTE_PAIR_CAP,
+  ];
   // Raw events of whole 5-minute blocks: the block itself, or the hour's dirty ones.
   const spans = raw.map((from) => {
     params.push(from, new Date(from.getTime() + FIVE_MIN));
@@ -96,7 +110,12 @@ export async function rebuildAttributeBlock(
        SELECT key FROM attribute_overflow
         WHERE org_id = $1 AND project_id = $2 AND grain = '5m' AND start = ANY($8::timestamptz[])
        UNION
-       SELECT key FROM parts GROUP BY key HAVING count(DISTINCT value) > $6 OR max(char_length(value)) > $7
+       SELECT key FROM (
+         SELECT key, count(DISTINCT value) AS n, max(char_length(value)) AS len,
+                sum(count(DISTINCT value)) OVER (ORDER BY count(DISTINCT value), key COLLATE "C") AS upto
+           FROM parts GROUP BY key
+       ) k
+        WHERE n > $6 OR len > $7 OR upto > $9
      ), buckets AS MATERIALIZED (
        SELECT key, value, model, provider, operation, status, environment, b, sum(n) AS n, sum(events) AS events,
               sum(errors) AS errors, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
