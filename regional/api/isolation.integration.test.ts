@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withOrg } from '../db/tenant.ts';
+import { refreshAnalyticsTiers } from '../rollups/tiers/refresh.ts';
 import { type Answer, type Harness, startHarness } from './testing/harness.ts';
 import { seedProject } from './testing/seed-telemetry.ts';
 
@@ -174,6 +175,15 @@ describe('tenant isolation (org B against org A)', () => {
 
   it('row-level security is a second wall: the app role sees nothing of A even without the WHERE', async () => {
     const orgB = (await h.call('GET', '/v1/me', { token: intruder })).body.org_id as string;
+    // The tiers of A built, so their tables hold rows of A (the owner sees them) for the wall to hide.
+    await refreshAnalyticsTiers({ pool: h.system });
+    const tiers = ['dimension_rollups', 'attribute_rollups', 'attribute_model_rollups'];
+    for (const table of tiers) {
+      const { rows } = await h.owner.query(`SELECT count(*)::int AS n FROM ${table} WHERE org_id = $1`, [
+        a.orgId,
+      ]);
+      expect(rows[0].n, table).toBeGreaterThan(0);
+    }
     const seen = await withOrg(h.deps.db, orgB, async (client) => {
       const out: Record<string, number> = {};
       for (const table of [
@@ -184,7 +194,8 @@ describe('tenant isolation (org B against org A)', () => {
         'key_outbox',
         'telemetry_events',
         'event_rollups_1m',
-        'dimension_rollups',
+        ...tiers,
+        'attribute_overflow',
       ]) {
         const col = table === 'organizations' ? 'id' : 'org_id';
         const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${col} = $1`, [
