@@ -17,6 +17,12 @@ export const ATTRIBUTE_PAIR_CAP = 500;
 const FIVE_MIN = 5 * 60_000;
 
 /**
+ * The text columns a block's rows are grouped and joined on, compared byte-wise (COLLATE "C"): cheaper
+ * than a locale's comparison, and the same equality (every collation here is deterministic).
+ */
+const C = ['key', 'value', 'model', 'provider', 'operation', 'status', 'environment'];
+
+/**
  * Replaces the attribute rows of one block ([start, start + interval)) of one project with what its raw
  * events hold, in the caller's REPEATABLE READ transaction. Each event contributes once per distinct
  * key of its `attributes` object, with the value `event -> 'attributes' ->> key` gives (so a tier row
@@ -69,7 +75,7 @@ export async function rebuildAttributeBlock(
   });
   await client.query(
     `WITH raw AS MATERIALIZED (
-       SELECT k.key, k.value, e.model, e.provider, e.operation, e.status, e.environment,
+       SELECT ${C.map((col) => `${col === 'key' || col === 'value' ? 'k' : 'e'}.${col} COLLATE "C" AS ${col}`).join(', ')},
               llmo_latency_bucket(e.duration_ms) AS b, count(*) AS events,
               count(*) FILTER (WHERE e.status = 'error') AS errors, coalesce(sum(e.input_tokens), 0) AS input_tokens,
               coalesce(sum(e.output_tokens), 0) AS output_tokens, coalesce(sum(e.cost_usd), 0) AS cost_usd,
@@ -90,61 +96,74 @@ export async function rebuildAttributeBlock(
             ORDER BY j.key, j.n DESC
          ) k
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-     ), parts AS MATERIALIZED (
-       -- One row per group × latency bucket: the raw groups as they are, and each clean 5-minute row
-       -- expanded into its buckets with its counters on the first (a row without latencies: one NULL bucket).
-       SELECT key, value, model, provider, operation, status, environment, b::text AS b, events AS n, events, errors,
-              input_tokens, output_tokens, cost_usd, updated_at
-         FROM raw WHERE value IS NOT NULL
-       UNION ALL
-       SELECT r.key, r.value, r.model, r.provider, r.operation, r.status, r.environment, h.b, h.n::bigint,
-              CASE WHEN h.ord IS NULL OR h.ord = 1 THEN r.events ELSE 0 END,
-              CASE WHEN h.ord IS NULL OR h.ord = 1 THEN r.errors ELSE 0 END,
-              CASE WHEN h.ord IS NULL OR h.ord = 1 THEN r.input_tokens ELSE 0 END,
-              CASE WHEN h.ord IS NULL OR h.ord = 1 THEN r.output_tokens ELSE 0 END,
-              CASE WHEN h.ord IS NULL OR h.ord = 1 THEN r.cost_usd ELSE 0 END, r.source_updated_at
-         FROM attribute_rollups r
-         LEFT JOIN LATERAL jsonb_each_text(r.latency_hist) WITH ORDINALITY AS h(b, n, ord) ON true
-        WHERE r.org_id = $1 AND r.project_id = $2 AND r.grain = '5m' AND r.start = ANY($8::timestamptz[])
+     ), rows5 AS MATERIALIZED (
+       SELECT ${C.map((col) => `${col} COLLATE "C" AS ${col}`).join(', ')}, events, errors, input_tokens, output_tokens,
+              cost_usd, latency_hist, source_updated_at AS updated_at
+         FROM attribute_rollups
+        WHERE org_id = $1 AND project_id = $2 AND grain = '5m' AND start = ANY($8::timestamptz[])
      ), over AS MATERIALIZED (
        SELECT key FROM attribute_overflow
         WHERE org_id = $1 AND project_id = $2 AND grain = '5m' AND start = ANY($8::timestamptz[])
        UNION
        SELECT key FROM (
          SELECT key, count(DISTINCT value) AS n, max(char_length(value)) AS len,
-                sum(count(DISTINCT value)) OVER (ORDER BY count(DISTINCT value), key COLLATE "C") AS upto
-           FROM parts GROUP BY key
+                sum(count(DISTINCT value)) OVER (ORDER BY count(DISTINCT value), key) AS upto
+           FROM (SELECT key, value FROM raw WHERE value IS NOT NULL UNION ALL SELECT key, value FROM rows5) kv
+          GROUP BY key
        ) k
         WHERE n > $6 OR len > $7 OR upto > $9
-     ), buckets AS MATERIALIZED (
-       SELECT key, value, model, provider, operation, status, environment, b, sum(n) AS n, sum(events) AS events,
-              sum(errors) AS errors, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
-              sum(cost_usd) AS cost_usd, max(updated_at) AS updated_at
-         FROM parts WHERE key NOT IN (SELECT key FROM over)
-        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+     ), groups AS MATERIALIZED (
+       -- One row per key × value × dimensions kept, its counters summed, numbered (g), and numbered per
+       -- key × value × model (mg), so the histograms are merged on two integers and the bucket.
+       SELECT row_number() OVER () AS g, dense_rank() OVER (ORDER BY key, value, model) AS mg, t.*
+         FROM (
+           SELECT key, value, model, provider, operation, status, environment, sum(events) AS events, sum(errors) AS errors,
+                  sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd,
+                  max(updated_at) AS updated_at
+             FROM (SELECT key, value, model, provider, operation, status, environment, events, errors, input_tokens, output_tokens,
+                          cost_usd, updated_at
+                     FROM raw WHERE value IS NOT NULL
+                   UNION ALL
+                   SELECT key, value, model, provider, operation, status, environment, events, errors, input_tokens, output_tokens,
+                          cost_usd, updated_at
+                     FROM rows5) a
+            WHERE key NOT IN (SELECT key FROM over)
+            GROUP BY 1, 2, 3, 4, 5, 6, 7
+         ) t
+     ), hist AS MATERIALIZED (
+       -- Per group × latency bucket: the raw groups' counts and the clean 5-minute rows' buckets.
+       SELECT g, mg, b, sum(n) AS n
+         FROM (SELECT gr.g, gr.mg, r.b::text AS b, r.events AS n
+                 FROM raw r JOIN groups gr USING (key, value, model, provider, operation, status, environment)
+                WHERE r.b IS NOT NULL
+               UNION ALL
+               SELECT gr.g, gr.mg, h.key, h.value::bigint
+                 FROM rows5 r JOIN groups gr USING (key, value, model, provider, operation, status, environment)
+                 CROSS JOIN LATERAL jsonb_each_text(r.latency_hist) AS h) x
+        GROUP BY 1, 2, 3
      ), overflow AS (
        INSERT INTO attribute_overflow (org_id, project_id, grain, start, key)
        SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, key FROM over
      ), models AS (
        INSERT INTO attribute_model_rollups (org_id, project_id, grain, start, key, value, model, events, errors,
                                             input_tokens, output_tokens, cost_usd, latency_hist, source_updated_at)
-       SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, key, value, model, sum(events), sum(errors),
-              sum(input_tokens), sum(output_tokens), sum(cost_usd),
-              coalesce(jsonb_object_agg(b, n) FILTER (WHERE b IS NOT NULL), '{}'::jsonb), max(updated_at)
-         FROM (SELECT key, value, model, b, sum(n) AS n, sum(events) AS events, sum(errors) AS errors,
-                      sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd,
-                      max(updated_at) AS updated_at
-                 FROM buckets GROUP BY 1, 2, 3, 4) m
-        GROUP BY key, value, model
+       SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, m.key, m.value, m.model, m.events, m.errors, m.input_tokens,
+              m.output_tokens, m.cost_usd, coalesce(mh.latency_hist, '{}'::jsonb), m.updated_at
+         FROM (SELECT mg, min(key) AS key, min(value) AS value, min(model) AS model, sum(events) AS events,
+                      sum(errors) AS errors, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+                      sum(cost_usd) AS cost_usd, max(updated_at) AS updated_at
+                 FROM groups GROUP BY mg) m
+         LEFT JOIN (SELECT mg, jsonb_object_agg(b, n) AS latency_hist
+                      FROM (SELECT mg, b, sum(n) AS n FROM hist GROUP BY 1, 2) y GROUP BY mg) mh USING (mg)
      )
      INSERT INTO attribute_rollups (org_id, project_id, grain, start, key, value, model, provider, operation, status,
                                     environment, events, errors, input_tokens, output_tokens, cost_usd, latency_hist,
                                     source_updated_at)
-     SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, key, value, model, provider, operation, status, environment,
-            sum(events), sum(errors), sum(input_tokens), sum(output_tokens), sum(cost_usd),
-            coalesce(jsonb_object_agg(b, n) FILTER (WHERE b IS NOT NULL), '{}'::jsonb), max(updated_at)
-       FROM buckets
-      GROUP BY key, value, model, provider, operation, status, environment`,
+     SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, gr.key, gr.value, gr.model, gr.provider, gr.operation, gr.status,
+            gr.environment, gr.events, gr.errors, gr.input_tokens, gr.output_tokens, gr.cost_usd,
+            coalesce(gh.latency_hist, '{}'::jsonb), gr.updated_at
+       FROM groups gr
+       LEFT JOIN (SELECT g, jsonb_object_agg(b, n) AS latency_hist FROM hist GROUP BY g) gh USING (g)`,
     params,
   );
 }
