@@ -71,6 +71,23 @@ describe('SQL latency histogram functions', () => {
     const r = rows[0];
     expect(r?.m).toEqual(merged);
     expect(r?.s).toEqual(merged);
+    // Overlapping buckets add up; NULL counts as empty, either side.
+    const c = histogramOf(Array.from({ length: 400 }, (_, i) => 500 + i * 9));
+    const { rows: more } = await app.query(
+      `SELECT llmo_hist_merge($1::jsonb, $2::jsonb) AS ac, llmo_hist_merge($2::jsonb, $1::jsonb) AS ca,
+              llmo_hist_merge(NULL, $2::jsonb) AS nc, llmo_hist_merge($2::jsonb, NULL) AS cn,
+              llmo_hist_merge(NULL, NULL) AS nn, llmo_hist_merge('{}', '{}') AS ee`,
+      [JSON.stringify(merged), JSON.stringify(c)],
+    );
+    expect(Object.keys(c).some((k) => k in merged)).toBe(true);
+    expect(more[0]).toEqual({
+      ac: mergeHistograms(merged, c),
+      ca: mergeHistograms(merged, c),
+      nc: c,
+      cn: c,
+      nn: {},
+      ee: {},
+    });
     for (const [q, got] of [
       [0.5, r?.p50],
       [0.95, r?.p95],
