@@ -373,10 +373,10 @@ describe('users and sessions', () => {
       users: 30,
     });
     const orgToken = await h.token(org.orgId, 'member');
-    const list = async (kind: string, from: number, to: number) => {
+    const list = async (kind: string, from: number, to: number, scope = `project_id=${org.projectId}&`) => {
       const res = await h.call(
         'GET',
-        `/v1/analytics/${kind}?project_id=${org.projectId}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&limit=200`,
+        `/v1/analytics/${kind}?${scope}from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&limit=200`,
         { token: orgToken },
       );
       expect(res.status).toBe(200);
@@ -390,16 +390,22 @@ describe('users and sessions', () => {
       }>;
     };
     /** Per-actor totals of the raw events in [from, to), with p95 of their durations' buckets. */
-    const raw = async (column: string, from: number, to: number) => {
+    const raw = async (
+      column: string,
+      from: number,
+      to: number,
+      projectId: string | null = org.projectId,
+    ) => {
       const { rows } = await h.owner.query(
         `SELECT id, sum(n)::int AS events, sum(cost)::float8 AS cost_usd, min(f) AS first_seen, max(l) AS last_seen,
                 jsonb_object_agg(b, n) FILTER (WHERE b IS NOT NULL) AS hist
            FROM (SELECT ${column} AS id, llmo_latency_bucket(duration_ms) AS b, count(*) AS n, sum(cost_usd) AS cost,
                         min(ts) AS f, max(ts) AS l
                    FROM telemetry_events
-                  WHERE project_id = $1 AND ts >= $2 AND ts < $3 GROUP BY 1, 2) per_bucket
+                  WHERE org_id = $1 AND ($2::uuid IS NULL OR project_id = $2) AND ts >= $3 AND ts < $4
+                  GROUP BY 1, 2) per_bucket
           GROUP BY 1 ORDER BY 2 DESC, 1 DESC`,
-        [org.projectId, new Date(from), new Date(to)],
+        [org.orgId, projectId, new Date(from), new Date(to)],
       );
       return rows as Array<{
         id: string;
@@ -458,6 +464,41 @@ describe('users and sessions', () => {
     const part = (await list('users', d - DAY + HOUR, d + 4 * HOUR)).find((r) => r.id === top?.id);
     const partRaw = (await raw('user_id', d - DAY + HOUR, d + 4 * HOUR)).find((r) => r.id === top?.id);
     expect(part?.events).toBe(partRaw?.events);
+    await h.owner.query(
+      `UPDATE actor_rollups_1d SET events = events - 1000, latency_hist = h.hist
+         FROM (SELECT llmo_hist_sum(latency_hist) AS hist FROM actor_rollups_1h
+                WHERE project_id = $1 AND kind = 'user' AND actor = $2 AND hour >= $3 AND hour < $3::timestamptz + interval '1 day') h
+        WHERE project_id = $1 AND kind = 'user' AND actor = $2 AND day = $3`,
+      [org.projectId, top?.id, new Date(d - DAY)],
+    );
+
+    // All projects: a second project with the same user ids; each user's days and hours of both are summed.
+    const { rows: second } = await h.owner.query(
+      'INSERT INTO projects (org_id, name) VALUES ($1, $2) RETURNING id',
+      [org.orgId, 'second'],
+    );
+    await seedProject(h.system, {
+      orgId: org.orgId,
+      projectId: second[0].id,
+      keyId: randomUUID(),
+      from: t0,
+      spanMs: 4 * DAY + 2 * HOUR,
+      count: 700,
+      idPrefix: 'b-',
+      users: 30,
+    });
+    const [from, to] = [d - 3 * DAY + 3 * HOUR, d + 4 * HOUR];
+    const both = await list('users', from, to, '');
+    const bothRaw = await raw('user_id', from, to, null);
+    expect(both.map((r) => [r.id, r.events, r.first_seen, r.last_seen, r.p95])).toEqual(
+      bothRaw.map((e) => [
+        e.id,
+        e.events,
+        e.first_seen.toISOString(),
+        e.last_seen.toISOString(),
+        percentiles(e.hist).p95,
+      ]),
+    );
   });
 
   it('offers user and session ids as values by prefix', async () => {
