@@ -295,7 +295,7 @@ async function expectTierSameAsEvents(): Promise<void> {
       );
       const got = await h.owner.query(
         `SELECT start, value, ${dims}, events::int, errors::int, input_tokens::int, output_tokens::int,
-                cost_usd::text, latency_hist, source_updated_at
+                cost_usd::text, latency_hist::jsonb AS latency_hist, source_updated_at
            FROM ${table} WHERE project_id = $1 AND grain = $2 AND key = 'route' ORDER BY ${groups}`,
         [projectId, grain],
       );

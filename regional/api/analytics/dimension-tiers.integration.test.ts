@@ -317,7 +317,7 @@ describe('filtered aggregates over the dimensional tiers', () => {
         );
         const got = await h.owner.query(
           `SELECT start, model, provider, operation, status, environment, events::int, errors::int,
-                  input_tokens::int, output_tokens::int, cost_usd::text, latency_hist, source_updated_at
+                  input_tokens::int, output_tokens::int, cost_usd::text, latency_hist::jsonb AS latency_hist, source_updated_at
              FROM dimension_rollups WHERE project_id = $1 AND grain = $2 ORDER BY 1, 2, 3, 4, 5, 6`,
           [projectId, grain],
         );

@@ -139,7 +139,7 @@ export async function rebuildAttributeBlock(
                UNION ALL
                SELECT gr.g, gr.mg, h.key, h.value::bigint
                  FROM rows5 r JOIN groups gr USING (key, value, model, provider, operation, status, environment)
-                 CROSS JOIN LATERAL jsonb_each_text(r.latency_hist) AS h) x
+                 CROSS JOIN LATERAL json_each_text(r.latency_hist::json) AS h) x
         GROUP BY 1, 2, 3
      ), overflow AS (
        INSERT INTO attribute_overflow (org_id, project_id, grain, start, key)
@@ -148,7 +148,7 @@ export async function rebuildAttributeBlock(
        INSERT INTO attribute_model_rollups (org_id, project_id, grain, start, key, value, model, events, errors,
                                             input_tokens, output_tokens, cost_usd, latency_hist, source_updated_at)
        SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, m.key, m.value, m.model, m.events, m.errors, m.input_tokens,
-              m.output_tokens, m.cost_usd, coalesce(mh.latency_hist, '{}'::jsonb), m.updated_at
+              m.output_tokens, m.cost_usd, coalesce(mh.latency_hist::text, '{}'), m.updated_at
          FROM (SELECT mg, min(key) AS key, min(value) AS value, min(model) AS model, sum(events) AS events,
                       sum(errors) AS errors, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
                       sum(cost_usd) AS cost_usd, max(updated_at) AS updated_at
@@ -161,7 +161,7 @@ export async function rebuildAttributeBlock(
                                     source_updated_at)
      SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, gr.key, gr.value, gr.model, gr.provider, gr.operation, gr.status,
             gr.environment, gr.events, gr.errors, gr.input_tokens, gr.output_tokens, gr.cost_usd,
-            coalesce(gh.latency_hist, '{}'::jsonb), gr.updated_at
+            coalesce(gh.latency_hist::text, '{}'), gr.updated_at
        FROM groups gr
        LEFT JOIN (SELECT g, jsonb_object_agg(b, n) AS latency_hist FROM hist GROUP BY g) gh USING (g)`,
     params,

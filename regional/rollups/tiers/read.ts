@@ -1,6 +1,6 @@
 // Reads counters and latency percentiles per point from the cheapest exact sources (tiers, else per-minute rollups).
 import type pg from 'pg';
-import type { LatencyHistogram } from '../latency-histogram.ts';
+import { addHistogramTexts, type LatencyHistogram } from '../latency-histogram.ts';
 import { type Counters, percentiles, type TimeRange } from '../minutes.ts';
 import { blockKey, planPoints, type RangePlan } from './plan.ts';
 
@@ -166,8 +166,9 @@ export async function readPoints(
     const h1 = tierHist.filter((b) => b.startsWith('1h|')).map((b) => new Date(b.slice(3)));
     const h5 = tierHist.filter((b) => b.startsWith('5m|')).map((b) => new Date(b.slice(3)));
     // Tier histograms are merged here rather than with jsonb_each_text in SQL: a few dozen ~1 KB objects
-    // parse and add up in well under a millisecond, the SQL expansion costs tens.
-    const { rows } = await client.query<{ grain: '1h' | '5m'; start: Date; latency_hist: LatencyHistogram }>(
+    // parse and add up in well under a millisecond, the SQL expansion costs tens. Stored as JSON text
+    // (migration 0016), so they cross as strings and are parsed by the same helper as string_agg's.
+    const { rows } = await client.query<{ grain: '1h' | '5m'; start: Date; latency_hist: string }>(
       `SELECT grain, start, latency_hist FROM analytics_rollups
         WHERE org_id = $1 AND project_id = ANY($2::uuid[])
           AND ((grain = '1h' AND start = ANY($3::timestamptz[])) OR (grain = '5m' AND start = ANY($4::timestamptz[])))`,
@@ -176,7 +177,7 @@ export async function readPoints(
     for (const r of rows) {
       const pt = points.get(tierPoint.get(blockKey(r.grain, r.start)) ?? '');
       if (!pt) continue;
-      for (const [b, n] of Object.entries(r.latency_hist)) addHist(pt.hist, b, Number(n));
+      addHistogramTexts(pt.hist, r.latency_hist);
     }
   }
   if (minuteRows.length > 0) {

@@ -39,14 +39,14 @@ function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
         block4,
       );
       // The one pass over the block's per-minute rows: dimensional rows with their histograms merged
-      // in SQL. Each minute row is expanded into its histogram buckets (LEFT JOIN: a row without
+      // in SQL (stored as JSON text: see migration 0016). Each minute row is expanded into its histogram buckets (LEFT JOIN: a row without
       // latencies keeps one NULL bucket) and its counters are counted on its first bucket only.
       await client.query(
         `INSERT INTO dimension_rollups (org_id, project_id, grain, start, model, provider, operation, status, environment,
                                         events, errors, input_tokens, output_tokens, cost_usd, latency_hist, source_updated_at)
          SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, model, provider, operation, status, environment,
                 sum(events), sum(errors), sum(input_tokens), sum(output_tokens), sum(cost_usd),
-                coalesce(jsonb_object_agg(b, n) FILTER (WHERE b IS NOT NULL), '{}'::jsonb), max(updated_at)
+                coalesce(jsonb_object_agg(b, n) FILTER (WHERE b IS NOT NULL), '{}'::jsonb)::text, max(updated_at)
            FROM (
              SELECT r.model, r.provider, r.operation, r.status, r.environment, h.b, sum(h.n::bigint)::bigint AS n,
                     sum(r.events) FILTER (WHERE h.ord IS NULL OR h.ord = 1) AS events,
@@ -85,7 +85,7 @@ function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
         `SELECT count(*)::int AS n, coalesce(sum(events), 0)::bigint AS events, coalesce(sum(errors), 0)::bigint AS errors,
               coalesce(sum(input_tokens), 0)::bigint AS input_tokens, coalesce(sum(output_tokens), 0)::bigint AS output_tokens,
               coalesce(sum(cost_usd), 0)::numeric AS cost_usd, max(source_updated_at) AS updated_at,
-              string_agg(latency_hist::text, ',') AS hists
+              string_agg(latency_hist, ',') AS hists
          FROM dimension_rollups WHERE org_id = $1 AND project_id = $2 AND grain = $3 AND start = $4`,
         block4,
       );
