@@ -1,7 +1,11 @@
 // Mergeable log-bucketed latency histogram (DDSketch-style) shared by the loader (writes) and analytics (reads).
 /**
  * A histogram is a sparse map `bucket index → count`, stored as-is in the `latency_hist jsonb`
- * column of `event_rollups_1m` (keys are decimal strings of integers, values are counts).
+ * column of `event_rollups_1m` (keys are decimal strings of integers, values are counts). The analytics
+ * tier tables (analytics_rollups, dimension_rollups, attribute_rollups, attribute_model_rollups) store
+ * the same object as JSON text: their readers only parse it here (`addHistogramTexts`), and jsonb's
+ * output function was most of the cost of reading them (migration 0016). The loader's tables keep jsonb
+ * because its folds merge them in SQL (`llmo_hist_merge`).
  *
  * Bucket `i` (i > ZERO_BUCKET) holds values v with γ^(i-1) < v ≤ γ^i, where γ = (1+α)/(1-α).
  * Reporting the bucket's representative value 2γ^i/(γ+1) is then within relative error α of any
@@ -28,7 +32,7 @@ export const ZERO_BUCKET = -32768;
 /** Highest bucket index; a clamp so absurd inputs cannot create unbounded keys. */
 export const MAX_BUCKET = Math.ceil(Math.log(MAX_TRACKED_MS) / LN_GAMMA);
 
-/** Sparse bucket map as stored in jsonb: `{ "<index>": count }`. */
+/** Sparse bucket map as stored (jsonb or JSON text): `{ "<index>": count }`. */
 export type LatencyHistogram = Record<string, number>;
 
 /** Bucket index for a latency in milliseconds (same formula as SQL `llmo_latency_bucket`). */
@@ -76,9 +80,9 @@ export function mergeHistograms(
 }
 
 /**
- * Adds the histograms of a `string_agg(latency_hist::text, ',')` into `into` and returns it: one text per
- * group crosses the wire instead of one row per group and bucket (`jsonb_each_text` in SQL costs 2–5×
- * as much). for…in, not Object.entries: no pair arrays for the ~10⁵ buckets a dense range adds up.
+ * Adds the histograms of a `string_agg(latency_hist, ',')` (or one stored histogram text) into `into`
+ * and returns it: one text per group crosses the wire instead of one row per group and bucket
+ * (`jsonb_each_text` in SQL costs 2–5× as much). for…in, not Object.entries: no pair arrays for the ~10⁵ buckets a dense range adds up.
  */
 export function addHistogramTexts(
   into: LatencyHistogram,
