@@ -95,6 +95,16 @@ export function addHistogramTexts(
   return into;
 }
 
+/**
+ * SQL aggregate that builds a histogram's stored JSON text from rows of (`bucket`, `count`), one row per
+ * bucket (integers, so no escaping is needed): compact `{"<bucket>":count,…}`, `{}` when no row (or
+ * none passing `filter`) has one. What the tier tables store; cheaper than `jsonb_object_agg(…)::text`.
+ */
+export function histogramTextAgg(bucket: string, count: string, filter?: string): string {
+  const where = filter ? ` FILTER (WHERE ${filter})` : '';
+  return `coalesce('{' || string_agg('"' || ${bucket} || '":' || ${count}, ',')${where} || '}', '{}')`;
+}
+
 /** Total number of observations. */
 export function histogramCount(hist: Readonly<LatencyHistogram>): number {
   let n = 0;

@@ -1,6 +1,10 @@
 // Filtered aggregates for overview, timeseries and breakdown: dimensional or attribute tiers with per-minute rollups or raw-event edges when the filters allow, raw events otherwise.
 import type pg from 'pg';
-import { addHistogramTexts, type LatencyHistogram } from '../../rollups/latency-histogram.ts';
+import {
+  addHistogramTexts,
+  histogramTextAgg,
+  type LatencyHistogram,
+} from '../../rollups/latency-histogram.ts';
 import { type Counters, percentiles, type TimeRange } from '../../rollups/minutes.ts';
 import { overflowBlocks } from '../../rollups/tiers/attributes.ts';
 import { minuteSpans, type RangePlan } from '../../rollups/tiers/plan.ts';
@@ -106,7 +110,7 @@ function rawMinutesArm(scope: string, spans: string, conds: string): string {
   return `SELECT minute, model, provider, operation, status, environment, sum(events)::bigint AS events,
             sum(errors)::bigint AS errors, sum(input_tokens)::bigint AS input_tokens,
             sum(output_tokens)::bigint AS output_tokens, sum(cost_usd)::numeric AS cost_usd,
-            coalesce(jsonb_object_agg(b, events) FILTER (WHERE b IS NOT NULL), '{}'::jsonb)::text AS latency_hist,
+            ${histogramTextAgg('b', 'events', 'b IS NOT NULL')} AS latency_hist,
             max(updated_at) AS updated_at
        FROM (SELECT date_bin('1 minute', ts, timestamptz 'epoch') AS minute, model, provider, operation, status,
                     environment, llmo_latency_bucket(duration_ms) AS b, ${COUNTERS.events}

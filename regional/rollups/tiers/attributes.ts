@@ -1,5 +1,6 @@
 // Attribute tier: rebuilds one block's attribute_rollups / attribute_overflow rows from its raw events, and lists overflowed blocks.
 import type pg from 'pg';
+import { histogramTextAgg } from '../latency-histogram.ts';
 import type { TimeRange } from '../minutes.ts';
 import { blockKey } from './plan.ts';
 
@@ -148,12 +149,12 @@ export async function rebuildAttributeBlock(
        INSERT INTO attribute_model_rollups (org_id, project_id, grain, start, key, value, model, events, errors,
                                             input_tokens, output_tokens, cost_usd, latency_hist, source_updated_at)
        SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, m.key, m.value, m.model, m.events, m.errors, m.input_tokens,
-              m.output_tokens, m.cost_usd, coalesce(mh.latency_hist::text, '{}'), m.updated_at
+              m.output_tokens, m.cost_usd, coalesce(mh.latency_hist, '{}'), m.updated_at
          FROM (SELECT mg, min(key) AS key, min(value) AS value, min(model) AS model, sum(events) AS events,
                       sum(errors) AS errors, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
                       sum(cost_usd) AS cost_usd, max(updated_at) AS updated_at
                  FROM groups GROUP BY mg) m
-         LEFT JOIN (SELECT mg, jsonb_object_agg(b, n) AS latency_hist
+         LEFT JOIN (SELECT mg, ${histogramTextAgg('b', 'n')} AS latency_hist
                       FROM (SELECT mg, b, sum(n) AS n FROM hist GROUP BY 1, 2) y GROUP BY mg) mh USING (mg)
      )
      INSERT INTO attribute_rollups (org_id, project_id, grain, start, key, value, model, provider, operation, status,
@@ -161,9 +162,9 @@ export async function rebuildAttributeBlock(
                                     source_updated_at)
      SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, gr.key, gr.value, gr.model, gr.provider, gr.operation, gr.status,
             gr.environment, gr.events, gr.errors, gr.input_tokens, gr.output_tokens, gr.cost_usd,
-            coalesce(gh.latency_hist::text, '{}'), gr.updated_at
+            coalesce(gh.latency_hist, '{}'), gr.updated_at
        FROM groups gr
-       LEFT JOIN (SELECT g, jsonb_object_agg(b, n) AS latency_hist FROM hist GROUP BY g) gh USING (g)`,
+       LEFT JOIN (SELECT g, ${histogramTextAgg('b', 'n')} AS latency_hist FROM hist GROUP BY g) gh USING (g)`,
     params,
   );
 }

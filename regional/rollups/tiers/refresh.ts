@@ -1,7 +1,7 @@
 // Rebuilds dirty analytics tier blocks (5-minute and hourly totals: dimensionless and by dimension from the per-minute rollups, by attribute from raw events).
 import type pg from 'pg';
 import { withTransaction } from '../../db/tenant.ts';
-import { addHistogramTexts, latencyPercentiles } from '../latency-histogram.ts';
+import { addHistogramTexts, histogramTextAgg, latencyPercentiles } from '../latency-histogram.ts';
 import { rebuildAttributeBlock } from './attributes.ts';
 
 /**
@@ -46,7 +46,7 @@ function refreshBlock(pool: pg.Pool, block: Block): Promise<boolean> {
                                         events, errors, input_tokens, output_tokens, cost_usd, latency_hist, source_updated_at)
          SELECT $1::uuid, $2::uuid, $3::text, $4::timestamptz, model, provider, operation, status, environment,
                 sum(events), sum(errors), sum(input_tokens), sum(output_tokens), sum(cost_usd),
-                coalesce(jsonb_object_agg(b, n) FILTER (WHERE b IS NOT NULL), '{}'::jsonb)::text, max(updated_at)
+                ${histogramTextAgg('b', 'n', 'b IS NOT NULL')}, max(updated_at)
            FROM (
              SELECT r.model, r.provider, r.operation, r.status, r.environment, h.b, sum(h.n::bigint)::bigint AS n,
                     sum(r.events) FILTER (WHERE h.ord IS NULL OR h.ord = 1) AS events,
