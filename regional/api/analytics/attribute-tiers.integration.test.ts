@@ -2,11 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withOrg } from '../../db/tenant.ts';
-import type { LatencyHistogram } from '../../rollups/latency-histogram.ts';
-import { counters, percentiles } from '../../rollups/minutes.ts';
 import { ATTRIBUTE_PAIR_CAP, ATTRIBUTE_VALUE_MAX_LENGTH } from '../../rollups/tiers/attributes.ts';
 import { refreshAnalyticsTiers } from '../../rollups/tiers/refresh.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
+import { asOf, bucketOf, pick, type Ref, referenceGroups } from '../testing/reference.ts';
 import { seedProject } from '../testing/seed-telemetry.ts';
 import { aggregate, sourceFor, wholeRange } from './source.ts';
 
@@ -93,11 +92,6 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-type Ref = ReturnType<typeof counters> & {
-  latency: ReturnType<typeof percentiles>;
-  updated_at: Date | null;
-};
-
 /**
  * The truth: the same aggregate straight from telemetry_events with the raw-event filter
  * `(event -> 'attributes' ->> key) = value` and `where`, grouped by `group` (SQL over events).
@@ -118,37 +112,13 @@ async function fromEvents(
        ${rowsOf} GROUP BY 1`,
     params,
   );
-  const hists = new Map<string, LatencyHistogram>();
   const buckets = await h.owner.query<{ g: string; b: string; n: string }>(
     `SELECT ${group} AS g, llmo_latency_bucket(duration_ms) AS b, count(*) AS n
        ${rowsOf} AND duration_ms IS NOT NULL GROUP BY 1, 2`,
     params,
   );
-  for (const r of buckets.rows) {
-    const hist = hists.get(String(r.g)) ?? {};
-    hist[String(r.b)] = Number(r.n);
-    hists.set(String(r.g), hist);
-  }
-  return new Map(
-    rows.map((r) => [
-      String(r.g),
-      {
-        ...counters({
-          events: Number(r.events),
-          errors: Number(r.errors),
-          input_tokens: Number(r.input_tokens),
-          output_tokens: Number(r.output_tokens),
-          cost_usd: Number(r.cost_usd),
-        }),
-        latency: percentiles(hists.get(String(r.g))),
-        updated_at: r.updated_at,
-      },
-    ]),
-  );
+  return referenceGroups(rows, buckets.rows);
 }
-
-const bucketOf = (minutes: number) =>
-  `to_char(date_bin('${minutes} minutes', ts, timestamptz 'epoch') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const attrQuery = ([key, value]: [string, string]) => `attr.${key}=${encodeURIComponent(value)}`;
 
@@ -161,20 +131,6 @@ async function get(path: string, range: Range) {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body as Record<string, unknown>;
 }
-
-type Totals = ReturnType<typeof counters>;
-const pick = (t: Record<string, unknown> | Totals | undefined): Totals => ({
-  events: Number(t?.events ?? 0),
-  errors: Number(t?.errors ?? 0),
-  input_tokens: Number(t?.input_tokens ?? 0),
-  output_tokens: Number(t?.output_tokens ?? 0),
-  cost_usd: Number(t?.cost_usd ?? 0),
-});
-const asOf = (refs: Iterable<Ref>) => {
-  let max: Date | null = null;
-  for (const r of refs) if (r.updated_at && (!max || r.updated_at > max)) max = r.updated_at;
-  return max ? max.toISOString() : null;
-};
 
 /** Every kind of value once: for the passes after the first, which check what changed (edges, late events). */
 const SOME_FILTERS: Array<[string, string]> = [
@@ -211,7 +167,7 @@ async function expectSameAsEvents(range: Range, filters = FILTERS): Promise<void
     ['1h', 60, ['route', '/chat']],
   ] as const) {
     const body = await get(`/v1/analytics/timeseries?interval=${interval}&${attrQuery([...attr])}`, range);
-    const ref = await fromEvents(range, [...attr], 'true', bucketOf(minutes));
+    const ref = await fromEvents(range, [...attr], 'true', bucketOf(minutes, 'ts'));
     const points = body.points as Array<Record<string, unknown> & { t: string }>;
     expect(points.length).toBeGreaterThan(0);
     for (const p of points) {
@@ -226,7 +182,7 @@ async function expectSameAsEvents(range: Range, filters = FILTERS): Promise<void
     '/v1/analytics/timeseries?interval=15m&split=model&split_limit=20&attr.flag=true',
     range,
   );
-  const splitRef = await fromEvents(range, ['flag', 'true'], 'true', `${bucketOf(15)} || '|' || model`);
+  const splitRef = await fromEvents(range, ['flag', 'true'], 'true', `${bucketOf(15, 'ts')} || '|' || model`);
   const series = (split.split as { series: Array<{ key: string; points: Array<Record<string, unknown>> }> })
     .series;
   expect(series).toHaveLength(5);

@@ -2,10 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withOrg } from '../../db/tenant.ts';
-import type { LatencyHistogram } from '../../rollups/latency-histogram.ts';
-import { counters, percentiles } from '../../rollups/minutes.ts';
 import { refreshAnalyticsTiers } from '../../rollups/tiers/refresh.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
+import { asOf, bucketOf, pick, type Ref, referenceGroups } from '../testing/reference.ts';
 import { seedProject } from '../testing/seed-telemetry.ts';
 import { sourceFor } from './source.ts';
 
@@ -37,11 +36,6 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-type Ref = ReturnType<typeof counters> & {
-  latency: ReturnType<typeof percentiles>;
-  updated_at: Date | null;
-};
-
 /**
  * The reference: the same aggregate computed straight from event_rollups_1m (no tiers), grouped by
  * `group` (SQL over the minute rows), histograms merged bucket by bucket.
@@ -55,38 +49,14 @@ async function fromMinutes(range: Range, where: string, group = "''"): Promise<M
        ${rowsOf} GROUP BY 1`,
     params,
   );
-  const hists = new Map<string, LatencyHistogram>();
   const buckets = await h.owner.query<{ g: string; b: string; n: string }>(
     `SELECT ${group} AS g, h.key AS b, sum(h.value::bigint) AS n
        ${rowsOf.replace('FROM event_rollups_1m', 'FROM event_rollups_1m, jsonb_each_text(latency_hist) AS h')}
       GROUP BY 1, 2`,
     params,
   );
-  for (const r of buckets.rows) {
-    const hist = hists.get(String(r.g)) ?? {};
-    hist[r.b] = Number(r.n);
-    hists.set(String(r.g), hist);
-  }
-  return new Map(
-    rows.map((r) => [
-      String(r.g),
-      {
-        ...counters({
-          events: Number(r.events),
-          errors: Number(r.errors),
-          input_tokens: Number(r.input_tokens),
-          output_tokens: Number(r.output_tokens),
-          cost_usd: Number(r.cost_usd),
-        }),
-        latency: percentiles(hists.get(String(r.g))),
-        updated_at: r.updated_at,
-      },
-    ]),
-  );
+  return referenceGroups(rows, buckets.rows);
 }
-
-const bucketOf = (minutes: number) =>
-  `to_char(date_bin('${minutes} minutes', minute, timestamptz 'epoch') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 async function get(path: string, range: Range) {
   const res = await h.call(
@@ -97,20 +67,6 @@ async function get(path: string, range: Range) {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body as Record<string, unknown>;
 }
-
-type Totals = ReturnType<typeof counters>;
-const pick = (t: Record<string, unknown> | Totals | undefined): Totals => ({
-  events: Number(t?.events ?? 0),
-  errors: Number(t?.errors ?? 0),
-  input_tokens: Number(t?.input_tokens ?? 0),
-  output_tokens: Number(t?.output_tokens ?? 0),
-  cost_usd: Number(t?.cost_usd ?? 0),
-});
-const asOf = (refs: Iterable<Ref>) => {
-  let max: Date | null = null;
-  for (const r of refs) if (r.updated_at && (!max || r.updated_at > max)) max = r.updated_at;
-  return max ? max.toISOString() : null;
-};
 
 /** Every filtered route of the dashboard, each compared with its reference from the minutes. */
 async function expectSameAsMinutes(range: Range): Promise<void> {
@@ -134,7 +90,7 @@ async function expectSameAsMinutes(range: Range): Promise<void> {
     ['1h', 60, 'provider=openai', "provider = 'openai'"],
   ] as const) {
     const body = await get(`/v1/analytics/timeseries?interval=${interval}&${query}`, range);
-    const ref = await fromMinutes(range, where, bucketOf(minutes));
+    const ref = await fromMinutes(range, where, bucketOf(minutes, 'minute'));
     const points = body.points as Array<Record<string, unknown> & { t: string }>;
     expect(points.length).toBeGreaterThan(0);
     for (const p of points) {
@@ -153,7 +109,7 @@ async function expectSameAsMinutes(range: Range): Promise<void> {
       `/v1/analytics/timeseries?interval=${interval}&split=model&split_limit=20${query}`,
       range,
     );
-    const ref = await fromMinutes(range, where, `${bucketOf(minutes)} || '|' || model`);
+    const ref = await fromMinutes(range, where, `${bucketOf(minutes, 'minute')} || '|' || model`);
     const split = body.split as { series: Array<{ key: string; points: Array<Record<string, unknown>> }> };
     expect(split.series).toHaveLength(5);
     for (const s of split.series) {
