@@ -66,6 +66,7 @@ export async function breakdown(
     const groups = await ranked(client, src, column, q.limit);
     const top = groups.filter((g) => g.slot > 0);
     const rest = groups.find((g) => g.slot === 0);
+    // Histograms only: the counters come from `ranked`.
     const hists = await aggregate(
       client,
       src,
@@ -73,6 +74,7 @@ export async function breakdown(
         column,
         top.map((g) => g.key),
       ),
+      { counters: false },
     );
     let rangeEvents = groups.reduce((n, g) => n + g.events, 0);
     if (errorTypes) {
