@@ -5,7 +5,15 @@ import { withOrg } from '../../db/tenant.ts';
 import { ATTRIBUTE_PAIR_CAP, ATTRIBUTE_VALUE_MAX_LENGTH } from '../../rollups/tiers/attributes.ts';
 import { refreshAnalyticsTiers } from '../../rollups/tiers/refresh.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
-import { asOf, bucketOf, pick, type Ref, referenceGroups } from '../testing/reference.ts';
+import {
+  asOf,
+  bucketOf,
+  pick,
+  type Range,
+  type Ref,
+  referenceGroups,
+  tierTestRanges,
+} from '../testing/reference.ts';
 import { seedProject } from '../testing/seed-telemetry.ts';
 import { aggregate, sourceFor, wholeRange } from './source.ts';
 
@@ -13,17 +21,7 @@ let h: Harness;
 let orgId: string;
 let projectId: string;
 let token: string;
-const MIN = 60_000;
-const HOUR = 60 * MIN;
-// Three whole hours ending at the start of the current hour.
-const end = new Date(Math.floor(Date.now() / HOUR) * HOUR);
-const start = new Date(end.getTime() - 3 * HOUR);
-type Range = { from: Date; to: Date };
-const aligned: Range = { from: start, to: end };
-// Ragged at both ends: minutes, then 5-minute blocks, then hours.
-const ragged: Range = { from: new Date(start.getTime() + 7 * MIN), to: new Date(end.getTime() - 13 * MIN) };
-const middleHour = new Date(start.getTime() + HOUR);
-const lastHour = new Date(end.getTime() - HOUR);
+const { MIN, HOUR, end, start, aligned, ragged, middleHour, lastHour } = tierTestRanges();
 // The one 5-minute block (in the last hour) where `long` has a value over the cap's length.
 const longBlock = new Date(lastHour.getTime() + 25 * MIN);
 const LONG = 'x'.repeat(ATTRIBUTE_VALUE_MAX_LENGTH + 1);

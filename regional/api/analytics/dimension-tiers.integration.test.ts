@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withOrg } from '../../db/tenant.ts';
 import { refreshAnalyticsTiers } from '../../rollups/tiers/refresh.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
-import { asOf, bucketOf, pick, type Ref, referenceGroups } from '../testing/reference.ts';
+import {
+  asOf,
+  bucketOf,
+  pick,
+  type Range,
+  type Ref,
+  referenceGroups,
+  tierTestRanges,
+} from '../testing/reference.ts';
 import { seedProject } from '../testing/seed-telemetry.ts';
 import { sourceFor } from './source.ts';
 
@@ -12,17 +20,7 @@ let h: Harness;
 let orgId: string;
 let projectId: string;
 let token: string;
-const MIN = 60_000;
-const HOUR = 60 * MIN;
-// Three whole hours ending at the start of the current hour.
-const end = new Date(Math.floor(Date.now() / HOUR) * HOUR);
-const start = new Date(end.getTime() - 3 * HOUR);
-type Range = { from: Date; to: Date };
-const aligned: Range = { from: start, to: end };
-// Ragged at both ends: minutes, then 5-minute blocks, then hours.
-const ragged: Range = { from: new Date(start.getTime() + 7 * MIN), to: new Date(end.getTime() - 13 * MIN) };
-const lastHour = new Date(end.getTime() - HOUR);
-const middleHour = new Date(start.getTime() + HOUR);
+const { MIN, HOUR, end, start, aligned, ragged, middleHour, lastHour } = tierTestRanges();
 
 beforeAll(async () => {
   h = await startHarness();

@@ -58,3 +58,28 @@ export function asOf(refs: Iterable<Ref>): string | null {
 export function bucketOf(minutes: number, column: string): string {
   return `to_char(date_bin('${minutes} minutes', ${column}, timestamptz 'epoch') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
+
+/** A time range [from, to). */
+export type Range = { from: Date; to: Date };
+
+/**
+ * The ranges the tier tests seed and read: three whole hours ending at the start of the current hour
+ * (`aligned`), the same ragged at both ends so a read needs minutes, then 5-minute blocks, then hours
+ * (`ragged`), and the starts of its middle and last hours.
+ */
+export function tierTestRanges(now = Date.now()) {
+  const MIN = 60_000;
+  const HOUR = 60 * MIN;
+  const end = new Date(Math.floor(now / HOUR) * HOUR);
+  const start = new Date(end.getTime() - 3 * HOUR);
+  return {
+    MIN,
+    HOUR,
+    end,
+    start,
+    aligned: { from: start, to: end } as Range,
+    ragged: { from: new Date(start.getTime() + 7 * MIN), to: new Date(end.getTime() - 13 * MIN) } as Range,
+    middleHour: new Date(start.getTime() + HOUR),
+    lastHour: new Date(end.getTime() - HOUR),
+  };
+}
