@@ -9,9 +9,12 @@ import {
   histogramCount,
   histogramOf,
   histogramQuantile,
+  histogramQuantiles,
+  latencyPercentiles,
   MAX_BUCKET,
   mergeHistograms,
   RELATIVE_ACCURACY,
+  scanHistogramTexts,
   ZERO_BUCKET,
 } from './latency-histogram.ts';
 
@@ -89,6 +92,59 @@ describe('latency histogram', () => {
     expect(addHistogramTexts({ ...first }, joined)).toEqual(histogramOf(parts.flat()));
     expect(addHistogramTexts({ ...first }, null)).toEqual(first);
     expect(addHistogramTexts({}, '{"3": 2}, {"3": 5, "-32768": 1}')).toEqual({ '3': 7, '-32768': 1 });
+  });
+
+  it('scans histogram texts as JSON.parse reads them, in both printed forms, and refuses any other text', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.dictionary(
+            fc.integer({ min: -400, max: MAX_BUCKET }).map(String),
+            fc.integer({ min: 1, max: 2 ** 40 }),
+            { maxKeys: 40 },
+          ),
+          { minLength: 1, maxLength: 20 },
+        ),
+        fc.boolean(),
+        (hists, spaced) => {
+          // jsonb prints `{"3": 2, "5": 1}`; the tiers' compact text is `{"3":2,"5":1}`.
+          const text = hists
+            .map((h) => (spaced ? JSON.stringify(h).replace(/([:,])/g, '$1 ') : JSON.stringify(h)))
+            .join(spaced ? ', ' : ',');
+          const expected = new Map<string, number>();
+          for (const h of hists)
+            for (const [b, c] of Object.entries(h)) expected.set(b, (expected.get(b) ?? 0) + c);
+          expect(scanHistogramTexts(text)).toEqual(expected);
+        },
+      ),
+    );
+    expect(scanHistogramTexts('{}, {"-32768": 4}')).toEqual(new Map([['-32768', 4]]));
+    // Anything else: null, so the caller falls back to JSON.parse and adds nothing twice.
+    for (const other of [
+      '{"3": 1.5}',
+      '{"a": 1}',
+      '{"3": -1}',
+      '{"3": 1e3}',
+      '{"3": 1',
+      '{"3": 1},',
+      '[1]',
+      '{"3" 1}',
+    ]) {
+      expect(scanHistogramTexts(other), other).toBeNull();
+    }
+    expect(addHistogramTexts({ '3': 1 }, '{"3": 1.5}')).toEqual({ '3': 2.5 });
+  });
+
+  it('computes several quantiles from one sort, equal to one at a time', () => {
+    const hist = histogramOf(Array.from({ length: 500 }, (_, i) => 1 + i * 7.3));
+    const qs = [0, 0.5, 0.95, 0.99, 1];
+    expect(histogramQuantiles(hist, qs)).toEqual(qs.map((q) => histogramQuantile(hist, q)));
+    expect(latencyPercentiles(hist)).toEqual({
+      p50: histogramQuantile(hist, 0.5),
+      p95: histogramQuantile(hist, 0.95),
+      p99: histogramQuantile(hist, 0.99),
+    });
+    expect(histogramQuantiles({}, [0.5, 0.9])).toEqual([null, null]);
   });
 
   it('puts zero, negative and NaN in the zero bucket and clamps huge values', () => {

@@ -82,17 +82,93 @@ export function mergeHistograms(
 /**
  * Adds the histograms of a `string_agg(latency_hist, ',')` (or one stored histogram text) into `into`
  * and returns it: one text per group crosses the wire instead of one row per group and bucket
- * (`jsonb_each_text` in SQL costs 2–5× as much). for…in, not Object.entries: no pair arrays for the ~10⁵ buckets a dense range adds up.
+ * (`jsonb_each_text` in SQL costs 2–5× as much). The texts are read by `scanHistogramTexts` (1.6× faster
+ * than JSON.parse over 6,000 histograms, and no object per histogram); anything it does not recognise
+ * is parsed as JSON instead.
  */
 export function addHistogramTexts(
   into: LatencyHistogram,
   joined: string | null | undefined,
 ): LatencyHistogram {
   if (!joined) return into;
+  const sums = scanHistogramTexts(joined);
+  if (sums) {
+    for (const [b, n] of sums) into[b] = (into[b] ?? 0) + n;
+    return into;
+  }
   for (const h of JSON.parse(`[${joined}]`) as LatencyHistogram[]) {
     for (const b in h) into[b] = (into[b] ?? 0) + Number(h[b]);
   }
   return into;
+}
+
+const QUOTE = 34;
+const COLON = 58;
+const COMMA = 44;
+const OPEN = 123;
+const CLOSE = 125;
+const MINUS = 45;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+
+/**
+ * Sums per bucket of comma-separated histogram texts exactly as the database writes them: objects of
+ * `"<integer bucket>": <integer count>` pairs, with or without spaces (`{"3": 2}, {"-32768":1}`).
+ * Null for any other text (the caller parses it as JSON), so nothing is ever half-added.
+ */
+export function scanHistogramTexts(text: string): Map<string, number> | null {
+  const sums = new Map<string, number>();
+  const n = text.length;
+  let i = 0;
+  const skip = () => {
+    while (i < n && isSpace(text.charCodeAt(i))) i += 1;
+  };
+  skip();
+  while (i < n) {
+    if (text.charCodeAt(i) !== OPEN) return null;
+    i += 1;
+    skip();
+    if (text.charCodeAt(i) === CLOSE) {
+      i += 1;
+    } else {
+      for (;;) {
+        if (text.charCodeAt(i) !== QUOTE) return null;
+        const keyStart = i + 1;
+        i = keyStart;
+        if (text.charCodeAt(i) === MINUS) i += 1;
+        const digitsStart = i;
+        while (i < n && isDigit(text.charCodeAt(i))) i += 1;
+        if (i === digitsStart || i - keyStart > 7 || text.charCodeAt(i) !== QUOTE) return null;
+        const key = text.slice(keyStart, i);
+        i += 1;
+        skip();
+        if (text.charCodeAt(i) !== COLON) return null;
+        i += 1;
+        skip();
+        const valueStart = i;
+        let value = 0;
+        while (i < n && isDigit(text.charCodeAt(i))) {
+          value = value * 10 + (text.charCodeAt(i) - 48);
+          i += 1;
+        }
+        if (i === valueStart || i - valueStart > 15) return null;
+        sums.set(key, (sums.get(key) ?? 0) + value);
+        skip();
+        const c = text.charCodeAt(i);
+        i += 1;
+        if (c === CLOSE) break;
+        if (c !== COMMA) return null;
+        skip();
+      }
+    }
+    skip();
+    if (i === n) break;
+    if (text.charCodeAt(i) !== COMMA) return null;
+    i += 1;
+    skip();
+    if (i === n) return null;
+  }
+  return sums;
 }
 
 /**
@@ -117,22 +193,35 @@ export function histogramCount(hist: Readonly<LatencyHistogram>): number {
  * (0-based) of the sorted observations, so it matches the exact "lower" quantile within α.
  */
 export function histogramQuantile(hist: Readonly<LatencyHistogram>, q: number): number | null {
-  const entries = Object.entries(hist)
-    .map(([k, c]) => [Number(k), Number(c)] as const)
-    .filter(([, c]) => c > 0)
-    .sort((a, b) => a[0] - b[0]);
+  return histogramQuantiles(hist, [q])[0] ?? null;
+}
+
+/** Quantiles as `histogramQuantile`, the buckets sorted once for all of them. */
+export function histogramQuantiles(
+  hist: Readonly<LatencyHistogram>,
+  qs: readonly number[],
+): Array<number | null> {
+  const entries: Array<[number, number]> = [];
   let n = 0;
-  for (const [, c] of entries) n += c;
-  if (n === 0) return null;
-  const qq = Math.min(1, Math.max(0, q));
-  const rank = Math.floor(qq * (n - 1));
-  let seen = 0;
-  for (const [i, c] of entries) {
-    seen += c;
-    if (seen > rank) return bucketValue(i);
+  for (const k in hist) {
+    const c = Number(hist[k]);
+    if (c > 0) {
+      entries.push([Number(k), c]);
+      n += c;
+    }
   }
-  const last = entries[entries.length - 1];
-  return last ? bucketValue(last[0]) : null;
+  if (n === 0) return qs.map(() => null);
+  entries.sort((a, b) => a[0] - b[0]);
+  return qs.map((q) => {
+    const rank = Math.floor(Math.min(1, Math.max(0, q)) * (n - 1));
+    let seen = 0;
+    for (const [i, c] of entries) {
+      seen += c;
+      if (seen > rank) return bucketValue(i);
+    }
+    const last = entries[entries.length - 1];
+    return last ? bucketValue(last[0]) : null;
+  });
 }
 
 /** p50/p95/p99 in ms (null when there is no latency data). */
@@ -141,9 +230,6 @@ export function latencyPercentiles(hist: Readonly<LatencyHistogram>): {
   p95: number | null;
   p99: number | null;
 } {
-  return {
-    p50: histogramQuantile(hist, 0.5),
-    p95: histogramQuantile(hist, 0.95),
-    p99: histogramQuantile(hist, 0.99),
-  };
+  const [p50, p95, p99] = histogramQuantiles(hist, [0.5, 0.95, 0.99]);
+  return { p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null };
 }
