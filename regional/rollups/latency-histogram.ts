@@ -1,4 +1,6 @@
 // Mergeable log-bucketed latency histogram (DDSketch-style) shared by the loader (writes) and analytics (reads).
+import { skipWs } from '../../contract/index.ts';
+
 /**
  * A histogram is a sparse map `bucket index → count`, stored as-is in the `latency_hist jsonb`
  * column of `event_rollups_1m` (keys are decimal strings of integers, values are counts). The analytics
@@ -109,7 +111,6 @@ const OPEN = 123;
 const CLOSE = 125;
 const MINUS = 45;
 const isDigit = (c: number) => c >= 48 && c <= 57;
-const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 
 /**
  * Sums per bucket of comma-separated histogram texts exactly as the database writes them: objects of
@@ -119,15 +120,11 @@ const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 export function scanHistogramTexts(text: string): Map<string, number> | null {
   const sums = new Map<string, number>();
   const n = text.length;
-  let i = 0;
-  const skip = () => {
-    while (i < n && isSpace(text.charCodeAt(i))) i += 1;
-  };
-  skip();
+  let i = skipWs(text, 0);
   while (i < n) {
     if (text.charCodeAt(i) !== OPEN) return null;
     i += 1;
-    skip();
+    i = skipWs(text, i);
     if (text.charCodeAt(i) === CLOSE) {
       i += 1;
     } else {
@@ -141,10 +138,10 @@ export function scanHistogramTexts(text: string): Map<string, number> | null {
         if (i === digitsStart || i - keyStart > 7 || text.charCodeAt(i) !== QUOTE) return null;
         const key = text.slice(keyStart, i);
         i += 1;
-        skip();
+        i = skipWs(text, i);
         if (text.charCodeAt(i) !== COLON) return null;
         i += 1;
-        skip();
+        i = skipWs(text, i);
         const valueStart = i;
         let value = 0;
         while (i < n && isDigit(text.charCodeAt(i))) {
@@ -153,19 +150,19 @@ export function scanHistogramTexts(text: string): Map<string, number> | null {
         }
         if (i === valueStart || i - valueStart > 15) return null;
         sums.set(key, (sums.get(key) ?? 0) + value);
-        skip();
+        i = skipWs(text, i);
         const c = text.charCodeAt(i);
         i += 1;
         if (c === CLOSE) break;
         if (c !== COMMA) return null;
-        skip();
+        i = skipWs(text, i);
       }
     }
-    skip();
+    i = skipWs(text, i);
     if (i === n) break;
     if (text.charCodeAt(i) !== COMMA) return null;
     i += 1;
-    skip();
+    i = skipWs(text, i);
     if (i === n) return null;
   }
   return sums;
