@@ -418,6 +418,8 @@ describe('users and sessions', () => {
     };
     const ranges: Array<[string, number, number]> = [
       ['ragged both ends', d - 3 * DAY + 3 * HOUR, d + 4 * HOUR],
+      // Ends an hour before the last events: users with none after `to` read day D from its daily row.
+      ['ragged, last day partly after', d - 3 * DAY + 3 * HOUR, d + 6 * HOUR],
       ['whole days', d - 3 * DAY, d],
       ['under a day', d - 10 * HOUR, d + 4 * HOUR],
     ];
@@ -448,6 +450,10 @@ describe('users and sessions', () => {
     const [wide] = await raw('user_id', t0.getTime(), d + 7 * HOUR);
     expect(wide?.first_seen.getTime()).toBeLessThan(d - 3 * DAY + 3 * HOUR);
     expect(wide?.last_seen.getTime()).toBeGreaterThanOrEqual(d + 4 * HOUR);
+    // Ending at D + 6 h, some users have events after the range and some do not: both kinds were checked.
+    const late = await raw('user_id', d + 6 * HOUR, d + 7 * HOUR);
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.length).toBeLessThan(30);
 
     // The lists read the daily rows: a change to one user's day shows in ranges holding that whole day,
     // not in one holding only some of its hours.
@@ -471,6 +477,26 @@ describe('users and sessions', () => {
         WHERE project_id = $1 AND kind = 'user' AND actor = $2 AND day = $3`,
       [org.projectId, top?.id, new Date(d - DAY)],
     );
+
+    // Ending at D + 6 h, the users with no later event read day D from its daily row; the others its hours.
+    const quiet = (await raw('user_id', d, d + 6 * HOUR)).find((r) => !late.some((l) => l.id === r.id));
+    const busy = late[0];
+    const bump = (actor: string | undefined, n: number) =>
+      h.owner.query(
+        `UPDATE actor_rollups_1d SET events = events + $4
+          WHERE project_id = $1 AND kind = 'user' AND actor = $2 AND day = $3`,
+        [org.projectId, actor, new Date(d), n],
+      );
+    await bump(quiet?.id, 1000);
+    await bump(busy?.id, 1000);
+    const tail = await list('users', d - 3 * DAY + 3 * HOUR, d + 6 * HOUR);
+    const tailRaw = await raw('user_id', d - 3 * DAY + 3 * HOUR, d + 6 * HOUR);
+    const eventsOf = (rows: Array<{ id: string; events: number }>, id?: string) =>
+      rows.find((r) => r.id === id)?.events;
+    expect(eventsOf(tail, quiet?.id)).toBe((eventsOf(tailRaw, quiet?.id) ?? 0) + 1000);
+    expect(eventsOf(tail, busy?.id)).toBe(eventsOf(tailRaw, busy?.id));
+    await bump(quiet?.id, -1000);
+    await bump(busy?.id, -1000);
 
     // All projects: a second project with the same user ids; each user's days and hours of both are summed.
     const { rows: second } = await h.owner.query(
