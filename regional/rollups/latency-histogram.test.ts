@@ -111,14 +111,19 @@ describe('latency histogram', () => {
           const text = hists
             .map((h) => (spaced ? JSON.stringify(h).replace(/([:,])/g, '$1 ') : JSON.stringify(h)))
             .join(spaced ? ', ' : ',');
-          const expected = new Map<string, number>();
+          const expected = new Map<number, number>();
           for (const h of hists)
-            for (const [b, c] of Object.entries(h)) expected.set(b, (expected.get(b) ?? 0) + c);
+            for (const [b, c] of Object.entries(h)) expected.set(Number(b), (expected.get(Number(b)) ?? 0) + c);
           expect(scanHistogramTexts(text)).toEqual(expected);
         },
       ),
     );
-    expect(scanHistogramTexts('{}, {"-32768": 4}')).toEqual(new Map([['-32768', 4]]));
+    expect(scanHistogramTexts('{}, {"-32768": 4, "0": 1}')).toEqual(
+      new Map([
+        [-32768, 4],
+        [0, 1],
+      ]),
+    );
     // Anything else: null, so the caller falls back to JSON.parse and adds nothing twice.
     for (const other of [
       '{"3": 1.5}',
@@ -129,10 +134,15 @@ describe('latency histogram', () => {
       '{"3": 1},',
       '[1]',
       '{"3" 1}',
+      '{"07": 1}',
+      '{"-0": 1}',
+      '{"1234567": 1}',
     ]) {
       expect(scanHistogramTexts(other), other).toBeNull();
     }
     expect(addHistogramTexts({ '3': 1 }, '{"3": 1.5}')).toEqual({ '3': 2.5 });
+    // A non-canonical bucket stays its own key, as JSON.parse reads it.
+    expect(addHistogramTexts({ '7': 1 }, '{"07": 2}')).toEqual({ '7': 1, '07': 2 });
   });
 
   it('computes several quantiles from one sort, equal to one at a time', () => {

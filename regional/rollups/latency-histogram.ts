@@ -84,9 +84,9 @@ export function mergeHistograms(
 /**
  * Adds the histograms of a `string_agg(latency_hist, ',')` (or one stored histogram text) into `into`
  * and returns it: one text per group crosses the wire instead of one row per group and bucket
- * (`jsonb_each_text` in SQL costs 2–5× as much). The texts are read by `scanHistogramTexts` (1.6× faster
- * than JSON.parse over 6,000 histograms, and no object per histogram); anything it does not recognise
- * is parsed as JSON instead.
+ * (`jsonb_each_text` in SQL costs 2–5× as much). The texts are read by `scanHistogramTexts` (1.6× as
+ * fast as JSON.parse on the 10M-event benchmark's texts, and no object per histogram); anything it does
+ * not recognise is parsed as JSON instead.
  */
 export function addHistogramTexts(
   into: LatencyHistogram,
@@ -110,15 +110,19 @@ const COMMA = 44;
 const OPEN = 123;
 const CLOSE = 125;
 const MINUS = 45;
+const ZERO = 48;
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /**
  * Sums per bucket of comma-separated histogram texts exactly as the database writes them: objects of
- * `"<integer bucket>": <integer count>` pairs, with or without spaces (`{"3": 2}, {"-32768":1}`).
- * Null for any other text (the caller parses it as JSON), so nothing is ever half-added.
+ * `"<integer bucket>": <integer count>` pairs, with or without spaces (`{"3": 2}, {"-32768":1}`), the
+ * bucket as a number (canonical integers only: no leading zero, no `-0`, so a bucket's text is
+ * `String(bucket)`). Null for any other text (the caller parses it as JSON), so nothing is ever
+ * half-added. Reading buckets as numbers, not key strings, saves a string per pair: a day of 15-minute
+ * environment-filter cells of the 10M-event benchmark (3.5 MB) sums in 18 instead of 29 ms.
  */
-export function scanHistogramTexts(text: string): Map<string, number> | null {
-  const sums = new Map<string, number>();
+export function scanHistogramTexts(text: string): Map<number, number> | null {
+  const sums = new Map<number, number>();
   const n = text.length;
   let i = skipWs(text, 0);
   while (i < n) {
@@ -130,13 +134,20 @@ export function scanHistogramTexts(text: string): Map<string, number> | null {
     } else {
       for (;;) {
         if (text.charCodeAt(i) !== QUOTE) return null;
-        const keyStart = i + 1;
-        i = keyStart;
-        if (text.charCodeAt(i) === MINUS) i += 1;
+        i += 1;
+        const negative = text.charCodeAt(i) === MINUS;
+        if (negative) i += 1;
         const digitsStart = i;
-        while (i < n && isDigit(text.charCodeAt(i))) i += 1;
-        if (i === digitsStart || i - keyStart > 7 || text.charCodeAt(i) !== QUOTE) return null;
-        const key = text.slice(keyStart, i);
+        let bucket = 0;
+        while (i < n && isDigit(text.charCodeAt(i))) {
+          bucket = bucket * 10 + (text.charCodeAt(i) - 48);
+          i += 1;
+        }
+        const digits = i - digitsStart;
+        if (digits === 0 || digits > 6 || text.charCodeAt(i) !== QUOTE) return null;
+        // Not canonical (`"07"`, `"-0"`): another key than String(bucket) to JSON.parse.
+        if ((digits > 1 && text.charCodeAt(digitsStart) === ZERO) || (negative && bucket === 0)) return null;
+        if (negative) bucket = -bucket;
         i += 1;
         i = skipWs(text, i);
         if (text.charCodeAt(i) !== COLON) return null;
@@ -149,7 +160,7 @@ export function scanHistogramTexts(text: string): Map<string, number> | null {
           i += 1;
         }
         if (i === valueStart || i - valueStart > 15) return null;
-        sums.set(key, (sums.get(key) ?? 0) + value);
+        sums.set(bucket, (sums.get(bucket) ?? 0) + value);
         i = skipWs(text, i);
         const c = text.charCodeAt(i);
         i += 1;
