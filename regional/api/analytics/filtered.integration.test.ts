@@ -153,6 +153,28 @@ describe('timeseries with filters', () => {
     expect(first?.points.reduce((n, p) => n + p.events, 0)).toBe(top[0]?.[1].events);
   });
 
+  it('a filtered split answers the points of the filter alone, its series adding up to them', async () => {
+    // Raw-event filters (one scan for points and split) and a rollup filter (two passes).
+    for (const filter of [
+      'user_id=user-7',
+      'attr.route=/chat',
+      'error_type=TIMEOUT',
+      'environment=production',
+    ]) {
+      const alone = await get(`/v1/analytics/timeseries?interval=15m&${filter}`);
+      const split = await get(`/v1/analytics/timeseries?interval=15m&split=model&split_limit=2&${filter}`);
+      expect(alone.points.filter((p) => p.events > 0).length, filter).toBeGreaterThan(1);
+      expect(split.points, filter).toEqual(alone.points);
+      expect(split.data_as_of, filter).toBe(alone.data_as_of);
+      split.points.forEach((p, i) => {
+        expect(
+          split.split.series.reduce((n, s) => n + (s.points[i]?.events ?? 0), 0),
+          `${filter} ${p.t}`,
+        ).toBe(p.events);
+      });
+    }
+  });
+
   it('refuses an unknown split', async () => {
     const bad = await h.call('GET', `/v1/analytics/timeseries?split=provider`, { token });
     expect(bad.body.error).toMatchObject({ code: 'invalid_split', parameter: 'split' });

@@ -281,6 +281,21 @@ export function folded(column: string, keys: string[]): Grouping {
   };
 }
 
+/** A group with nothing added yet. */
+function emptyTotals(): GroupTotals {
+  return { events: 0, errors: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, hist: {}, updated_at: null };
+}
+
+/** Adds a row's counters (numbers or numeric/bigint text) into a group, keeping the newest write. */
+function addCounters(t: GroupTotals, r: Partial<Counters> & { updated_at?: Date | null }): void {
+  t.events += Number(r.events ?? 0);
+  t.errors += Number(r.errors ?? 0);
+  t.input_tokens += Number(r.input_tokens ?? 0);
+  t.output_tokens += Number(r.output_tokens ?? 0);
+  t.cost_usd += Number(r.cost_usd ?? 0);
+  if (r.updated_at && (!t.updated_at || r.updated_at > t.updated_at)) t.updated_at = r.updated_at;
+}
+
 /**
  * Runs a query; a raw-event scan runs with what is left of the request's budget as its statement
  * timeout (then the connection's own again), and a scan cancelled by it becomes a 400 naming the range.
@@ -323,26 +338,10 @@ export async function aggregate(
   const get = (key: string) => {
     let t = out.get(key);
     if (!t) {
-      t = {
-        events: 0,
-        errors: 0,
-        input_tokens: 0,
-        output_tokens: 0,
-        cost_usd: 0,
-        hist: {},
-        updated_at: null,
-      };
+      t = emptyTotals();
       out.set(key, t);
     }
     return t;
-  };
-  const addCounters = (t: GroupTotals, r: Partial<Counters> & { updated_at?: Date | null }) => {
-    t.events += Number(r.events ?? 0);
-    t.errors += Number(r.errors ?? 0);
-    t.input_tokens += Number(r.input_tokens ?? 0);
-    t.output_tokens += Number(r.output_tokens ?? 0);
-    t.cost_usd += Number(r.cost_usd ?? 0);
-    if (r.updated_at && (!t.updated_at || r.updated_at > t.updated_at)) t.updated_at = r.updated_at;
   };
   const latency = options.latency ?? true;
   // Without counters (a caller that wants only the histograms), events alone are counted: on the
@@ -352,15 +351,24 @@ export async function aggregate(
   if (src.kind === 'events') {
     // One scan: counters per (group, latency bucket), summed per group here.
     const bucket = latency ? 'llmo_latency_bucket(duration_ms)' : 'NULL::int';
-    const rows = await run<Counters & { g: string | Date; b: number | null; updated_at: Date | null }>(
+    // The group's cost is summed in SQL (numeric, exact) beside its buckets' rows: a sum of their costs
+    // as floats can round differently.
+    const exactCost =
+      options.counters === false
+        ? ''
+        : `, sum(coalesce(sum(cost_usd), 0)) OVER (PARTITION BY ${g}) AS group_cost`;
+    const rows = await run<
+      Counters & { g: string | Date; b: number | null; updated_at: Date | null; group_cost?: string }
+    >(
       client,
       src,
-      `SELECT ${g} AS g, ${bucket} AS b, ${selected.events} ${from} WHERE ${src.where} GROUP BY 1, 2`,
+      `SELECT ${g} AS g, ${bucket} AS b, ${selected.events}${exactCost} ${from} WHERE ${src.where} GROUP BY 1, 2`,
       params,
     );
     for (const r of rows) {
       const t = get(groupKey(r.g));
-      addCounters(t, r);
+      addCounters(t, { ...r, cost_usd: 0 });
+      if (r.group_cost !== undefined) t.cost_usd = Number(r.group_cost);
       if (r.b !== null) t.hist[String(r.b)] = (t.hist[String(r.b)] ?? 0) + Number(r.events);
     }
     return out;
@@ -432,11 +440,29 @@ export async function ranked(
 /** One cell of a split: a bucket × a ranked value (`slot` 1..limit) or everything else (`slot` 0). */
 export type SplitCell = Counters & { t: string; slot: number; key: string };
 
+/** A split's cells, its ranked values and how many values the fold holds; with `totals`, per bucket too. */
+export type Split = {
+  cells: SplitCell[];
+  ranked: string[];
+  otherKeys: number;
+  /** With `totals: true`: each bucket's counters and merged histogram (the cells summed). */
+  totals: Map<string, GroupTotals> | null;
+};
+
+/**
+ * With a split's totals: the cell's histograms, and its bucket's cost summed in SQL (numeric, exact: a
+ * sum of the cells' costs as floats could round differently from `aggregate`'s).
+ */
+const BUCKET_COLUMNS = `, string_agg(c.hists, ',') AS hists,
+            sum(sum(cost_usd)) OVER (PARTITION BY c.t) AS bucket_cost`;
+
 /**
  * Counters per `bucket` × value of a trusted column, the `limit` values ranked by cost over the whole
  * range (then events, then value) kept apart and the rest folded into slot 0 — in one scan of the
  * source, so at most buckets × (limit + 1) rows leave the database. Also answers how many values the
- * fold holds.
+ * fold holds. With `totals`, each cell carries its histograms too (as `aggregate` sends them: stored
+ * texts, or raw events bucketed in SQL), and the buckets' totals are summed from the cells here: a
+ * filtered timeseries with a split then scans its source once, not twice.
  */
 export async function splitCells(
   client: pg.ClientBase,
@@ -444,32 +470,54 @@ export async function splitCells(
   bucket: Grouping,
   column: string,
   limit: number,
-): Promise<{ cells: SplitCell[]; ranked: string[]; otherKeys: number }> {
+  options: { totals?: boolean } = {},
+): Promise<Split> {
   assertColumn(src, column);
   const params = [...src.params];
   const add = adder(params);
   const b = bucket(add, src);
   const lim = add(limit, 'int');
-  const rows = await run<Omit<SplitCell, 't'> & { t: Date | string; rn: number; other_keys: number }>(
+  const withHists = options.totals === true;
+  const from = `FROM ${src.table} WHERE ${src.where}`;
+  // One row per bucket × value, with the value's histograms of the bucket as one JSON text list.
+  const cells = !withHists
+    ? `SELECT ${b} AS t, coalesce(${column}, '') AS m, ${COUNTERS[src.kind]} ${from} GROUP BY 1, 2`
+    : src.kind === 'events'
+      ? `SELECT t, m, ${COUNTERS.rollups}, ${histogramTextAgg('b', 'events', 'b IS NOT NULL')} AS hists
+           FROM (SELECT ${b} AS t, coalesce(${column}, '') AS m, llmo_latency_bucket(duration_ms) AS b,
+                        ${COUNTERS.events} ${from} GROUP BY 1, 2, 3) e
+          GROUP BY 1, 2`
+      : `SELECT ${b} AS t, coalesce(${column}, '') AS m, ${COUNTERS.rollups},
+                string_agg(latency_hist, ',') FILTER (WHERE latency_hist <> '{}') AS hists ${from} GROUP BY 1, 2`;
+  const rows = await run<
+    Omit<SplitCell, 't'> & {
+      t: Date | string;
+      other_keys: number;
+      updated_at: Date | null;
+      hists?: string | null;
+      bucket_cost?: string;
+    }
+  >(
     client,
     src,
-    `WITH c AS (
-       SELECT ${b} AS t, coalesce(${column}, '') AS m, ${COUNTERS[src.kind]} FROM ${src.table} WHERE ${src.where} GROUP BY 1, 2
-     ), r AS (
+    `WITH c AS (${cells}), r AS (
        SELECT m, row_number() OVER (ORDER BY sum(cost_usd) DESC, sum(events) DESC, m COLLATE "C") AS rn
          FROM c GROUP BY m
      )
      SELECT c.t, CASE WHEN r.rn <= ${lim} THEN r.rn ELSE 0 END::int AS slot, min(c.m) AS key,
             sum(events)::bigint AS events, sum(errors)::bigint AS errors, sum(input_tokens)::bigint AS input_tokens,
             sum(output_tokens)::bigint AS output_tokens, sum(cost_usd)::numeric AS cost_usd,
+            max(updated_at) AS updated_at${withHists ? BUCKET_COLUMNS : ''},
             (SELECT count(*) FROM r WHERE rn > ${lim})::int AS other_keys
        FROM c JOIN r USING (m) GROUP BY 1, 2`,
     params,
   );
   const names = new Map<number, string>();
   for (const r of rows) if (r.slot > 0) names.set(r.slot, r.key);
-  return {
-    cells: rows.map((r) => ({
+  const out: SplitCell[] = [];
+  const totals = withHists ? new Map<string, GroupTotals>() : null;
+  for (const r of rows) {
+    const cell: SplitCell = {
       t: groupKey(r.t),
       slot: r.slot,
       key: r.key,
@@ -478,9 +526,23 @@ export async function splitCells(
       input_tokens: Number(r.input_tokens),
       output_tokens: Number(r.output_tokens),
       cost_usd: Number(r.cost_usd),
-    })),
+    };
+    out.push(cell);
+    if (!totals) continue;
+    let t = totals.get(cell.t);
+    if (!t) {
+      t = emptyTotals();
+      totals.set(cell.t, t);
+    }
+    addCounters(t, { ...cell, cost_usd: 0, updated_at: r.updated_at });
+    t.cost_usd = Number(r.bucket_cost);
+    addHistogramTexts(t.hist, r.hists ?? null);
+  }
+  return {
+    cells: out,
     ranked: [...names.entries()].sort((a, b) => a[0] - b[0]).map(([, k]) => k),
     otherKeys: rows[0]?.other_keys ?? 0,
+    totals,
   };
 }
 

@@ -84,8 +84,18 @@ export async function timeseries(
     const src = filtered
       ? await sourceFor(client, caller.org_id, projects, range, filters, { stepMs, dimensions: 'model' })
       : null;
+    // A filtered split over raw events scans them once: the buckets' totals are summed from the split's
+    // cells (on the 10M-event benchmark, an attribute filter over the last hour at 1-minute buckets:
+    // 590 → 300 ms). Over rollup rows alone two passes cost the same as one: the one pass groups and
+    // sorts the histogram texts twice, which costs what it saves.
+    const splitted =
+      src && q.split === 'model'
+        ? await splitCells(client, src, byStep(stepMs), 'model', q.split_limit, {
+            totals: hasFilters(filters) && (src.kind === 'events' || src.readsEvents),
+          })
+        : null;
     if (src && hasFilters(filters)) {
-      const groups = await aggregate(client, src, byStep(stepMs));
+      const groups = splitted?.totals ?? (await aggregate(client, src, byStep(stepMs)));
       byPoint = new Map();
       for (const t of keys) {
         const g = groups.get(t);
@@ -104,14 +114,8 @@ export async function timeseries(
       points.push({ t, ...counters(p.events > 0 ? p : ZERO), ...(p.events > 0 ? p.latency : NO_LATENCY) });
     }
     let split: Timeseries['split'] = null;
-    if (src && q.split === 'model') {
-      const { cells, ranked, otherKeys } = await splitCells(
-        client,
-        src,
-        byStep(stepMs),
-        'model',
-        q.split_limit,
-      );
+    if (splitted) {
+      const { cells, ranked, otherKeys } = splitted;
       const bySlot = new Map<string, SplitCell>();
       for (const c of cells) bySlot.set(`${c.t}|${c.slot}`, c);
       const series = (slot: number, key: string, n: number): SplitSeries => ({
