@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
 const EVENTS = Number(args.events);
 const DAYS = Number(args.days);
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 // Progress and figures as the one log shape of every process (runtime/log.ts).
 const { info: log } = createLogger({ service: 'bench-api-explore', level: envLogLevel() });
 
@@ -135,6 +136,7 @@ async function main(): Promise<void> {
     const q7 = `project_id=${projectId}&from=${new Date(end.getTime() - 7 * DAY).toISOString()}&to=${end.toISOString()}`;
     // Six days of the seven: every user of the data set has events before `from` and straddles it, as
     // long-lived users do in production (their totals are summed from daily and hourly rows).
+    const q1h = `project_id=${projectId}&from=${new Date(end.getTime() - HOUR).toISOString()}&to=${end.toISOString()}`;
     const q6 = `project_id=${projectId}&from=${new Date(end.getTime() - 6 * DAY).toISOString()}&to=${end.toISOString()}`;
     // A recent event (last chunk) gives the ids the dashboard would follow.
     const recent = (await get(`/v1/analytics/events?${q}&limit=1`)).items as Array<Record<string, string>>;
@@ -160,6 +162,9 @@ async function main(): Promise<void> {
       'overview attr.route=/chat': `/v1/analytics/overview?${q}&attr.route=/chat`,
       'timeseries split=model': `/v1/analytics/timeseries?${q}&interval=15m&split=model`,
       'timeseries environment filter': `/v1/analytics/timeseries?${q}&interval=15m&environment=staging`,
+      // What the dashboard's overview asks with a filter: the points and the split by model in one call.
+      'timeseries environment filter, split (dashboard 24 h)': `/v1/analytics/timeseries?${q}&interval=15m&environment=staging&split=model`,
+      'timeseries attr.route=/chat, split, 1 h at 1 min (dashboard 1 h)': `/v1/analytics/timeseries?${q1h}&interval=1m&attr.route=/chat&split=model`,
       'breakdown by model, attr filter': `/v1/analytics/breakdown?${q}&by=model&attr.route=/chat`,
       'breakdown by error_type': `/v1/analytics/breakdown?${q}&by=error_type`,
     };
