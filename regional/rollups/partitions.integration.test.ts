@@ -101,9 +101,9 @@ describe('telemetry partitions', () => {
     // The users / sessions lists' sources keep only what is left: the user's day and hour on the 10th,
     // its span recomputed from it, the session (all before the cutoff) gone.
     expect(result.actorRowsDeleted).toBe(4);
-    // route, retry and n of the 7th in both grains, per combination and per model, and its overflow
-    // row; the 10th keeps its rows.
-    expect(result.attributeRowsDeleted).toBe(13);
+    // route, retry and n of the 7th in all three grains, per combination and per model, and its
+    // overflow row; the 10th keeps its rows.
+    expect(result.attributeRowsDeleted).toBe(19);
     expect(await attributeRows()).toEqual([{ start: day('2020-03-10'), n: 2 }]);
     const actors = await system.query(
       `SELECT 'day' AS t, kind, actor, events::int, first_seen FROM actor_rollups_1d WHERE project_id = $1

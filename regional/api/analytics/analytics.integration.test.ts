@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshAnalyticsTiers } from '../../rollups/tiers/refresh.ts';
 import { type Harness, startHarness } from '../testing/harness.ts';
+import { bucketOf } from '../testing/reference.ts';
 import { seedProject } from '../testing/seed-telemetry.ts';
 
 let h: Harness;
@@ -275,6 +276,7 @@ describe('analytics', () => {
     const ov = `/v1/analytics/overview?project_id=${projectId}&from=${new Date(start.getTime() + 7 * 60_000).toISOString()}&to=${end.toISOString()}`;
     const ts = `/v1/analytics/timeseries?project_id=${projectId}&${range}&interval=5m`;
     const ts1h = `/v1/analytics/timeseries?${range}&interval=1h`;
+    const ts15 = `/v1/analytics/timeseries?project_id=${projectId}&${range}&interval=15m`;
     const before = [
       await h.call('GET', ov, { token }),
       await h.call('GET', ts, { token }),
@@ -286,6 +288,7 @@ describe('analytics', () => {
       [projectId],
     );
     expect(tiers.rows).toEqual([
+      { grain: '15m', n: 12 },
       { grain: '1h', n: 3 },
       { grain: '5m', n: 36 },
     ]);
@@ -298,6 +301,41 @@ describe('analytics', () => {
       const a = after[i];
       expect({ ...a?.body, data_as_of: null }).toEqual({ ...b.body, data_as_of: null });
     }
+    // 15-minute buckets: one 15-minute tier row each, equal to the sums of their minutes (exact numerics:
+    // no bucket adds up several rows in floating point here).
+    const quarterly = async () =>
+      (await h.call('GET', ts15, { token })).body.points as Array<{
+        t: string;
+        events: number;
+        cost_usd: number;
+      }>;
+    const minutes = await h.owner.query<{ t: string; events: number; cost_usd: number }>(
+      `SELECT ${bucketOf(15, 'minute')} AS t, sum(events)::int AS events, sum(cost_usd) AS cost_usd
+         FROM event_rollups_1m WHERE project_id = $1 AND minute >= $2 AND minute < $3 GROUP BY 1 ORDER BY 1`,
+      [projectId, start, end],
+    );
+    const tierPoints = await quarterly();
+    expect(tierPoints.map((p) => ({ t: p.t, events: p.events, cost_usd: p.cost_usd }))).toEqual(
+      minutes.rows.map((r) => ({ ...r, cost_usd: Math.round(Number(r.cost_usd) * 1e6) / 1e6 })),
+    );
+    // Proof they are read: a value only in one 15-minute row shows in its bucket, not in 5-minute buckets;
+    // dirty, the bucket reads its 5-minute rows again.
+    const quarter = new Date(start.getTime() + 75 * 60_000);
+    await h.owner.query(
+      "UPDATE analytics_rollups SET events = events + 5 WHERE project_id = $1 AND grain = '15m' AND start = $2",
+      [projectId, quarter],
+    );
+    expect((await quarterly()).map((p) => p.events)).toEqual(
+      tierPoints.map((p) => p.events + (p.t === quarter.toISOString() ? 5 : 0)),
+    );
+    expect((await h.call('GET', ts, { token })).body).toEqual(after[1]?.body);
+    await h.owner.query(
+      "INSERT INTO analytics_dirty (org_id, project_id, grain, start) VALUES ($1, $2, '15m', $3)",
+      [orgId, projectId, quarter],
+    );
+    expect((await quarterly()).map((p) => p.events)).toEqual(tierPoints.map((p) => p.events));
+    await refreshAnalyticsTiers({ pool: h.system });
+    expect(await quarterly()).toEqual(tierPoints);
     // Late events for a minute already folded into the tiers: the block turns dirty, the answer stays exact.
     const late = new Date(start.getTime() + 90 * 60_000);
     await seedProject(

@@ -1,4 +1,4 @@
-// Aggregates with one attr.<key>=<value> filter over the attribute tiers equal the raw-event answers: clean, dirty, ragged, overflowed, odd values; and proof the tier is read.
+// Aggregates with one attr.<key>=<value> filter over the attribute tiers (1h, 15m, 5m) equal the raw-event answers: clean, dirty, ragged, overflowed, odd values; and proof the tier is read.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withOrg } from '../../db/tenant.ts';
@@ -29,6 +29,10 @@ const LONG = 'x'.repeat(ATTRIBUTE_VALUE_MAX_LENGTH + 1);
 // pairs than ATTRIBUTE_PAIR_CAP, so the last of them (k5) overflows there and in its hour.
 const pairBlock = new Date(lastHour.getTime() + 40 * MIN);
 const PAIR_KEYS = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'];
+// The one 15-minute block (in the first hour) whose events carry `mid`: 40 values in each of its
+// 5-minute blocks, 120 in the 15-minute block, so `mid` overflows there (and in its hour) but in none of
+// its 5-minute blocks.
+const midBlock = new Date(start.getTime() + 15 * MIN);
 
 /** Attribute filters checked everywhere: strings, numbers as written, booleans, a nested object, an overflowing key. */
 const FILTERS: Array<[string, string]> = [
@@ -47,6 +51,8 @@ const FILTERS: Array<[string, string]> = [
   ['missing', 'x'],
   ['k0', '7'],
   ['k5', '7'],
+  ['mid', '7'],
+  ['mid', '87'],
 ];
 
 beforeAll(async () => {
@@ -60,14 +66,17 @@ beforeAll(async () => {
   // More attributes, written into the stored JSON text as an SDK could send them: a number kept as
   // written (2.50), a boolean, a nested object with its own spacing, a JSON null, a repeated key,
   // `big` with 150 values per block in the middle hour (over the cap there) and 3 elsewhere, and
-  // `long` with one over-long value in one block, and the six pair keys in one block.
+  // `long` with one over-long value in one block, the six pair keys in one block, and `mid` in one
+  // 15-minute block.
   const updated = await h.owner.query(
     `UPDATE telemetry_events SET event = regexp_replace(event::text, '"attributes"\\s*:\\s*\\{',
        '"attributes" : {"n" : ' || CASE WHEN i % 2 = 0 THEN '2.50' ELSE '3' END || ', "flag" : ' || (i % 3 = 0)::text
        || ', "obj" : {"a" : [1, 2]}, "nul" : null, "dup" : "first", "dup" : "second", "big" : "v'
        || CASE WHEN ts >= $2 AND ts < $3 THEN i % 150 ELSE i % 3 END || '", "long" : "'
        || CASE WHEN ts >= $4 AND ts < $5 AND i % 10 = 0 THEN $6 ELSE 'short' END || '", '
-       || CASE WHEN ts >= $7 AND ts < $8 THEN ${PAIR_KEYS.map((k) => `'"${k}" : "' || i % 90 || '", '`).join(' || ')} ELSE '' END)::json
+       || CASE WHEN ts >= $7 AND ts < $8 THEN ${PAIR_KEYS.map((k) => `'"${k}" : "' || i % 90 || '", '`).join(' || ')} ELSE '' END
+       || CASE WHEN ts >= $9 AND ts < $10
+               THEN '"mid" : "' || (floor(extract(epoch FROM ts - $9) / 300)::int * 40 + i % 40) || '", ' ELSE '' END)::json
        FROM (SELECT event_id AS id, substr(event_id, 4)::int AS i FROM telemetry_events WHERE project_id = $1) x
       WHERE telemetry_events.project_id = $1 AND telemetry_events.event_id = x.id`,
     [
@@ -79,6 +88,8 @@ beforeAll(async () => {
       LONG,
       pairBlock,
       new Date(pairBlock.getTime() + 5 * MIN),
+      midBlock,
+      new Date(midBlock.getTime() + 15 * MIN),
     ],
   );
   const changed = await h.owner.query<{ n: number }>(
@@ -226,6 +237,7 @@ async function sourceOf(range: Range, attr: [string, string], stepMs: number | n
 async function expectTierSameAsEvents(): Promise<void> {
   for (const [grain, width] of [
     ['5m', '5 minutes'],
+    ['15m', '15 minutes'],
     ['1h', '1 hour'],
   ] as const) {
     for (const [table, dims] of [
@@ -266,8 +278,13 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
     await refreshAnalyticsTiers({ pool: h.system });
     const src = await sourceOf(ragged, ['route', '/chat']);
     expect(src.kind).toBe('rollups');
-    // start+7m … end-13m: 3 minutes, 10 blocks, 1 hour, 9 blocks, 2 minutes.
-    expect([src.plan?.minutes.length, src.plan?.fives.length, src.plan?.hours.length]).toEqual([5, 19, 1]);
+    // start+7m … end-13m: 3 minutes, a 5-minute block, three 15-minute blocks, 1 hour, three 15-minute
+    // blocks, 2 minutes.
+    expect(
+      [src.plan?.minutes, src.plan?.fives, src.plan?.quarters, src.plan?.hours].map((list) => list?.length),
+    ).toEqual([5, 1, 6, 1]);
+    const quarters = (await sourceOf(aligned, ['route', '/chat'], 15 * MIN)).plan;
+    expect([quarters?.fives.length, quarters?.quarters.length, quarters?.minutes.length]).toEqual([0, 12, 0]);
     expect(src.readsEvents).toBe(true);
     expect((await sourceOf(aligned, ['route', '/chat'])).readsEvents).toBe(false);
     await expectSameAsEvents(aligned);
@@ -277,23 +294,38 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
   it('hold per block exactly what the raw events hold, and overflow keys over the cap', async () => {
     await refreshAnalyticsTiers({ pool: h.system });
     await expectTierSameAsEvents();
-    // `big` overflowed in the middle hour and its twelve 5-minute blocks, nowhere else; `long` in one
-    // block and its hour; the JSON null of `nul` has no row, the repeated key one value.
+    // `big` overflowed in the middle hour and its four 15-minute and twelve 5-minute blocks, nowhere
+    // else; `long` and `k5` in one 5-minute block, its 15-minute block and its hour; `mid` in its
+    // 15-minute block and its hour (120 values there), not in its 5-minute blocks (40 each); the JSON
+    // null of `nul` has no row, the repeated key one value.
     const overflow = await h.owner.query<{ grain: string; start: Date; key: string }>(
       'SELECT grain, start, key FROM attribute_overflow WHERE project_id = $1 ORDER BY key, grain, start',
       [projectId],
     );
+    const rowsOf = (key: string, grain: string, at: Date, n: number, step: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => `${key} ${grain} ${new Date(at.getTime() + i * step * MIN).toISOString()}`,
+      );
     expect(overflow.rows.map((r) => `${r.key} ${r.grain} ${r.start.toISOString()}`)).toEqual([
+      ...rowsOf('big', '15m', middleHour, 4, 15),
       `big 1h ${middleHour.toISOString()}`,
       ...Array.from(
         { length: 12 },
         (_, i) => `big 5m ${new Date(middleHour.getTime() + i * 5 * MIN).toISOString()}`,
       ),
+      `k5 15m ${new Date(lastHour.getTime() + 30 * MIN).toISOString()}`,
       `k5 1h ${lastHour.toISOString()}`,
       `k5 5m ${pairBlock.toISOString()}`,
+      `long 15m ${new Date(lastHour.getTime() + 15 * MIN).toISOString()}`,
       `long 1h ${lastHour.toISOString()}`,
       `long 5m ${longBlock.toISOString()}`,
+      `mid 15m ${midBlock.toISOString()}`,
+      `mid 1h ${start.toISOString()}`,
     ]);
+    // `mid` is read from its 5-minute blocks, which hold it, in its 15-minute bucket.
+    const mid = (await sourceOf(aligned, ['mid', '7'], 15 * MIN)).plan;
+    expect([mid?.fives.length, mid?.quarters.length, mid?.minutes.length]).toEqual([3, 11, 0]);
     const keys = await h.owner.query<{ key: string; values: string[] }>(
       `SELECT key, array_agg(DISTINCT value ORDER BY value) AS values FROM attribute_rollups
         WHERE project_id = $1 AND key IN ('nul', 'dup', 'n', 'obj', 'flag') GROUP BY key ORDER BY key`,
@@ -360,12 +392,12 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
     // Values that exist only in the middle hour's tier rows: gpt-4o's per-model row (overview and
     // timeseries read those) and one of its full rows (a breakdown by provider reads those).
     // Whole-range and hourly reads show them, 15-minute buckets (no hour fits one) do not.
-    const poke = async (table: string, n: number) => {
+    const poke = async (table: string, n: number, grain = '1h', at = middleHour) => {
       const { rowCount } = await h.owner.query(
         `UPDATE ${table} SET events = events + $3
-          WHERE ctid = (SELECT ctid FROM ${table} WHERE project_id = $1 AND grain = '1h' AND start = $2
+          WHERE ctid = (SELECT ctid FROM ${table} WHERE project_id = $1 AND grain = $4 AND start = $2
                           AND key = 'route' AND value = '/chat' AND model = 'gpt-4o' LIMIT 1)`,
-        [projectId, middleHour, n],
+        [projectId, at, n, grain],
       );
       expect(rowCount).toBe(1);
     };
@@ -377,6 +409,24 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
     );
     expect(await series('15m')).toEqual(quarterly);
     expect(await providers()).toEqual({ ...byProvider, openai: (byProvider.openai ?? 0) + 7 });
+    // A 15-minute block's per-model row: 15-minute buckets read it. Dirty alone (not built yet, as
+    // after migration 0017), its bucket is read from its clean 5-minute rows, without raw events.
+    const quarter = new Date(lastHour.getTime() + 15 * MIN);
+    await poke('attribute_model_rollups', 5, '15m', quarter);
+    expect(await series('15m')).toEqual(
+      quarterly.map((p) => ({ ...p, events: p.events + (p.t === quarter.toISOString() ? 5 : 0) })),
+    );
+    await h.owner.query(
+      `INSERT INTO analytics_dirty (org_id, project_id, grain, start) VALUES ($1, $2, '15m', $3)`,
+      [orgId, projectId, quarter],
+    );
+    expect(await series('15m')).toEqual(quarterly);
+    const fallback = await sourceOf(aligned, ['route', '/chat'], 15 * MIN);
+    expect([fallback.plan?.fives.length, fallback.plan?.quarters.length, fallback.readsEvents]).toEqual([
+      3,
+      11,
+      false,
+    ]);
     // Marked dirty (as a late event would), the hour is read from raw events again: the truth.
     await h.owner.query(
       `INSERT INTO analytics_dirty (org_id, project_id, grain, start) VALUES ($1, $2, '1h', $3)`,
@@ -389,6 +439,47 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
     expect(await overview(aligned)).toBe(truth);
     expect(await providers()).toEqual(byProvider);
     expect(iso((await sourceOf(aligned, ['route', '/chat'])).plan?.hours)).toHaveLength(3);
+    expect(await series('15m')).toEqual(quarterly);
+    expect((await sourceOf(aligned, ['route', '/chat'], 15 * MIN)).plan?.quarters).toHaveLength(12);
+  });
+
+  it('rebuild a 15-minute block from its clean 5-minute blocks and the raw events of its dirty ones', async () => {
+    await refreshAnalyticsTiers({ pool: h.system });
+    const series = async () =>
+      (
+        (await get('/v1/analytics/timeseries?interval=15m&attr.route=/chat', aligned)).points as Array<{
+          t: string;
+          events: number;
+        }>
+      ).map((p) => ({ t: p.t, events: p.events }));
+    const truth = await series();
+    // A tier-only change to a row of a clean 5-minute block, then only its 15-minute block marked
+    // dirty: the rebuilt block adds up the 5-minute rows (no raw events), so it carries the change.
+    const quarter = new Date(middleHour.getTime() + 15 * MIN);
+    const five = new Date(quarter.getTime() + 5 * MIN);
+    const { rowCount } = await h.owner.query(
+      `UPDATE attribute_rollups SET events = events + 1000
+        WHERE ctid = (SELECT ctid FROM attribute_rollups WHERE project_id = $1 AND grain = '5m' AND start = $2
+                        AND key = 'route' AND value = '/chat' LIMIT 1)`,
+      [projectId, five],
+    );
+    expect(rowCount).toBe(1);
+    const mark = (grain: string, at: Date) =>
+      h.owner.query(
+        `INSERT INTO analytics_dirty (org_id, project_id, grain, start) VALUES ($1, $2, $3, $4)`,
+        [orgId, projectId, grain, at],
+      );
+    await mark('15m', quarter);
+    await refreshAnalyticsTiers({ pool: h.system });
+    expect(await series()).toEqual(
+      truth.map((p) => ({ ...p, events: p.events + (p.t === quarter.toISOString() ? 1000 : 0) })),
+    );
+    // With the 5-minute block dirty too, the 15-minute block reads that block's raw events.
+    await mark('5m', five);
+    await mark('15m', quarter);
+    await refreshAnalyticsTiers({ pool: h.system });
+    expect(await series()).toEqual(truth);
+    await expectTierSameAsEvents();
   });
 
   it('rebuild an hour from its clean 5-minute blocks and the raw events of its dirty ones', async () => {

@@ -1,4 +1,4 @@
-// Filtered aggregates over the dimensional tiers equal the per-minute answers: clean, dirty and ragged ranges, and proof the tiers are read.
+// Filtered aggregates over the dimensional tiers (1h, 15m, 5m) equal the per-minute answers: clean, dirty and ragged ranges, and proof the tiers are read.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withOrg } from '../../db/tenant.ts';
@@ -163,7 +163,7 @@ async function planOf(range: Range, stepMs: number | null) {
 }
 
 /** Adds `n` events to the gpt-4o rows of one tier block, in the tier only (no per-minute row changes). */
-async function poke(grain: '1h' | '5m', blockStart: Date, n: number): Promise<void> {
+async function poke(grain: '1h' | '15m' | '5m', blockStart: Date, n: number): Promise<void> {
   const { rowCount } = await h.owner.query(
     `UPDATE dimension_rollups SET events = events + $4
       WHERE project_id = $1 AND grain = $2 AND start = $3 AND model = 'gpt-4o' AND status = 'ok'
@@ -179,8 +179,16 @@ describe('filtered aggregates over the dimensional tiers', () => {
   it('equal the per-minute answers with every block clean, on aligned and ragged ranges', async () => {
     await refreshAnalyticsTiers({ pool: h.system });
     const plan = await planOf(ragged, null);
-    // start+7m … end-13m: 3 minutes, 10 blocks, 1 hour, 9 blocks, 2 minutes.
-    expect([plan?.minutes.length, plan?.fives.length, plan?.hours.length]).toEqual([5, 19, 1]);
+    // start+7m … end-13m: 3 minutes, a 5-minute block, three 15-minute blocks, 1 hour, three 15-minute
+    // blocks, 2 minutes.
+    expect([plan?.minutes, plan?.fives, plan?.quarters, plan?.hours].map((list) => list?.length)).toEqual([
+      5, 1, 6, 1,
+    ]);
+    // 15-minute buckets read one 15-minute block each, 5-minute buckets 5-minute blocks.
+    const quarters = await planOf(aligned, 15 * MIN);
+    expect([quarters?.fives.length, quarters?.quarters.length, quarters?.hours.length]).toEqual([0, 12, 0]);
+    const fives = await planOf(aligned, 5 * MIN);
+    expect([fives?.fives.length, fives?.quarters.length, fives?.hours.length]).toEqual([36, 0, 0]);
     await expectSameAsMinutes(aligned);
     await expectSameAsMinutes(ragged);
   });
@@ -198,24 +206,36 @@ describe('filtered aggregates over the dimensional tiers', () => {
     const raggedTruth = await overview(ragged);
     const hourly = await series('1h');
     const quarterly = await series('15m');
+    const fively = await series('5m');
+    const plus = (points: typeof hourly, at: Date, n: number) =>
+      points.map((p) => ({ ...p, events: p.events + (p.t === at.toISOString() ? n : 0) }));
     // A value that exists only in the middle hour's tier row: whole-range and hourly reads show it,
     // 15-minute buckets (no hour fits one) do not.
     await poke('1h', middleHour, 1000);
     expect(await overview(aligned)).toBe(truth + 1000);
     expect(await overview(ragged)).toBe(raggedTruth + 1000);
-    expect((await series('1h')).map((p) => p.events)).toEqual(
-      hourly.map((p) => p.events + (p.t === middleHour.toISOString() ? 1000 : 0)),
-    );
+    expect(await series('1h')).toEqual(plus(hourly, middleHour, 1000));
     expect(await series('15m')).toEqual(quarterly);
-    // A 5-minute block of the last hour, seen by 15-minute buckets.
+    // A 15-minute block of the last hour: 15-minute buckets read it, 5-minute buckets do not.
+    const quarter = new Date(lastHour.getTime() + 15 * MIN);
+    await poke('15m', quarter, 7);
+    expect(await series('15m')).toEqual(plus(quarterly, quarter, 7));
+    expect(await series('5m')).toEqual(fively);
+    // One of its 5-minute blocks: 5-minute buckets read it, 15-minute buckets (their block is clean) do not.
     const five = new Date(lastHour.getTime() + 20 * MIN);
-    await poke('5m', five, 7);
-    expect((await series('15m')).map((p) => p.events)).toEqual(
-      quarterly.map(
-        (p) => p.events + (p.t === new Date(lastHour.getTime() + 15 * MIN).toISOString() ? 7 : 0),
-      ),
+    await poke('5m', five, 3);
+    expect(await series('5m')).toEqual(plus(fively, five, 3));
+    expect(await series('15m')).toEqual(plus(quarterly, quarter, 7));
+    // The 15-minute block dirty alone (not built yet, as after migration 0017): its bucket is read from
+    // its three clean 5-minute blocks, not from the minutes.
+    await h.owner.query(
+      `INSERT INTO analytics_dirty (org_id, project_id, grain, start) VALUES ($1, $2, '15m', $3)`,
+      [orgId, projectId, quarter],
     );
-    // Marked dirty (as a late event would), both blocks are read from the minutes again: the truth.
+    expect(await series('15m')).toEqual(plus(quarterly, quarter, 3));
+    const planned = await planOf(aligned, 15 * MIN);
+    expect([planned?.fives.length, planned?.quarters.length, planned?.minutes.length]).toEqual([3, 11, 0]);
+    // Marked dirty as a late event would (all three grains), the blocks are read from the minutes again: the truth.
     await h.owner.query(
       `INSERT INTO analytics_dirty (org_id, project_id, grain, start)
        VALUES ($1, $2, '1h', $3), ($1, $2, '1h', $4), ($1, $2, '5m', $5)`,
@@ -223,11 +243,47 @@ describe('filtered aggregates over the dimensional tiers', () => {
     );
     expect(await overview(aligned)).toBe(truth);
     expect(await series('15m')).toEqual(quarterly);
+    expect(await series('5m')).toEqual(fively);
     expect(await series('1h')).toEqual(hourly);
-    // The refresher rebuilds the poked rows from the minutes.
+    // The refresher rebuilds the poked rows from the minutes, and the 15-minute block from its 5-minute rows.
     await refreshAnalyticsTiers({ pool: h.system });
     expect(await overview(aligned)).toBe(truth);
+    expect(await series('15m')).toEqual(quarterly);
     expect((await planOf(aligned, null))?.hours.length).toBe(3);
+    expect((await planOf(aligned, 15 * MIN))?.quarters.length).toBe(12);
+  });
+
+  it('rebuild a 15-minute block from its clean 5-minute rows and the minutes of its dirty ones', async () => {
+    await refreshAnalyticsTiers({ pool: h.system });
+    const quarterly = async () =>
+      (
+        (await get('/v1/analytics/timeseries?interval=15m&model=gpt-4o', aligned)).points as Array<{
+          t: string;
+          events: number;
+        }>
+      ).map((p) => ({ t: p.t, events: p.events }));
+    const truth = await quarterly();
+    // A tier-only change to a clean 5-minute block, then only its 15-minute block marked dirty: the
+    // rebuilt 15-minute block adds up the 5-minute rows (it does not rescan the minutes), so it carries it.
+    const quarter = new Date(middleHour.getTime() + 30 * MIN);
+    const five = new Date(quarter.getTime() + 10 * MIN);
+    await poke('5m', five, 11);
+    const mark = (grain: string, at: Date) =>
+      h.owner.query(
+        `INSERT INTO analytics_dirty (org_id, project_id, grain, start) VALUES ($1, $2, $3, $4)`,
+        [orgId, projectId, grain, at],
+      );
+    await mark('15m', quarter);
+    await refreshAnalyticsTiers({ pool: h.system });
+    const bumped = truth.map((p) => ({ ...p, events: p.events + (p.t === quarter.toISOString() ? 11 : 0) }));
+    expect(await quarterly()).toEqual(bumped);
+    expect((await planOf(aligned, 15 * MIN))?.quarters.length).toBe(12);
+    // With the 5-minute block dirty too, the 15-minute block reads that block's minutes (whichever is rebuilt first).
+    await mark('15m', quarter);
+    await mark('5m', five);
+    await refreshAnalyticsTiers({ pool: h.system });
+    expect(await quarterly()).toEqual(truth);
+    await expectSameAsMinutes(aligned);
   });
 
   it('show a late event in an already refreshed hour at once, before and after the refresher', async () => {
@@ -259,6 +315,7 @@ describe('filtered aggregates over the dimensional tiers', () => {
     const compare = async () => {
       for (const [grain, width] of [
         ['5m', '5 minutes'],
+        ['15m', '15 minutes'],
         ['1h', '1 hour'],
       ] as const) {
         const want = await h.owner.query(

@@ -7,14 +7,14 @@ import {
 } from '../../rollups/latency-histogram.ts';
 import { type Counters, percentiles, type TimeRange } from '../../rollups/minutes.ts';
 import { overflowBlocks } from '../../rollups/tiers/attributes.ts';
-import { minuteSpans, type RangePlan } from '../../rollups/tiers/plan.ts';
+import { minuteSpans, planBlocks, type RangePlan } from '../../rollups/tiers/plan.ts';
 import { planRange } from '../../rollups/tiers/read.ts';
 import { BadRequestError } from '../errors.ts';
 import { eventCondition, type Filters, needsEvents, rollupCondition, tierAttribute } from './filters.ts';
 
 /**
  * Where an aggregate reads: `rollups` (rows with the dimensions model × provider × operation × status ×
- * environment: the dimensional tiers `dimension_rollups` for clean 5-minute and hourly blocks, and
+ * environment: the dimensional tiers `dimension_rollups` for clean 5-minute, 15-minute and hourly blocks, and
  * `event_rollups_1m` for the minutes at ragged or dirty edges) answers filters on those dimensions;
  * with one `attr.<key>=<value>` filter too, the same row shape comes from the attribute tiers
  * `attribute_rollups` (clean blocks where the key did not overflow) and from raw events aggregated per
@@ -184,10 +184,7 @@ export async function sourceFor(
     ? { tier: ` AND key = ${k} AND value = ${v}`, events: ` AND (event -> 'attributes' ->> ${k}) = ${v}` }
     : { tier: '', events: '' };
   const arms: string[] = [];
-  for (const [grain, starts] of [
-    ['1h', plan.hours],
-    ['5m', plan.fives],
-  ] as const) {
+  for (const [grain, starts] of planBlocks(plan)) {
     if (starts.length === 0) continue;
     arms.push(
       `SELECT start AS minute, ${columns}, source_updated_at AS updated_at FROM ${tier}

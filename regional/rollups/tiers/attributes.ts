@@ -2,7 +2,8 @@
 import type pg from 'pg';
 import { histogramTextAgg } from '../latency-histogram.ts';
 import type { TimeRange } from '../minutes.ts';
-import { blockKey } from './plan.ts';
+import type { BlockParts } from './parts.ts';
+import { blockKey, GRAIN_MS, type TierGrain } from './plan.ts';
 
 /** Most distinct values a key may have in one block and still be rolled up there. */
 export const ATTRIBUTE_VALUE_CAP = 100;
@@ -15,7 +16,7 @@ export const ATTRIBUTE_VALUE_MAX_LENGTH = 200;
  */
 export const ATTRIBUTE_PAIR_CAP = 500;
 
-const FIVE_MIN = 5 * 60_000;
+const FIVE_MIN = GRAIN_MS['5m'];
 
 /**
  * The text columns a block's rows are grouped and joined on, compared byte-wise (COLLATE "C"): cheaper
@@ -33,34 +34,25 @@ const C = ['key', 'value', 'model', 'provider', 'operation', 'status', 'environm
  * pairs. attribute_model_rollups gets the same rows summed per
  * model.
  *
- * An hour adds up the rows of its 5-minute blocks that are clean in this snapshot (no marker: their
- * rows hold every change this snapshot sees; a key that overflowed in one of them overflows the hour)
- * and reads raw events only for its dirty ones, so rebuilding the hour being written costs a few
- * minutes of events, not the hour's. Raw events are read through their primary key, by time span.
+ * A 15-minute block or an hour adds up the rows of its 5-minute blocks that are clean in this snapshot
+ * (`parts.clean`: a key that overflowed in one of them overflows the block too) and reads raw events
+ * only for its dirty ones, so rebuilding the block being written costs a few minutes of events, not
+ * the block's. The overflow rules are then checked on the union of the clean rows' values and the raw
+ * events' values, which are all of the block's values for every key not already overflowed: the block
+ * overflows whenever its own events would make it. Raw events are read through their primary key, by
+ * time span.
  */
 export async function rebuildAttributeBlock(
   client: pg.ClientBase,
-  block: [orgId: string, projectId: string, grain: '5m' | '1h', start: Date],
+  block: [orgId: string, projectId: string, grain: TierGrain, start: Date],
   interval: string,
+  parts: BlockParts,
 ): Promise<void> {
-  const [, projectId, grain, start] = block;
   const where = 'org_id = $1 AND project_id = $2 AND grain = $3 AND start = $4';
   for (const table of ['attribute_rollups', 'attribute_model_rollups', 'attribute_overflow']) {
     await client.query(`DELETE FROM ${table} WHERE ${where}`, block);
   }
-  let clean: Date[] = [];
-  let raw: Date[] = [start];
-  if (grain === '1h') {
-    const { rows } = await client.query<{ start: Date }>(
-      `SELECT DISTINCT start FROM analytics_dirty
-        WHERE project_id = $1 AND grain = '5m' AND start >= $2 AND start < $2::timestamptz + interval '1 hour'`,
-      [projectId, start],
-    );
-    const dirty = new Set(rows.map((r) => r.start.getTime()));
-    const fives = Array.from({ length: 12 }, (_, i) => new Date(start.getTime() + i * FIVE_MIN));
-    clean = fives.filter((f) => !dirty.has(f.getTime()));
-    raw = fives.filter((f) => dirty.has(f.getTime()));
-  }
+  const { clean, dirty: raw } = parts;
   const params: unknown[] = [
     ...block,
     interval,
@@ -69,7 +61,7 @@ export async function rebuildAttributeBlock(
     clean,
     ATTRIBUTE_PAIR_CAP,
   ];
-  // Raw events of whole 5-minute blocks: the block itself, or the hour's dirty ones.
+  // Raw events of whole 5-minute blocks: the block itself, or the coarser block's dirty ones.
   const spans = raw.map((from) => {
     params.push(from, new Date(from.getTime() + FIVE_MIN));
     return `(ts >= $${params.length - 1}::timestamptz AND ts < $${params.length}::timestamptz)`;
@@ -180,7 +172,7 @@ export async function overflowBlocks(
   range: TimeRange,
   key: string,
 ): Promise<Set<string>> {
-  const { rows } = await client.query<{ grain: '1h' | '5m'; start: Date }>(
+  const { rows } = await client.query<{ grain: TierGrain; start: Date }>(
     `SELECT DISTINCT grain, start FROM attribute_overflow
       WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND key = $3
         AND start > $4::timestamptz - interval '1 hour' AND start < $5`,

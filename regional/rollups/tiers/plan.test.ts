@@ -1,6 +1,6 @@
-// The segment and point planners: exact coverage, tiers only when aligned, clean and inside one point, minutes merged.
+// The segment and point planners: exact coverage, tiers (1h, 15m, 5m) only when aligned, clean and inside one point, minutes merged.
 import { describe, expect, it } from 'vitest';
-import { blockKey, minuteSpans, planPoints, planSegments } from './plan.ts';
+import { blockKey, GRAIN_MS, minuteSpans, parseBlockKey, planPoints, planSegments } from './plan.ts';
 
 const at = (iso: string) => new Date(iso);
 const show = (segments: ReturnType<typeof planSegments>) =>
@@ -19,13 +19,42 @@ describe('planSegments', () => {
     ]);
   });
 
+  it('uses 15-minute blocks where an hour does not fit and a 15-minute block does', () => {
+    const plan = planSegments(at('2026-11-25T09:22:00Z'), at('2026-11-25T12:37:00Z'), new Set());
+    expect(show(plan)).toEqual([
+      '1m 09:22-09:25',
+      '5m 09:25-09:30',
+      '15m 09:30-09:45',
+      '15m 09:45-10:00',
+      '1h 10:00-11:00',
+      '1h 11:00-12:00',
+      '15m 12:00-12:15',
+      '15m 12:15-12:30',
+      '5m 12:30-12:35',
+      '1m 12:35-12:37',
+    ]);
+  });
+
   it('falls back to finer sources for dirty blocks', () => {
+    // A change at 11:12 marks its 5-minute, 15-minute and hourly blocks; the 15-minute block at 11:15
+    // is dirty alone (not built yet, as after migration 0017) and is read as its clean 5-minute blocks.
     const dirty = new Set([
       blockKey('1h', at('2026-11-25T11:00:00Z')),
+      blockKey('15m', at('2026-11-25T11:00:00Z')),
       blockKey('5m', at('2026-11-25T11:10:00Z')),
+      blockKey('15m', at('2026-11-25T11:15:00Z')),
     ]);
-    const plan = planSegments(at('2026-11-25T11:00:00Z'), at('2026-11-25T11:20:00Z'), dirty);
-    expect(show(plan)).toEqual(['5m 11:00-11:05', '5m 11:05-11:10', '1m 11:10-11:15', '5m 11:15-11:20']);
+    const plan = planSegments(at('2026-11-25T11:00:00Z'), at('2026-11-25T12:00:00Z'), dirty);
+    expect(show(plan)).toEqual([
+      '5m 11:00-11:05',
+      '5m 11:05-11:10',
+      '1m 11:10-11:15',
+      '5m 11:15-11:20',
+      '5m 11:20-11:25',
+      '5m 11:25-11:30',
+      '15m 11:30-11:45',
+      '15m 11:45-12:00',
+    ]);
   });
 
   it('covers the range exactly, without gaps or overlaps', () => {
@@ -33,7 +62,9 @@ describe('planSegments', () => {
     const to = at('2026-11-26T01:03:00Z');
     const dirty = new Set([
       blockKey('1h', at('2026-11-25T05:00:00Z')),
+      blockKey('15m', at('2026-11-25T05:30:00Z')),
       blockKey('5m', at('2026-11-25T05:30:00Z')),
+      blockKey('15m', at('2026-11-25T07:45:00Z')),
     ]);
     const plan = planSegments(from, to, dirty);
     let t = from.getTime();
@@ -50,21 +81,22 @@ describe('planPoints', () => {
   const range = { from: at('2026-11-25T09:52:00Z'), to: at('2026-11-25T12:07:00Z') };
   const iso = (d: Date) => d.toISOString().slice(11, 16);
   const blocksOf = (plan: ReturnType<typeof planPoints>) =>
-    [...plan.blocks].map(
-      ([block, point]) =>
-        `${block.slice(0, 2)} ${iso(new Date(block.slice(3)))}→${point ? iso(new Date(point)) : 'range'}`,
-    );
+    [...plan.blocks].map(([block, point]) => {
+      const { grain, start } = parseBlockKey(block);
+      return `${grain} ${iso(start)}→${point ? iso(new Date(point)) : 'range'}`;
+    });
 
   it('reads hours for the whole range (one point keyed ""), like planSegments', () => {
     const plan = planPoints(range, null, new Set());
     expect(plan.points).toEqual(['']);
     expect(plan.hours.map(iso)).toEqual(['10:00', '11:00']);
+    expect(plan.quarters).toEqual([]);
     expect(plan.fives.map(iso)).toEqual(['09:55', '12:00']);
     expect(plan.minutes.map(iso)).toEqual(['09:52', '09:53', '09:54', '12:05', '12:06']);
     expect(blocksOf(plan)).toEqual(['5m 09:55→range', '1h 10:00→range', '1h 11:00→range', '5m 12:00→range']);
   });
 
-  it('uses no hour for 15-minute buckets: 5-minute blocks inside each bucket, minutes at the edges', () => {
+  it('reads 15-minute buckets from 15-minute blocks, never hours: 5-minute blocks and minutes at the edges', () => {
     const plan = planPoints(range, 15 * MIN, new Set());
     expect(plan.points.map((p) => iso(new Date(p)))).toEqual([
       '09:45',
@@ -79,14 +111,53 @@ describe('planPoints', () => {
       '12:00',
     ]);
     expect(plan.hours).toEqual([]);
-    expect(plan.fives).toHaveLength(1 + 24 + 1);
-    expect(blocksOf(plan).slice(0, 4)).toEqual([
-      '5m 09:55→09:45',
-      '5m 10:00→10:00',
-      '5m 10:05→10:00',
-      '5m 10:10→10:00',
+    expect(plan.quarters.map(iso)).toEqual([
+      '10:00',
+      '10:15',
+      '10:30',
+      '10:45',
+      '11:00',
+      '11:15',
+      '11:30',
+      '11:45',
     ]);
+    expect(plan.fives.map(iso)).toEqual(['09:55', '12:00']);
+    expect(blocksOf(plan).slice(0, 3)).toEqual(['5m 09:55→09:45', '15m 10:00→10:00', '15m 10:15→10:15']);
     expect(plan.minutes.map(iso)).toEqual(['09:52', '09:53', '09:54', '12:05', '12:06']);
+  });
+
+  it('reads a dirty 15-minute bucket from its clean 5-minute blocks, and their dirty ones from minutes', () => {
+    const dirty = new Set([
+      // Not built yet (after migration 0017): its 5-minute blocks are clean.
+      blockKey('15m', at('2026-11-25T10:15:00Z')),
+      // A change at 10:47: its 5-minute, 15-minute and hourly blocks.
+      blockKey('5m', at('2026-11-25T10:45:00Z')),
+      blockKey('15m', at('2026-11-25T10:45:00Z')),
+      blockKey('1h', at('2026-11-25T10:00:00Z')),
+    ]);
+    const plan = planPoints(
+      { from: at('2026-11-25T10:00:00Z'), to: at('2026-11-25T11:00:00Z') },
+      15 * MIN,
+      dirty,
+    );
+    expect(blocksOf(plan)).toEqual([
+      '15m 10:00→10:00',
+      '5m 10:15→10:15',
+      '5m 10:20→10:15',
+      '5m 10:25→10:15',
+      '15m 10:30→10:30',
+      '5m 10:50→10:45',
+      '5m 10:55→10:45',
+    ]);
+    expect(plan.minutes.map(iso)).toEqual(['10:45', '10:46', '10:47', '10:48', '10:49']);
+  });
+
+  it('uses no 15-minute block for 5-minute buckets', () => {
+    const plan = planPoints(range, 5 * MIN, new Set());
+    expect(plan.hours).toEqual([]);
+    expect(plan.quarters).toEqual([]);
+    expect(plan.fives).toHaveLength(26);
+    expect(plan.minutes).toHaveLength(5);
   });
 
   it('uses no block for 1-minute buckets, and hours for 6-hour buckets', () => {
@@ -104,26 +175,17 @@ describe('planPoints', () => {
     ]);
   });
 
-  it('reads a dirty hour as its clean 5-minute blocks, and a dirty block as minutes, within each point', () => {
+  it('reads a dirty hour as its clean 15-minute and 5-minute blocks, and a dirty block as minutes, within each point', () => {
+    // A change at 10:22 marks 5m 10:20, 15m 10:15 and 1h 10:00.
     const dirty = new Set([
       blockKey('1h', at('2026-11-25T10:00:00Z')),
+      blockKey('15m', at('2026-11-25T10:15:00Z')),
       blockKey('5m', at('2026-11-25T10:20:00Z')),
     ]);
     const plan = planPoints(range, 60 * MIN, dirty);
     expect(plan.hours.map(iso)).toEqual(['11:00']);
-    expect(plan.fives.filter((f) => f.getUTCHours() === 10).map(iso)).toEqual([
-      '10:00',
-      '10:05',
-      '10:10',
-      '10:15',
-      '10:25',
-      '10:30',
-      '10:35',
-      '10:40',
-      '10:45',
-      '10:50',
-      '10:55',
-    ]);
+    expect(plan.quarters.map(iso)).toEqual(['10:00', '10:30', '10:45']);
+    expect(plan.fives.map(iso)).toEqual(['09:55', '10:15', '10:25', '12:00']);
     expect(plan.minutes.map(iso)).toEqual([
       '09:52',
       '09:53',
@@ -137,6 +199,7 @@ describe('planPoints', () => {
       '12:06',
     ]);
     expect(plan.blocks.get(blockKey('5m', at('2026-11-25T10:25:00Z')))).toBe('2026-11-25T10:00:00.000Z');
+    expect(plan.blocks.get(blockKey('15m', at('2026-11-25T10:45:00Z')))).toBe('2026-11-25T10:00:00.000Z');
   });
 
   it('covers every minute of the range exactly once, inside the right point, for every step', () => {
@@ -144,7 +207,9 @@ describe('planPoints', () => {
     const to = at('2026-11-26T01:17:00Z');
     const dirty = new Set([
       blockKey('1h', at('2026-11-25T05:00:00Z')),
+      blockKey('15m', at('2026-11-25T05:30:00Z')),
       blockKey('5m', at('2026-11-25T05:30:00Z')),
+      blockKey('15m', at('2026-11-25T07:15:00Z')),
     ]);
     for (const step of [null, 1, 5, 15, 60, 360, 1440].map((m) => (m === null ? null : m * MIN))) {
       const plan = planPoints({ from, to }, step, dirty);
@@ -156,7 +221,9 @@ describe('planPoints', () => {
         }
       };
       for (const [block, point] of plan.blocks) {
-        cover(new Date(block.slice(3)).getTime(), block.startsWith('1h') ? 60 * MIN : 5 * MIN, point);
+        const { grain, start } = parseBlockKey(block);
+        expect(dirty.has(block)).toBe(false);
+        cover(start.getTime(), GRAIN_MS[grain], point);
       }
       for (const m of plan.minutes) cover(m.getTime(), MIN, 'minute');
       expect(seen.size).toBe((to.getTime() - from.getTime()) / MIN);
@@ -164,7 +231,7 @@ describe('planPoints', () => {
         expect(t >= from.getTime() && t < to.getTime()).toBe(true);
         if (point !== 'minute' && step) expect(Math.floor(t / step) * step).toBe(Date.parse(point));
       }
-      expect(plan.hours.length + plan.fives.length).toBe(plan.blocks.size);
+      expect(plan.hours.length + plan.quarters.length + plan.fives.length).toBe(plan.blocks.size);
     }
   });
 });
@@ -182,6 +249,7 @@ describe('minuteSpans', () => {
   it('covers exactly the minutes a plan leaves to per-minute reads', () => {
     const dirty = new Set([
       blockKey('1h', at('2026-11-25T11:00:00Z')),
+      blockKey('15m', at('2026-11-25T11:15:00Z')),
       blockKey('5m', at('2026-11-25T11:20:00Z')),
     ]);
     const plan = planPoints(

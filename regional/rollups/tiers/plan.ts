@@ -1,20 +1,44 @@
-// Splits a minute range into the cheapest exact sources: clean hourly tier rows, clean 5-minute tier rows, per-minute rollups.
+// Splits a minute range into the cheapest exact sources: clean hourly, 15-minute and 5-minute tier rows, per-minute rollups.
 
-/** A source segment [from, to): a tier block (`1h`, `5m`) or a run of minutes read from event_rollups_1m. */
-export type Segment = { grain: '1h' | '5m' | '1m'; from: Date; to: Date };
+/** The grains of the tier blocks, coarsest first (the order the planner tries them in). */
+export const TIER_GRAINS = ['1h', '15m', '5m'] as const;
+
+/** A tier block's grain. */
+export type TierGrain = (typeof TIER_GRAINS)[number];
+
+/** A source segment [from, to): a tier block (`1h`, `15m`, `5m`) or a run of minutes read from event_rollups_1m. */
+export type Segment = { grain: TierGrain | '1m'; from: Date; to: Date };
 
 const MIN = 60_000;
-const GRAIN_MS = { '1h': 60 * MIN, '5m': 5 * MIN } as const;
+
+/** Length of a block of each grain, in milliseconds. */
+export const GRAIN_MS: Record<TierGrain, number> = { '1h': 60 * MIN, '15m': 15 * MIN, '5m': 5 * MIN };
+
+/** Length of a block of each grain as a PostgreSQL interval. */
+export const GRAIN_INTERVAL: Record<TierGrain, string> = {
+  '1h': '1 hour',
+  '15m': '15 minutes',
+  '5m': '5 minutes',
+};
 
 /** Key of a tier block in the dirty set. */
-export function blockKey(grain: '1h' | '5m', start: Date): string {
+export function blockKey(grain: TierGrain, start: Date): string {
   return `${grain}|${start.toISOString()}`;
+}
+
+/** The grain and start of a `blockKey`. */
+export function parseBlockKey(key: string): { grain: TierGrain; start: Date } {
+  const bar = key.indexOf('|');
+  return { grain: key.slice(0, bar) as TierGrain, start: new Date(key.slice(bar + 1)) };
 }
 
 /**
  * Plans [from, to) (whole minutes) greedily: an hour when aligned, inside the range and not dirty; else
- * a 5-minute block on the same terms; else one minute (adjacent minutes merge into one segment). A dirty
- * 5-minute block always lies in a dirty hour (every change marks both), so no clean hour hides one.
+ * a 15-minute block on the same terms; else a 5-minute block; else one minute (adjacent minutes merge
+ * into one segment). Every change marks all three grains covering it dirty (the statement trigger on
+ * event_rollups_1m), so a dirty block always lies in dirty coarser blocks and no clean coarser block
+ * hides a dirty finer one. The converse need not hold: a dirty block over clean finer ones (e.g. 15-minute
+ * blocks not built yet after migration 0017) is read from those finer blocks.
  */
 export function planSegments(from: Date, to: Date, dirty: ReadonlySet<string>): Segment[] {
   const out: Segment[] = [];
@@ -22,7 +46,7 @@ export function planSegments(from: Date, to: Date, dirty: ReadonlySet<string>): 
   let t = from.getTime();
   while (t < end) {
     let grain: Segment['grain'] = '1m';
-    for (const g of ['1h', '5m'] as const) {
+    for (const g of TIER_GRAINS) {
       const ms = GRAIN_MS[g];
       if (t % ms === 0 && t + ms <= end && !dirty.has(blockKey(g, new Date(t)))) {
         grain = g;
@@ -50,24 +74,36 @@ export type RangePlan = {
   /** blockKey → point key of every tier block planned. */
   blocks: Map<string, string>;
   hours: Date[];
+  quarters: Date[];
   fives: Date[];
   /** Individual minutes: `minute = ANY(list)` keeps the (project_id, minute) index in use. */
   minutes: Date[];
 };
 
+/** The block starts of a plan per grain, coarsest first (grains with no block included). */
+export function planBlocks(plan: RangePlan): Array<[TierGrain, Date[]]> {
+  return [
+    ['1h', plan.hours],
+    ['15m', plan.quarters],
+    ['5m', plan.fives],
+  ];
+}
+
 /**
  * Plans [from, to) per point: the `stepMs` buckets aligned to the Unix epoch (keyed by their start's ISO
  * string), or one point (key '') when `stepMs` is null. Each point is planned on its own, so no block
- * crosses a point boundary: a 5-minute block is used only when the step is a multiple of 5 minutes,
- * an hour only when it is a multiple of 60 (or the point is the whole range). This is the one planner
- * of every tier read, dimensionless (`read.ts`) or by dimension (the analytics API's rollup source).
+ * crosses a point boundary: a 5-minute block is used only when the step is a multiple of 5 minutes, a
+ * 15-minute one when it is a multiple of 15, an hour when it is a multiple of 60 (or the point is the
+ * whole range). This is the one planner of every tier read, dimensionless (`read.ts`) or by dimension
+ * or attribute (the analytics API's rollup source).
  */
 export function planPoints(
   range: { from: Date; to: Date },
   stepMs: number | null,
   dirty: ReadonlySet<string>,
 ): RangePlan {
-  const plan: RangePlan = { points: [], blocks: new Map(), hours: [], fives: [], minutes: [] };
+  const plan: RangePlan = { points: [], blocks: new Map(), hours: [], quarters: [], fives: [], minutes: [] };
+  const lists: Record<TierGrain, Date[]> = { '1h': plan.hours, '15m': plan.quarters, '5m': plan.fives };
   const from = range.from.getTime();
   const to = range.to.getTime();
   const first = stepMs ? Math.floor(from / stepMs) * stepMs : from;
@@ -81,7 +117,7 @@ export function planPoints(
         for (let m = s.from.getTime(); m < s.to.getTime(); m += MIN) plan.minutes.push(new Date(m));
       } else {
         plan.blocks.set(blockKey(s.grain, s.from), key);
-        (s.grain === '1h' ? plan.hours : plan.fives).push(s.from);
+        lists[s.grain].push(s.from);
       }
     }
   }

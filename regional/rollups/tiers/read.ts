@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import { addHistogramTexts, type LatencyHistogram } from '../latency-histogram.ts';
 import { type Counters, percentiles, type TimeRange } from '../minutes.ts';
-import { blockKey, planPoints, type RangePlan } from './plan.ts';
+import { blockKey, parseBlockKey, planBlocks, planPoints, type RangePlan, type TierGrain } from './plan.ts';
 
 /** Totals of one point (a timeseries bucket, or the whole range for the overview). */
 export type PointTotals = Counters & {
@@ -11,7 +11,7 @@ export type PointTotals = Counters & {
 };
 
 type TierRow = Counters & {
-  grain: '1h' | '5m';
+  grain: TierGrain;
   start: Date;
   p50: number | null;
   p95: number | null;
@@ -46,7 +46,7 @@ export async function dirtyBlocks(
   projects: string[],
   range: TimeRange,
 ): Promise<Set<string>> {
-  const { rows } = await client.query<{ grain: '1h' | '5m'; start: Date }>(
+  const { rows } = await client.query<{ grain: TierGrain; start: Date }>(
     `SELECT DISTINCT grain, start FROM analytics_dirty
       WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND start > $3::timestamptz - interval '1 hour' AND start < $4`,
     [orgId, projects, range.from, range.to],
@@ -74,7 +74,7 @@ export async function planRange(
 /**
  * Totals per point for `projects` (all of the caller's org) over `range`, where points are the
  * `stepMs` buckets aligned to the Unix epoch, or one point (key '') when `stepMs` is null. Cost grows
- * with the number of hours and 5-minute blocks in the range (plus minutes at ragged or dirty edges),
+ * with the number of hours, 15-minute and 5-minute blocks in the range (plus minutes at ragged or dirty edges),
  * never with the number of events.
  */
 export async function readPoints(
@@ -84,33 +84,28 @@ export async function readPoints(
   range: TimeRange,
   stepMs: number | null,
 ): Promise<Map<string, PointTotals>> {
-  const {
-    points: keys,
-    blocks: tierPoint,
-    hours,
-    fives,
-    minutes,
-  } = await planRange(client, orgId, projects, range, stepMs);
+  const plan = await planRange(client, orgId, projects, range, stepMs);
+  const { points: keys, blocks: tierPoint, minutes } = plan;
   const points = new Map<string, ReturnType<typeof zero>>(keys.map((k) => [k, zero()]));
 
   // Range scans on (project_id, grain, start) rather than `start = ANY(list)`: one index range per
   // grain instead of one probe per block; rows the plan did not ask for are dropped below.
-  const span = (list: Date[]) =>
-    list.length === 0
-      ? [null, null]
-      : [new Date(Math.min(...list.map(Number))), new Date(Math.max(...list.map(Number)))];
-  const [h0, h1] = span(hours);
-  const [f0, f1] = span(fives);
+  const params: unknown[] = [orgId, projects];
+  const ranges = planBlocks(plan)
+    .filter(([, list]) => list.length > 0)
+    .map(([grain, list]) => {
+      params.push(new Date(Math.min(...list.map(Number))), new Date(Math.max(...list.map(Number))));
+      return `(grain = '${grain}' AND start BETWEEN $${params.length - 1} AND $${params.length})`;
+    });
   const tiers =
-    hours.length + fives.length === 0
+    ranges.length === 0
       ? []
       : (
           await client.query<TierRow>(
             `SELECT grain, start, events, errors, input_tokens, output_tokens, cost_usd, p50, p95, p99, source_updated_at
                FROM analytics_rollups
-              WHERE org_id = $1 AND project_id = ANY($2::uuid[])
-                AND ((grain = '1h' AND start BETWEEN $3 AND $4) OR (grain = '5m' AND start BETWEEN $5 AND $6))`,
-            [orgId, projects, h0, h1, f0, f1],
+              WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND (${ranges.join(' OR ')})`,
+            params,
           )
         ).rows.filter((row) => tierPoint.has(blockKey(row.grain, row.start)));
   // Per-minute rows are grouped by their point in SQL: date_bin to the step (same epoch alignment as
@@ -163,16 +158,25 @@ export async function readPoints(
   const mergeKeys = new Set([...points].filter(([, pt]) => pt.minuteRows > 0 || pt.rows > 1).map(([k]) => k));
   const tierHist = [...tierPoint].filter(([, k]) => mergeKeys.has(k)).map(([b]) => b);
   if (tierHist.length > 0) {
-    const h1 = tierHist.filter((b) => b.startsWith('1h|')).map((b) => new Date(b.slice(3)));
-    const h5 = tierHist.filter((b) => b.startsWith('5m|')).map((b) => new Date(b.slice(3)));
+    const byGrain = new Map<TierGrain, Date[]>();
+    for (const b of tierHist) {
+      const { grain, start } = parseBlockKey(b);
+      const list = byGrain.get(grain);
+      if (list) list.push(start);
+      else byGrain.set(grain, [start]);
+    }
+    const histParams: unknown[] = [orgId, projects];
+    const lists = [...byGrain].map(([grain, starts]) => {
+      histParams.push(starts);
+      return `(grain = '${grain}' AND start = ANY($${histParams.length}::timestamptz[]))`;
+    });
     // Tier histograms are merged here rather than with jsonb_each_text in SQL: a few dozen ~1 KB objects
     // parse and add up in well under a millisecond, the SQL expansion costs tens. Stored as JSON text
     // (migration 0016), so they cross as strings and are parsed by the same helper as string_agg's.
-    const { rows } = await client.query<{ grain: '1h' | '5m'; start: Date; latency_hist: string }>(
+    const { rows } = await client.query<{ grain: TierGrain; start: Date; latency_hist: string }>(
       `SELECT grain, start, latency_hist FROM analytics_rollups
-        WHERE org_id = $1 AND project_id = ANY($2::uuid[])
-          AND ((grain = '1h' AND start = ANY($3::timestamptz[])) OR (grain = '5m' AND start = ANY($4::timestamptz[])))`,
-      [orgId, projects, h1, h5],
+        WHERE org_id = $1 AND project_id = ANY($2::uuid[]) AND (${lists.join(' OR ')})`,
+      histParams,
     );
     for (const r of rows) {
       const pt = points.get(tierPoint.get(blockKey(r.grain, r.start)) ?? '');
