@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   });
   try {
     const { orgId, projectId, end, generated } = await dataset(system);
-    // Build the 5-minute and hourly tiers as the running refresher would (a no-op when already current).
+    // Build the 5-minute, 15-minute and hourly tiers as the running refresher would (a no-op when already current).
     const [blocks, refreshMs] = await timed(() => refreshAnalyticsTiers({ pool: system, batchSize: 500 }));
     if (blocks > 0) {
       generated.tier_refresh_s = refreshMs / 1000;

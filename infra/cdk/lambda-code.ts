@@ -21,7 +21,7 @@ export const BUNDLES = {
     entry: 'regional/entries/outbox-sweep.ts',
     builtBy: 'infra/cdk/bundle.ts',
   },
-  /** Analytics tier refresh (regional/rollups): rebuilds dirty 5-minute and hourly blocks. */
+  /** Analytics tier refresh (regional/rollups): rebuilds dirty 5-minute, 15-minute and hourly blocks. */
   tiers: {
     handler: 'index.handler',
     entry: 'regional/entries/tiers-refresh.ts',

@@ -31,7 +31,7 @@ export async function startApi(ctx: LocalContext): Promise<RunningService> {
     log,
     keyTagSecret: localKeyTag(ctx.secrets),
   });
-  // Keeps the 5-minute and hourly analytics tiers current (answers are exact either way; tiers make them cheap).
+  // Keeps the 5-minute, 15-minute and hourly analytics tiers current (answers are exact either way; tiers make them cheap).
   if (!wired.systemPool) throw new Error('the local API is always wired with the system role');
   const tiers = wireRollups(wired.systemPool, log).startTierRefresher(1_000);
   const server = await serveFetch(wired.api, {

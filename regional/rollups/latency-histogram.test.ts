@@ -113,7 +113,8 @@ describe('latency histogram', () => {
             .join(spaced ? ', ' : ',');
           const expected = new Map<number, number>();
           for (const h of hists)
-            for (const [b, c] of Object.entries(h)) expected.set(Number(b), (expected.get(Number(b)) ?? 0) + c);
+            for (const [b, c] of Object.entries(h))
+              expected.set(Number(b), (expected.get(Number(b)) ?? 0) + c);
           expect(scanHistogramTexts(text)).toEqual(expected);
         },
       ),

@@ -119,9 +119,9 @@ export class Pipeline extends Construct {
       targets: [new targets.LambdaFunction(this.maintenanceFunction, { retryAttempts: 2 })],
     });
 
-    // Analytics tiers: the loader marks touched blocks dirty (analytics_dirty); this rebuilds the 5-minute
-    // and hourly blocks so long ranges read them. Without it the dirty set grows and every read falls back
-    // to per-minute rows. Every minute, like the local stack's timer.
+    // Analytics tiers: the loader marks touched blocks dirty (analytics_dirty); this rebuilds the 5-minute,
+    // 15-minute and hourly blocks so long ranges read them. Without it the dirty set grows and every read
+    // falls back to per-minute rows. Every minute, like the local stack's timer.
     this.tiersFunction = nodeFunction(this, 'Tiers', {
       functionName: coreNames(config).function('tiers'),
       code: props.code,

@@ -64,7 +64,7 @@ export type Range = { from: Date; to: Date };
 
 /**
  * The ranges the tier tests seed and read: three whole hours ending at the start of the current hour
- * (`aligned`), the same ragged at both ends so a read needs minutes, then 5-minute blocks, then hours
+ * (`aligned`), the same ragged at both ends so a read needs minutes, then 5-minute and 15-minute blocks, then hours
  * (`ragged`), and the starts of its middle and last hours.
  */
 export function tierTestRanges(now = Date.now()) {
