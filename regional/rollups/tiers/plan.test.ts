@@ -152,6 +152,13 @@ describe('planPoints', () => {
     expect(plan.minutes.map(iso)).toEqual(['10:45', '10:46', '10:47', '10:48', '10:49']);
   });
 
+  it('uses no 15-minute block when the database has none (before migration 0017)', () => {
+    const plan = planPoints(range, 15 * MIN, new Set(), ['1h', '5m']);
+    expect(plan.quarters).toEqual([]);
+    expect(plan.fives).toHaveLength(26);
+    expect(planPoints(range, null, new Set(), ['1h', '5m']).hours.map(iso)).toEqual(['10:00', '11:00']);
+  });
+
   it('uses no 15-minute block for 5-minute buckets', () => {
     const plan = planPoints(range, 5 * MIN, new Set());
     expect(plan.hours).toEqual([]);

@@ -38,15 +38,21 @@ export function parseBlockKey(key: string): { grain: TierGrain; start: Date } {
  * into one segment). Every change marks all three grains covering it dirty (the statement trigger on
  * event_rollups_1m), so a dirty block always lies in dirty coarser blocks and no clean coarser block
  * hides a dirty finer one. The converse need not hold: a dirty block over clean finer ones (e.g. 15-minute
- * blocks not built yet after migration 0017) is read from those finer blocks.
+ * blocks not built yet after migration 0017) is read from those finer blocks. `grains` (coarsest first)
+ * are the ones the database has (no 15-minute block before migration 0017: see `tierGrains`).
  */
-export function planSegments(from: Date, to: Date, dirty: ReadonlySet<string>): Segment[] {
+export function planSegments(
+  from: Date,
+  to: Date,
+  dirty: ReadonlySet<string>,
+  grains: readonly TierGrain[] = TIER_GRAINS,
+): Segment[] {
   const out: Segment[] = [];
   const end = to.getTime();
   let t = from.getTime();
   while (t < end) {
     let grain: Segment['grain'] = '1m';
-    for (const g of TIER_GRAINS) {
+    for (const g of grains) {
       const ms = GRAIN_MS[g];
       if (t % ms === 0 && t + ms <= end && !dirty.has(blockKey(g, new Date(t)))) {
         grain = g;
@@ -101,6 +107,7 @@ export function planPoints(
   range: { from: Date; to: Date },
   stepMs: number | null,
   dirty: ReadonlySet<string>,
+  grains: readonly TierGrain[] = TIER_GRAINS,
 ): RangePlan {
   const plan: RangePlan = { points: [], blocks: new Map(), hours: [], quarters: [], fives: [], minutes: [] };
   const lists: Record<TierGrain, Date[]> = { '1h': plan.hours, '15m': plan.quarters, '5m': plan.fives };
@@ -112,7 +119,7 @@ export function planPoints(
     plan.points.push(key);
     const windowFrom = new Date(Math.max(p, from));
     const windowTo = new Date(stepMs ? Math.min(p + stepMs, to) : to);
-    for (const s of planSegments(windowFrom, windowTo, dirty)) {
+    for (const s of planSegments(windowFrom, windowTo, dirty, grains)) {
       if (s.grain === '1m') {
         for (let m = s.from.getTime(); m < s.to.getTime(); m += MIN) plan.minutes.push(new Date(m));
       } else {

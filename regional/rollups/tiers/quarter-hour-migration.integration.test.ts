@@ -119,6 +119,9 @@ describe('migration 0017 (15-minute tier blocks)', () => {
       [`1h ${hhmm(start)}`, `5m ${hhmm(new Date(start.getTime() + 20 * MIN))}`].sort(),
     );
     await refreshAnalyticsTiers({ pool: system });
+    // Code deployed before the migration runs plans no 15-minute block (there is none to read).
+    const early = await plan(15 * MIN);
+    expect([early.fives.length, early.quarters.length, early.minutes.length]).toEqual([24, 0, 0]);
 
     // Up again: every 15-minute block with minutes is marked, newest first, and nothing else.
     expect(await migrate({ ownerUrl: on(inject('databaseUrl')) })).toEqual([MIGRATION]);

@@ -2,7 +2,15 @@
 import type pg from 'pg';
 import { addHistogramTexts, type LatencyHistogram } from '../latency-histogram.ts';
 import { type Counters, percentiles, type TimeRange } from '../minutes.ts';
-import { blockKey, parseBlockKey, planBlocks, planPoints, type RangePlan, type TierGrain } from './plan.ts';
+import {
+  blockKey,
+  parseBlockKey,
+  planBlocks,
+  planPoints,
+  type RangePlan,
+  TIER_GRAINS,
+  type TierGrain,
+} from './plan.ts';
 
 /** Totals of one point (a timeseries bucket, or the whole range for the overview). */
 export type PointTotals = Counters & {
@@ -54,6 +62,26 @@ export async function dirtyBlocks(
   return new Set(rows.map((r) => blockKey(r.grain, r.start)));
 }
 
+/** Set once the database is seen to have 15-minute blocks (it keeps them). */
+let quarterHours = false;
+
+/**
+ * The tier grains the database has, coarsest first: 15-minute blocks only once migration 0017 allowed
+ * them (its CHECK on analytics_dirty). Code deployed before the migration runs would otherwise plan
+ * 15-minute blocks that have neither rows nor markers, and read nothing for them. Asked of the
+ * catalog on every plan until the answer is yes, then never again.
+ */
+export async function tierGrains(client: pg.ClientBase): Promise<readonly TierGrain[]> {
+  if (!quarterHours) {
+    const { rows } = await client.query<{ def: string }>(
+      `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint
+        WHERE conrelid = 'analytics_dirty'::regclass AND conname = 'analytics_dirty_grain_check'`,
+    );
+    quarterHours = rows[0]?.def.includes("'15m'") ?? false;
+  }
+  return quarterHours ? TIER_GRAINS : TIER_GRAINS.filter((g) => g !== '15m');
+}
+
 /**
  * Plans `range` per point (`planPoints`) against the blocks that are dirty right now, plus `unusable`
  * blocks the caller's tier cannot answer either (e.g. an attribute key that overflowed there).
@@ -68,7 +96,7 @@ export async function planRange(
 ): Promise<RangePlan> {
   const dirty = await dirtyBlocks(client, orgId, projects, range);
   for (const b of unusable ?? []) dirty.add(b);
-  return planPoints(range, stepMs, dirty);
+  return planPoints(range, stepMs, dirty, await tierGrains(client));
 }
 
 /**
