@@ -2,7 +2,7 @@
 // the event explorer and its drawer, traces, filters kept in the URL, users and sessions, export, creating (shown once) and revoking a key, the audit log, a member's limits, the
 // security headers, refused open redirects and cross-site sign-outs, and a sign-out that holds.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,13 +20,41 @@ const PAGE_TIMEOUT_MS = 60_000;
 /** Every console error or uncaught exception of any page, checked at the end (hydration, CSP, React). */
 const consoleErrors: string[] = [];
 
-/** Records the console errors and uncaught exceptions of every page a context opens. */
+/** Where a hydration error's evidence is kept (ignored by git), named in the failing assertion. */
+const HYDRATION_DIR = path.join(import.meta.dirname, '..', '.data', 'e2e-hydration');
+
+/**
+ * Records the console errors and uncaught exceptions of every page a context opens. A hydration error
+ * (React's minified #418/#423/#425 in the production build) also keeps the HTML the server sent for the
+ * page and the DOM the client ended with, so a rare mismatch can be read after the run.
+ */
 function watchConsole(context: BrowserContext): void {
   context.on('page', (p) => {
-    p.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(`${p.url()}: ${message.text()}`);
+    let served: Promise<string> = Promise.resolve('');
+    p.on('response', (res) => {
+      if (res.request().isNavigationRequest() && res.frame() === p.mainFrame()) {
+        served = res.text().catch(() => '');
+      }
     });
-    p.on('pageerror', (error) => consoleErrors.push(`${p.url()}: ${error.message}`));
+    const record = (text: string) => {
+      const entry = `${p.url()}: ${text}`;
+      consoleErrors.push(entry);
+      if (!/#(418|423|425)\b|hydrat/i.test(text)) return;
+      const base = path.join(
+        HYDRATION_DIR,
+        `${Date.now()}-${new URL(p.url()).pathname.replace(/\W+/g, '_')}`,
+      );
+      void (async () => {
+        await mkdir(HYDRATION_DIR, { recursive: true });
+        await writeFile(`${base}-server.html`, await served);
+        await writeFile(`${base}-client.html`, await p.content().catch(() => ''));
+        consoleErrors[consoleErrors.indexOf(entry)] = `${entry} (server HTML and client DOM: ${base}-*.html)`;
+      })().catch(() => {}); // evidence only: the error itself is recorded above
+    };
+    p.on('console', (message) => {
+      if (message.type() === 'error') record(message.text());
+    });
+    p.on('pageerror', (error) => record(error.message));
   });
 }
 const runId = Date.now().toString(36);
