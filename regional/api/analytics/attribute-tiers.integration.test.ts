@@ -14,7 +14,7 @@ import {
   referenceGroups,
   tierTestRanges,
 } from '../testing/reference.ts';
-import { seedProject } from '../testing/seed-telemetry.ts';
+import { markDirty, seedProject } from '../testing/seed-telemetry.ts';
 import { aggregate, sourceFor, wholeRange } from './source.ts';
 
 let h: Harness;
@@ -443,6 +443,18 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
     expect((await sourceOf(aligned, ['route', '/chat'], 15 * MIN)).plan?.quarters).toHaveLength(12);
   });
 
+  const mark = (grain: '5m' | '15m' | '1h', at: Date) => markDirty(h.owner, { orgId, projectId }, grain, at);
+  /** A tier-only change: 1,000 more events on one `route=/chat` row of the 5-minute block at `five`. */
+  const bumpFive = async (five: Date) => {
+    const { rowCount } = await h.owner.query(
+      `UPDATE attribute_rollups SET events = events + 1000
+        WHERE ctid = (SELECT ctid FROM attribute_rollups WHERE project_id = $1 AND grain = '5m' AND start = $2
+                        AND key = 'route' AND value = '/chat' LIMIT 1)`,
+      [projectId, five],
+    );
+    expect(rowCount).toBe(1);
+  };
+
   it('rebuild a 15-minute block from its clean 5-minute blocks and the raw events of its dirty ones', async () => {
     await refreshAnalyticsTiers({ pool: h.system });
     const series = async () =>
@@ -457,18 +469,7 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
     // dirty: the rebuilt block adds up the 5-minute rows (no raw events), so it carries the change.
     const quarter = new Date(middleHour.getTime() + 15 * MIN);
     const five = new Date(quarter.getTime() + 5 * MIN);
-    const { rowCount } = await h.owner.query(
-      `UPDATE attribute_rollups SET events = events + 1000
-        WHERE ctid = (SELECT ctid FROM attribute_rollups WHERE project_id = $1 AND grain = '5m' AND start = $2
-                        AND key = 'route' AND value = '/chat' LIMIT 1)`,
-      [projectId, five],
-    );
-    expect(rowCount).toBe(1);
-    const mark = (grain: string, at: Date) =>
-      h.owner.query(
-        `INSERT INTO analytics_dirty (org_id, project_id, grain, start) VALUES ($1, $2, $3, $4)`,
-        [orgId, projectId, grain, at],
-      );
+    await bumpFive(five);
     await mark('15m', quarter);
     await refreshAnalyticsTiers({ pool: h.system });
     expect(await series()).toEqual(
@@ -488,18 +489,7 @@ describe('aggregates with one attribute filter over the attribute tiers', () => 
     // A tier-only change to a clean 5-minute block of the middle hour, then only the hour marked dirty:
     // the rebuilt hour adds up that block's rows (it does not rescan its events), so it carries the change.
     const five = new Date(middleHour.getTime() + 20 * MIN);
-    const { rowCount } = await h.owner.query(
-      `UPDATE attribute_rollups SET events = events + 1000
-        WHERE ctid = (SELECT ctid FROM attribute_rollups WHERE project_id = $1 AND grain = '5m' AND start = $2
-                        AND key = 'route' AND value = '/chat' LIMIT 1)`,
-      [projectId, five],
-    );
-    expect(rowCount).toBe(1);
-    const mark = (grain: string, at: Date) =>
-      h.owner.query(
-        `INSERT INTO analytics_dirty (org_id, project_id, grain, start) VALUES ($1, $2, $3, $4)`,
-        [orgId, projectId, grain, at],
-      );
+    await bumpFive(five);
     await mark('1h', middleHour);
     await refreshAnalyticsTiers({ pool: h.system });
     expect(Number((await get('/v1/analytics/overview?attr.route=/chat', aligned)).events)).toBe(truth + 1000);

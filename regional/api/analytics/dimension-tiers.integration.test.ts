@@ -13,7 +13,7 @@ import {
   referenceGroups,
   tierTestRanges,
 } from '../testing/reference.ts';
-import { seedProject } from '../testing/seed-telemetry.ts';
+import { markDirty, seedProject } from '../testing/seed-telemetry.ts';
 import { sourceFor } from './source.ts';
 
 let h: Harness;
@@ -268,11 +268,8 @@ describe('filtered aggregates over the dimensional tiers', () => {
     const quarter = new Date(middleHour.getTime() + 30 * MIN);
     const five = new Date(quarter.getTime() + 10 * MIN);
     await poke('5m', five, 11);
-    const mark = (grain: string, at: Date) =>
-      h.owner.query(
-        `INSERT INTO analytics_dirty (org_id, project_id, grain, start) VALUES ($1, $2, $3, $4)`,
-        [orgId, projectId, grain, at],
-      );
+    const mark = (grain: '5m' | '15m' | '1h', at: Date) =>
+      markDirty(h.owner, { orgId, projectId }, grain, at);
     await mark('15m', quarter);
     await refreshAnalyticsTiers({ pool: h.system });
     const bumped = truth.map((p) => ({ ...p, events: p.events + (p.t === quarter.toISOString() ? 11 : 0) }));

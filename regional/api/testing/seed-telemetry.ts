@@ -125,3 +125,18 @@ export async function seedProject(pool: pg.Pool, spec: SeedSpec, rollupTo?: Date
     client.release();
   }
 }
+
+/** Marks one analytics tier block dirty, as a change to its minutes would (owner or system pool). */
+export async function markDirty(
+  pool: pg.Pool,
+  ids: { orgId: string; projectId: string },
+  grain: '5m' | '15m' | '1h',
+  start: Date,
+): Promise<void> {
+  await pool.query('INSERT INTO analytics_dirty (org_id, project_id, grain, start) VALUES ($1, $2, $3, $4)', [
+    ids.orgId,
+    ids.projectId,
+    grain,
+    start,
+  ]);
+}
