@@ -498,6 +498,42 @@ describe('users and sessions', () => {
     await bump(quiet?.id, -1000);
     await bump(busy?.id, -1000);
 
+    // Most users inside the range (70 new ones, seen for two hours), the 30 older ones across its edges:
+    // the list takes the span rows of those inside and probes the others instead of reading every user's
+    // rows set-wise (which it does when most straddle, as above); equal to the events either way.
+    await seedProject(h.system, {
+      orgId: org.orgId,
+      projectId: org.projectId,
+      keyId: randomUUID(),
+      from: new Date(d - 2 * DAY),
+      spanMs: 2 * HOUR,
+      count: 700,
+      idPrefix: 'c-',
+      users: 100,
+    });
+    {
+      const [from, to] = [d - 3 * DAY + 3 * HOUR, d + 4 * HOUR];
+      const expected = await raw('user_id', from, to);
+      const outside = new Set(
+        [...(await raw('user_id', t0.getTime(), from)), ...(await raw('user_id', to, d + DAY))].map(
+          (r) => r.id,
+        ),
+      );
+      expect(expected).toHaveLength(100);
+      expect(expected.filter((e) => outside.has(e.id)).length).toBe(30);
+      const items = await list('users', from, to);
+      expect(items.map((r) => [r.id, r.events, r.first_seen, r.last_seen, r.p95])).toEqual(
+        expected.map((e) => [
+          e.id,
+          e.events,
+          e.first_seen.toISOString(),
+          e.last_seen.toISOString(),
+          percentiles(e.hist).p95,
+        ]),
+      );
+      for (const [i, e] of expected.entries()) expect(items[i]?.cost_usd).toBeCloseTo(e.cost_usd, 5);
+    }
+
     // All projects: a second project with the same user ids; each user's days and hours of both are summed.
     const { rows: second } = await h.owner.query(
       'INSERT INTO projects (org_id, name) VALUES ($1, $2) RETURNING id',
