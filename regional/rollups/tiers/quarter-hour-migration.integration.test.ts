@@ -1,5 +1,6 @@
 // Migration 0017 on refreshed history: only 15-minute blocks are marked dirty (5-minute and hourly rows keep answering), the refresher builds them, the trigger marks all three grains.
 import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
@@ -39,22 +40,38 @@ afterAll(async () => {
   await admin.end();
 });
 
-/** Undoes the newest migration (0017): its down migration drops the 15-minute rows and the new trigger. */
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../db/migrations', import.meta.url));
+
+/** Migration 0017 and every later one, in the order they apply. */
+async function laterMigrations(): Promise<string[]> {
+  return (await readdir(MIGRATIONS_DIR))
+    .filter((f) => f.endsWith('.sql'))
+    .map((f) => f.replace(/\.sql$/, ''))
+    .filter((m) => m >= MIGRATION)
+    .sort();
+}
+
+/**
+ * Undoes migration 0017 and every later one (newest first): 0017's down migration drops the 15-minute
+ * rows and the new trigger. `migrate` applies them all again.
+ */
 async function down(): Promise<void> {
+  const later = (await laterMigrations()).reverse();
   const client = new pg.Client({ connectionString: on(inject('databaseUrl')) });
   await client.connect();
   try {
     const undone = await runner({
       dbClient: client,
-      dir: fileURLToPath(new URL('../../db/migrations', import.meta.url)),
+      dir: MIGRATIONS_DIR,
       direction: 'down',
-      count: 1,
+      count: later.length,
       migrationsTable: 'pgmigrations',
       singleTransaction: true,
       log: () => {},
       logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     });
-    expect(undone.map((m) => m.name)).toEqual([MIGRATION]);
+    expect(undone.map((m) => m.name)).toEqual(later);
+    expect(later.at(-1)).toBe(MIGRATION);
   } finally {
     await client.end();
   }
@@ -124,7 +141,7 @@ describe('migration 0017 (15-minute tier blocks)', () => {
     expect([early.fives.length, early.quarters.length, early.minutes.length]).toEqual([24, 0, 0]);
 
     // Up again: every 15-minute block with minutes is marked, newest first, and nothing else.
-    expect(await migrate({ ownerUrl: on(inject('databaseUrl')) })).toEqual([MIGRATION]);
+    expect(await migrate({ ownerUrl: on(inject('databaseUrl')) })).toEqual(await laterMigrations());
     expect(await markers(project.id)).toEqual(quarters.map((q) => `15m ${hhmm(q)}`).reverse());
     // Meanwhile 15-minute buckets read the 5-minute rows as before, and the whole range its hours.
     const meanwhile = await plan(15 * MIN);
