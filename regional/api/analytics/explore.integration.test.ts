@@ -416,6 +416,26 @@ describe('users and sessions', () => {
         hist: LatencyHistogram;
       }>;
     };
+    /** A list equals its raw reference: ids in order, events, first/last seen, p95 and cost. */
+    const expectSame = (
+      items: Awaited<ReturnType<typeof list>>,
+      expected: Awaited<ReturnType<typeof raw>>,
+      label: string,
+    ) => {
+      expect(
+        items.map((r) => [r.id, r.events, r.first_seen, r.last_seen, r.p95]),
+        label,
+      ).toEqual(
+        expected.map((e) => [
+          e.id,
+          e.events,
+          e.first_seen.toISOString(),
+          e.last_seen.toISOString(),
+          percentiles(e.hist).p95,
+        ]),
+      );
+      for (const [i, e] of expected.entries()) expect(items[i]?.cost_usd, label).toBeCloseTo(e.cost_usd, 5);
+    };
     const ranges: Array<[string, number, number]> = [
       ['ragged both ends', d - 3 * DAY + 3 * HOUR, d + 4 * HOUR],
       // Ends an hour before the last events: users with none after `to` read day D from its daily row.
@@ -431,19 +451,7 @@ describe('users and sessions', () => {
         const expected = await raw(column, from, to);
         const items = await list(kind, from, to);
         expect(items.length, `${name} ${kind}`).toBe(expected.length);
-        expect(
-          items.map((r) => [r.id, r.events, r.first_seen, r.last_seen, r.p95]),
-          `${name} ${kind}`,
-        ).toEqual(
-          expected.map((e) => [
-            e.id,
-            e.events,
-            e.first_seen.toISOString(),
-            e.last_seen.toISOString(),
-            percentiles(e.hist).p95,
-          ]),
-        );
-        for (const [i, e] of expected.entries()) expect(items[i]?.cost_usd).toBeCloseTo(e.cost_usd, 5);
+        expectSame(items, expected, `${name} ${kind}`);
       }
     }
     // Every user has events before and after the ragged range, so all of them straddle both edges.
@@ -521,17 +529,7 @@ describe('users and sessions', () => {
       );
       expect(expected).toHaveLength(100);
       expect(expected.filter((e) => outside.has(e.id)).length).toBe(30);
-      const items = await list('users', from, to);
-      expect(items.map((r) => [r.id, r.events, r.first_seen, r.last_seen, r.p95])).toEqual(
-        expected.map((e) => [
-          e.id,
-          e.events,
-          e.first_seen.toISOString(),
-          e.last_seen.toISOString(),
-          percentiles(e.hist).p95,
-        ]),
-      );
-      for (const [i, e] of expected.entries()) expect(items[i]?.cost_usd).toBeCloseTo(e.cost_usd, 5);
+      expectSame(await list('users', from, to), expected, 'mostly inside');
     }
 
     // All projects: a second project with the same user ids; each user's days and hours of both are summed.
@@ -550,17 +548,7 @@ describe('users and sessions', () => {
       users: 30,
     });
     const [from, to] = [d - 3 * DAY + 3 * HOUR, d + 4 * HOUR];
-    const both = await list('users', from, to, '');
-    const bothRaw = await raw('user_id', from, to, null);
-    expect(both.map((r) => [r.id, r.events, r.first_seen, r.last_seen, r.p95])).toEqual(
-      bothRaw.map((e) => [
-        e.id,
-        e.events,
-        e.first_seen.toISOString(),
-        e.last_seen.toISOString(),
-        percentiles(e.hist).p95,
-      ]),
-    );
+    expectSame(await list('users', from, to, ''), await raw('user_id', from, to, null), 'all projects');
   });
 
   it('offers user and session ids as values by prefix', async () => {
