@@ -65,10 +65,10 @@ const DAY_MS = 86_400_000;
 const TOTALS = ['events', 'errors', 'input_tokens', 'output_tokens', 'cost_usd', 'first_seen', 'last_seen'];
 
 /**
- * Placeholders of the whole UTC days [from, to) a statement reads daily rows for, and optionally `end`:
- * the end of the UTC day holding the range's end (its last, partial day), or null for hours only.
+ * Placeholders of the whole UTC days [from, to) a statement reads daily rows for (null: hours only);
+ * `dayTotalsSql` also takes `end`, the end of the UTC day holding the range's end (its last, partial day).
  */
-type DayParams = { from: string; to: string; end?: string };
+type DayParams = { from: string; to: string };
 
 /** The sums of TOTALS over rows `x` (an actor's in one project, or summed over several). */
 const SUMS = `sum(x.events)::bigint AS events, sum(x.errors)::bigint AS errors,
@@ -80,25 +80,15 @@ const SUMS = `sum(x.events)::bigint AS events, sum(x.errors)::bigint AS errors,
  * with `days`, the daily rows of the whole UTC days [days.from, days.to) and the hourly rows of the ragged
  * hours before and after them (a user over 7 days: 7 + up to 46 rows instead of 168); without, the
  * hourly rows of the range. Both kinds of row carry the same counters, histogram and first/last seen.
- * With `done` (an SQL condition on the outer row: the actor has no event at or after $5) and `days.end`,
- * an actor for which it holds reads its last, partial day from that day's daily row too (which then
- * holds only hours in range): one index probe fewer per actor, the shape of every list ending now.
- * `done` is a condition of the outer row only, so the hours arm it turns off is never started.
  */
-function rangeRows(cols: string, match: string, days: DayParams | null, done?: string): string {
+function rangeRows(cols: string, match: string, days: DayParams | null): string {
   const arm = (table: string, at: string, lo: string, hi: string) =>
     `SELECT ${cols} FROM ${table} r WHERE ${match} AND r.${at} >= ${lo} AND r.${at} < ${hi}`;
   if (!days) return arm('actor_rollups_1h', 'hour', '$4', '$5');
-  const tail = done && days.end ? done : null;
   return [
     arm('actor_rollups_1h', 'hour', '$4', days.from),
-    arm(
-      'actor_rollups_1d',
-      'day',
-      days.from,
-      tail ? `CASE WHEN ${tail} THEN ${days.end}::timestamptz ELSE ${days.to}::timestamptz END` : days.to,
-    ),
-    arm('actor_rollups_1h', 'hour', days.to, '$5') + (tail ? ` AND NOT (${tail})` : ''),
+    arm('actor_rollups_1d', 'day', days.from, days.to),
+    arm('actor_rollups_1h', 'hour', days.to, '$5'),
   ].join('\n UNION ALL ');
 }
 
@@ -128,7 +118,6 @@ function totalsSql(multiProject: boolean, days: DayParams | null): string {
             TOTALS.map((c) => `r.${c}`).join(', '),
             'r.org_id = $1 AND r.project_id = s.project_id AND r.kind = $3 AND r.actor = s.actor',
             days,
-            's.last_seen < $5',
           )}) x
         HAVING count(*) > 0
       ) e
@@ -172,7 +161,7 @@ function dayTotalsSql(days: DayParams & { end: string }): string {
 
 /**
  * The whole UTC days inside [from, to) that the users list reads as daily rows, with `end`, the end of
- * the UTC day holding `to` (`rangeRows`' partial last day); null when there are none or the actors are
+ * the UTC day holding `to` (`dayTotalsSql`'s partial last day); null when there are none or the actors are
  * sessions (which have no daily rows: hours only).
  */
 function wholeDays(
@@ -262,7 +251,7 @@ export async function listActors(
            FROM (${
              setWise
                ? dayTotalsSql({ from: '$9', to: '$10', end: '$11' })
-               : totalsSql(projects.length > 1, days && { from: '$9', to: '$10', end: '$11' })
+               : totalsSql(projects.length > 1, days && { from: '$9', to: '$10' })
            }) t
           WHERE $6::${type} IS NULL OR ((${expr}), actor) < ($6::${type}, $7::text)
           ORDER BY ${expr} DESC, actor DESC
@@ -277,7 +266,7 @@ export async function listActors(
         position,
         after?.a ?? null,
         q.limit + 1,
-        ...(days ? [days.from, days.to, days.end] : []),
+        ...(days ? (setWise ? [days.from, days.to, days.end] : [days.from, days.to]) : []),
       ],
     );
     const page = rows.slice(0, q.limit);
